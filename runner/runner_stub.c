@@ -1,0 +1,1 @@
+void pkgtrap_runner_stub(void);void pkgtrap_runner_stub(void){}

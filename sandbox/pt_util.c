@@ -1,0 +1,211 @@
+#define _GNU_SOURCE
+#include "pt_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int pt_write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int pt_read_file_at(int dirfd, const char *path, size_t cap, char **out,
+                    size_t *len, pt_err **err) {
+  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return pt_err_make(err, errno, "open `%s`", path);
+  size_t alloc = 4096, used = 0;
+  cleanup_free char *buf = malloc(alloc + 1);
+  if (buf == NULL)
+    return pt_err_make(err, ENOMEM, "read `%s`", path);
+  for (;;) {
+    if (used == alloc) {
+      if (alloc >= cap + 1)
+        return pt_err_make(err, EFBIG, "read `%s` (limit %zu bytes)", path,
+                           cap);
+      size_t na = alloc * 2 > cap + 1 ? cap + 1 : alloc * 2;
+      char *nb = realloc(buf, na + 1);
+      if (nb == NULL)
+        return pt_err_make(err, ENOMEM, "read `%s`", path);
+      buf = nb;
+      alloc = na;
+    }
+    ssize_t n = read(fd, buf + used, alloc - used);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return pt_err_make(err, errno, "read `%s`", path);
+    }
+    if (n == 0)
+      break;
+    used += (size_t)n;
+  }
+  if (used > cap)
+    return pt_err_make(err, EFBIG, "read `%s` (limit %zu bytes)", path, cap);
+  buf[used] = '\0';
+  *out = steal_pointer(&buf);
+  if (len)
+    *len = used;
+  return 0;
+}
+
+int pt_write_file_at(int dirfd, const char *path, const void *data, size_t len,
+                     mode_t mode, pt_err **err) {
+  cleanup_close int fd =
+      openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+             mode);
+  if (fd < 0)
+    return pt_err_make(err, errno, "create `%s`", path);
+  if (pt_write_all(fd, data, len) < 0)
+    return pt_err_make(err, errno, "write `%s`", path);
+  /* The umask may have narrowed mode; callers rely on the exact mode (an
+   * SSH key must be 0600, a script 0755). */
+  if (fchmod(fd, mode) < 0)
+    return pt_err_make(err, errno, "chmod `%s`", path);
+  return 0;
+}
+
+int pt_mkdir_p_at(int dirfd, const char *path, mode_t mode, pt_err **err) {
+  char buf[4096];
+  if (strlen(path) >= sizeof(buf))
+    return pt_err_make(err, ENAMETOOLONG, "mkdir `%.64s...`", path);
+  strcpy(buf, path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdirat(dirfd, buf, mode) < 0 && errno != EEXIST)
+      return pt_err_make(err, errno, "mkdir `%s`", buf);
+    *p = '/';
+  }
+  if (mkdirat(dirfd, buf, mode) < 0 && errno != EEXIST)
+    return pt_err_make(err, errno, "mkdir `%s`", buf);
+  return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type,
+                    struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
+    return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+  return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int chmod_entry(const char *path, const struct stat *st, int type,
+                       struct FTW *ftw) {
+  (void)ftw;
+  if (type == FTW_D || type == FTW_DNR)
+    (void)chmod(path, (st->st_mode & 07777) | 0700);
+  return 0;
+}
+
+int pt_rmtree(const char *path, pt_err **err) {
+  struct stat st;
+  if (lstat(path, &st) < 0)
+    return errno == ENOENT ? 0 : pt_err_make(err, errno, "stat `%s`", path);
+  if (!S_ISDIR(st.st_mode)) {
+    if (unlink(path) < 0 && errno != ENOENT)
+      return pt_err_make(err, errno, "remove `%s`", path);
+    return 0;
+  }
+  /* A sample may leave directories without write or search permission;
+   * first give every directory u+rwx (pre-order), then remove (post-order).
+   * FTW_PHYS: never follow a symlink a sample planted. FTW_MOUNT: never
+   * cross into a mount. */
+  (void)nftw(path, chmod_entry, 32, FTW_PHYS | FTW_MOUNT);
+  if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+    return pt_err_make(err, errno, "remove `%s`", path);
+  return 0;
+}
+
+int pt_random(void *buf, size_t len) {
+  char *p = buf;
+  while (len > 0) {
+    ssize_t n = getrandom(p, len, 0);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+uint32_t pt_random_u32(void) {
+  uint32_t v = 0;
+  if (pt_random(&v, sizeof(v)) < 0)
+    v = (uint32_t)pt_now_ns() ^ (uint32_t)getpid();
+  return v;
+}
+
+uint64_t pt_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void pt_buf_init(pt_buf *b, size_t cap) {
+  memset(b, 0, sizeof(*b));
+  b->cap = cap;
+}
+
+ssize_t pt_buf_append(pt_buf *b, const void *data, size_t len) {
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
+  size_t take = len < room ? len : room;
+  b->dropped += len - take;
+  if (take == 0)
+    return 0;
+  if (b->len + take + 1 > b->alloc) {
+    size_t na = b->alloc ? b->alloc : 256;
+    while (na < b->len + take + 1)
+      na *= 2;
+    if (na > b->cap + 1)
+      na = b->cap + 1;
+    char *nd = realloc(b->data, na);
+    if (nd == NULL)
+      return -1;
+    b->data = nd;
+    b->alloc = na;
+  }
+  memcpy(b->data + b->len, data, take);
+  b->len += take;
+  b->data[b->len] = '\0';
+  return (ssize_t)take;
+}
+
+int pt_buf_printf(pt_buf *b, const char *fmt, ...) {
+  char *s = NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return -1;
+  ssize_t r = pt_buf_append(b, s, (size_t)n);
+  free(s);
+  return r < 0 ? -1 : 0;
+}
+
+void pt_buf_free(pt_buf *b) {
+  free(b->data);
+  memset(b, 0, sizeof(*b));
+}
