@@ -1,0 +1,102 @@
+/* HTTP/1.x requests seen by the fake network's TCP listeners: parse what a
+ * sample sent (possibly only the first part of it) well enough to report
+ * method, target, Host, User-Agent and the body, and write a harmless
+ * "200 OK" so download-and-exec code carries on.
+ *
+ * Zero-copy: every pt_http_slice points into the caller's buffer, which
+ * must outlive the pt_http_req. Nothing is allocated. */
+#ifndef PT_HTTPREQ_H
+#define PT_HTTPREQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The listener keeps at most this much of a connection's first bytes. */
+#define PT_HTTP_INPUT_MAX (64 * 1024)
+/* Headers stored per request; more are counted in headers_dropped. */
+#define PT_HTTP_MAX_HEADERS 100
+/* Longest method token accepted; real ones are <= 7 ("OPTIONS"), WebDAV
+ * and friends stay well under 16. */
+#define PT_HTTP_METHOD_MAX 16
+/* Header names longer than this are skipped (counted as malformed); values
+ * longer than this are cut (value_truncated set). */
+#define PT_HTTP_NAME_MAX 256
+#define PT_HTTP_VALUE_MAX 8192
+
+typedef enum pt_http_status {
+  PT_HTTP_COMPLETE = 0, /* request line, headers and the whole body */
+  PT_HTTP_NEED_MORE,    /* looks like HTTP so far; more bytes needed */
+  PT_HTTP_NOT_HTTP,     /* not an HTTP/1.x request */
+} pt_http_status;
+
+const char *pt_http_status_str(pt_http_status st);
+
+typedef struct pt_http_slice {
+  const char *p; /* NULL when absent */
+  size_t len;
+} pt_http_slice;
+
+typedef struct pt_http_header {
+  pt_http_slice name, value; /* value without surrounding spaces/tabs */
+  bool value_truncated;
+} pt_http_header;
+
+typedef struct pt_http_req {
+  pt_http_slice method, target;
+  int version_major, version_minor; /* 1.0 or 1.1 (1.x accepted) */
+
+  /* Set once the empty line after the headers has been seen. */
+  bool headers_complete;
+  pt_http_header headers[PT_HTTP_MAX_HEADERS];
+  size_t nheaders;
+  size_t headers_dropped;   /* beyond PT_HTTP_MAX_HEADERS */
+  size_t headers_malformed; /* lines without ':' or with a bad name */
+
+  /* First occurrence of each; slices of the values above. */
+  pt_http_slice host, user_agent, content_type;
+
+  bool has_content_length;
+  bool content_length_conflict; /* several different values, or junk */
+  uint64_t content_length;
+  bool chunked; /* Transfer-Encoding ends in "chunked" (wins over CL) */
+
+  /* Offset of the first body byte in the buffer (valid once
+   * headers_complete), and how many raw body bytes (chunk framing
+   * included when chunked) are present after it. */
+  size_t body_offset;
+  size_t body_present;
+  /* The whole body has been received (CL satisfied, last chunk seen, or
+   * no body at all). */
+  bool body_complete;
+} pt_http_req;
+
+/* Parse the first len bytes a client sent. NOT_HTTP as soon as the bytes
+ * cannot start an HTTP/1.x request line (so a caller can try TLS or record
+ * raw bytes); NEED_MORE while the request line or headers are incomplete,
+ * or the body is shorter than announced. At NEED_MORE with
+ * headers_complete true, every field is filled. */
+pt_http_status pt_http_parse(const void *buf, size_t len, pt_http_req *r);
+
+/* Case-insensitive lookup of the first header called name; NULL if none. */
+const pt_http_header *pt_http_find(const pt_http_req *r, const char *name);
+
+/* Copy the body bytes present into out (at most cap), removing chunked
+ * framing when r->chunked. Stops at the first malformed chunk header or
+ * at the end of the data. *complete (may be NULL) is true when the body
+ * ended (last chunk, or Content-Length reached). Returns bytes written. */
+size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
+                    void *out, size_t cap, bool *complete);
+
+/* Write a harmless "HTTP/1.1 200 OK" answer for a request of the given
+ * method and target into out (NUL-terminated when it fits). The body is
+ * chosen from the path's extension so that fetched code runs and does
+ * nothing: ".sh" or none -> "#!/bin/sh\nexit 0\n" (text/plain), ".py" ->
+ * "pass\n", ".js" -> "\n", ".json" -> "{}", anything else -> "ok\n".
+ * HEAD gets headers only. Connection: close. Returns the length, or -1
+ * if cap is too small. method/target may be NULL. */
+int pt_http_write_response(const char *method, size_t method_len,
+                           const char *target, size_t target_len, char *out,
+                           size_t cap);
+
+#endif

@@ -1,0 +1,493 @@
+/* Honeytoken matching over captured bytes (see tokscan.h for the idea).
+ *
+ * Cost model: a scan is one pass per view with a 4-byte prefix filter (a
+ * 64 Ki-bit bitmap, then a bucket of candidate needles), so it is linear
+ * in the input and nearly independent of the number of needles; 64 tokens
+ * give ~1,000 needles. Views other than the input itself are only built
+ * when the input contains the byte that makes them differ ('%', '\n').
+ *
+ * base64/base32/hex are a few lines each, written here rather than taken
+ * from libcrypto: we need "encode at bit offset k, keep the interior",
+ * which no library call does, and the fuzz targets stay dependency-free. */
+#define _GNU_SOURCE
+#include "tokscan.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum enc {
+  E_RAW,
+  E_REV,
+  E_B64,
+  E_B64URL,
+  E_B32,
+  E_B32HEX,
+  E_HEX,
+  E_URLENC,
+  E_COUNT,
+};
+
+static const char *const enc_name[E_COUNT] = {
+    "raw", "reversed", "base64", "base64url", "base32", "base32hex", "hex", "urlenc",
+};
+/* Index by enc: names for matches inside DNS names. Only raw, hex and the
+ * base32 family occur there. */
+static const char *const dns_name[E_COUNT] = {
+    "dns-raw", NULL, NULL, NULL, "dns-base32", "dns-base32hex", "dns-hex", NULL,
+};
+static const char *const dns_split_name[E_COUNT] = {
+    "dns-split-raw", NULL, NULL, NULL, "dns-split-base32", "dns-split-base32hex",
+    "dns-split-hex", NULL,
+};
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char B32[] = "abcdefghijklmnopqrstuvwxyz234567";    /* lowercased */
+static const char B32HEX[] = "0123456789abcdefghijklmnopqrstuv"; /* lowercased */
+
+#define BLOOM_BITS (1u << 16)
+#define NBUCKETS (1u << 12)
+
+typedef struct needle {
+  uint8_t *bytes;
+  size_t len;
+  uint32_t first4; /* the first 4 bytes, as loaded by load32() */
+  uint16_t tok;
+  uint8_t enc;
+} needle;
+
+/* A set of needles searched over one kind of view. */
+typedef struct nset {
+  needle *v;
+  size_t n, alloc;
+  uint64_t bloom[BLOOM_BITS / 64];
+  uint32_t start[NBUCKETS + 1]; /* bucket b is order[start[b]..start[b+1]) */
+  uint32_t *order;
+} nset;
+
+/* CS: matched byte-exact against the input (raw, reversed, base64*).
+ * CI: lowercase needles matched against a lowercased view (hex, base32*),
+ *     plus the lowercased raw value, used only for DNS names. */
+enum { SET_CS, SET_CI, NSETS };
+
+struct pt_tok_scanner {
+  size_t ntok;
+  char *ids[PT_TOK_MAX_TOKENS];
+  nset sets[NSETS];
+  bool has_space; /* some value contains ' ': decode '+' as space too */
+};
+
+static uint32_t load32(const uint8_t *p) {
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w;
+}
+
+static uint32_t hash16(uint32_t w) { return (w * 0x9E3779B1u) >> 16; }
+
+static uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c; }
+
+pt_tok_scanner *pt_tok_new(void) { return calloc(1, sizeof(pt_tok_scanner)); }
+
+void pt_tok_free(pt_tok_scanner *s) {
+  if (s == NULL)
+    return;
+  for (size_t i = 0; i < s->ntok; i++)
+    free(s->ids[i]);
+  for (int k = 0; k < NSETS; k++) {
+    for (size_t i = 0; i < s->sets[k].n; i++)
+      free(s->sets[k].v[i].bytes);
+    free(s->sets[k].v);
+    free(s->sets[k].order);
+  }
+  free(s);
+}
+
+size_t pt_tok_count(const pt_tok_scanner *s) { return s->ntok; }
+
+/* Add a needle (takes ownership of bytes). Drops needles under the floor
+ * and exact duplicates for the same token (base64 and base64url agree
+ * when the value has no byte that encodes to '+' or '/'). */
+static int nset_add(nset *ns, uint8_t *bytes, size_t len, uint16_t tok, uint8_t enc) {
+  if (len < PT_TOK_MIN_NEEDLE) {
+    free(bytes);
+    return 0;
+  }
+  for (size_t i = 0; i < ns->n; i++)
+    if (ns->v[i].tok == tok && ns->v[i].len == len && memcmp(ns->v[i].bytes, bytes, len) == 0) {
+      free(bytes);
+      return 0;
+    }
+  if (ns->n == ns->alloc) {
+    size_t na = ns->alloc ? ns->alloc * 2 : 64;
+    needle *nv = realloc(ns->v, na * sizeof(*nv));
+    if (nv == NULL) {
+      free(bytes);
+      return -1;
+    }
+    ns->v = nv;
+    ns->alloc = na;
+  }
+  ns->v[ns->n++] = (needle){.bytes = bytes, .len = len, .first4 = load32(bytes), .tok = tok, .enc = enc};
+  return 0;
+}
+
+/* Rebuild bitmap and buckets (counting sort by bucket). Called after each
+ * add; with <= ~1,000 needles this is microseconds. */
+static int nset_index(nset *ns) {
+  uint32_t *order = malloc((ns->n ? ns->n : 1) * sizeof(*order));
+  if (order == NULL)
+    return -1;
+  memset(ns->bloom, 0, sizeof(ns->bloom));
+  memset(ns->start, 0, sizeof(ns->start));
+  for (size_t i = 0; i < ns->n; i++) {
+    uint32_t h = hash16(ns->v[i].first4);
+    ns->bloom[h / 64] |= 1ull << (h % 64);
+    ns->start[(h >> 4) + 1]++;
+  }
+  for (size_t b = 0; b < NBUCKETS; b++)
+    ns->start[b + 1] += ns->start[b];
+  uint32_t fill[NBUCKETS];
+  memcpy(fill, ns->start, sizeof(fill));
+  for (size_t i = 0; i < ns->n; i++)
+    order[fill[hash16(ns->v[i].first4) >> 4]++] = (uint32_t)i;
+  free(ns->order);
+  ns->order = order;
+  return 0;
+}
+
+/* Encode v (n bytes) as if it started a bits after a block boundary of a
+ * longer stream (a = 0..block-1 bytes of unknown data before it), keeping
+ * only the characters whose bits all come from v. bits is 6 (base64) or 5
+ * (base32). Returns a malloc'ed string and its length in *olen. */
+static uint8_t *interior(const uint8_t *v, size_t n, unsigned a, unsigned bits,
+                         const char *alpha, size_t *olen) {
+  size_t start_bit = 8 * (size_t)a, end_bit = 8 * ((size_t)a + n);
+  size_t k0 = (start_bit + bits - 1) / bits, k1 = end_bit / bits; /* [k0,k1) */
+  *olen = 0;
+  uint8_t *out = malloc(k1 > k0 ? k1 - k0 : 1);
+  if (out == NULL)
+    return NULL;
+  for (size_t k = k0; k < k1; k++) {
+    unsigned val = 0;
+    for (size_t bit = k * bits; bit < (k + 1) * bits; bit++) {
+      size_t byte = bit / 8 - a; /* bit >= start_bit, so byte >= 0 */
+      val = val << 1 | ((v[byte] >> (7 - bit % 8)) & 1u);
+    }
+    out[(*olen)++] = (uint8_t)alpha[val];
+  }
+  return out;
+}
+
+static uint8_t *dup_bytes(const void *p, size_t n) {
+  uint8_t *d = malloc(n);
+  if (d)
+    memcpy(d, p, n);
+  return d;
+}
+
+static int add_needles(pt_tok_scanner *s, const uint8_t *v, size_t n, uint16_t tok) {
+  nset *cs = &s->sets[SET_CS], *ci = &s->sets[SET_CI];
+  uint8_t *b;
+  size_t bl;
+
+  if ((b = dup_bytes(v, n)) == NULL || nset_add(cs, b, n, tok, E_RAW) < 0)
+    return -1;
+  if ((b = malloc(n)) == NULL)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    b[i] = v[n - 1 - i];
+  if (nset_add(cs, b, n, tok, E_REV) < 0)
+    return -1;
+  for (unsigned a = 0; a < 3; a++) {
+    if ((b = interior(v, n, a, 6, B64, &bl)) == NULL || nset_add(cs, b, bl, tok, E_B64) < 0)
+      return -1;
+    if ((b = interior(v, n, a, 6, B64URL, &bl)) == NULL || nset_add(cs, b, bl, tok, E_B64URL) < 0)
+      return -1;
+  }
+  for (unsigned a = 0; a < 5; a++) {
+    if ((b = interior(v, n, a, 5, B32, &bl)) == NULL || nset_add(ci, b, bl, tok, E_B32) < 0)
+      return -1;
+    if ((b = interior(v, n, a, 5, B32HEX, &bl)) == NULL || nset_add(ci, b, bl, tok, E_B32HEX) < 0)
+      return -1;
+  }
+  static const char hx[] = "0123456789abcdef";
+  if ((b = malloc(2 * n)) == NULL)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    b[2 * i] = (uint8_t)hx[v[i] >> 4];
+    b[2 * i + 1] = (uint8_t)hx[v[i] & 15];
+  }
+  if (nset_add(ci, b, 2 * n, tok, E_HEX) < 0)
+    return -1;
+  if ((b = malloc(n)) == NULL)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    b[i] = lower(v[i]);
+  if (nset_add(ci, b, n, tok, E_RAW) < 0)
+    return -1;
+  return 0;
+}
+
+int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value) {
+  size_t n = value ? strlen(value) : 0;
+  if (s == NULL || id == NULL || strlen(id) > PT_TOK_ID_MAX || n < PT_TOK_MIN_VALUE ||
+      n > PT_TOK_MAX_VALUE) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (s->ntok >= PT_TOK_MAX_TOKENS) {
+    errno = ENOSPC;
+    return -1;
+  }
+  char *idc = strdup(id);
+  if (idc == NULL)
+    return -1;
+  /* On a failure half-way, the needles already added stay (they only
+   * refer to this token's index, which we then leave valid). */
+  uint16_t tok = (uint16_t)s->ntok;
+  s->ids[s->ntok++] = idc;
+  if (memchr(value, ' ', n))
+    s->has_space = true;
+  if (add_needles(s, (const uint8_t *)value, n, tok) < 0)
+    goto nomem;
+  for (int k = 0; k < NSETS; k++)
+    if (nset_index(&s->sets[k]) < 0)
+      goto nomem;
+  return 0;
+nomem:
+  errno = ENOMEM;
+  return -1;
+}
+
+/* ---- scanning ---- */
+
+typedef struct collect {
+  const pt_tok_scanner *s;
+  pt_tok_match *out;
+  size_t max, stored, total;
+} collect;
+
+static void emit(collect *c, uint16_t tok, const char *enc, size_t off, size_t len) {
+  if (c->stored < c->max)
+    c->out[c->stored++] = (pt_tok_match){.id = c->s->ids[tok], .encoding = enc, .offset = off, .length = len};
+  c->total++;
+}
+
+enum mode {
+  M_INPUT, /* SET_CS over the input itself */
+  M_FOLD,  /* SET_CI over the lowercased input */
+  M_PCT,   /* SET_CS over the percent-decoded input */
+  M_NL,    /* SET_CS over the input without CR/LF (wrapped base64) */
+  M_DNS,   /* SET_CI over the lowercased name without dots */
+};
+
+/* A view derived from the input: bytes plus, for each, the offset of the
+ * input byte it came from, so matches are reported in input offsets. */
+typedef struct view {
+  const uint8_t *p;
+  size_t len;
+  const uint8_t *src; /* the input */
+  const uint32_t *map; /* NULL: view offset == input offset */
+} view;
+
+static int hexval(uint8_t c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = lower(c);
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+/* Input bytes covered by view bytes [j0, j1]. */
+static size_t span(const view *v, enum mode m, size_t j0, size_t j1, size_t *start) {
+  if (v->map == NULL) {
+    *start = j0;
+    return j1 - j0 + 1;
+  }
+  size_t o0 = v->map[j0], o1 = v->map[j1];
+  size_t w = 1;
+  if (m == M_PCT && v->src[o1] == '%')
+    w = 3; /* the last byte was an escape */
+  *start = o0;
+  return o1 + w - o0;
+}
+
+static void found(collect *c, const view *v, enum mode m, const needle *nd, size_t j) {
+  size_t start, len = span(v, m, j, j + nd->len - 1, &start);
+  switch (m) {
+  case M_INPUT:
+    emit(c, nd->tok, enc_name[nd->enc], start, len);
+    break;
+  case M_FOLD:
+    if (nd->enc != E_RAW) /* lowercased raw is for DNS names only */
+      emit(c, nd->tok, enc_name[nd->enc], start, len);
+    break;
+  case M_PCT:
+    /* Only report when an escape ('%XX', or '+' for space) is inside the
+     * match; otherwise the plain view already found it. */
+    if (len == nd->len && memcmp(v->src + start, nd->bytes, len) == 0)
+      break;
+    if (nd->enc == E_RAW)
+      emit(c, nd->tok, enc_name[E_URLENC], start, len);
+    else if (nd->enc == E_B64 || nd->enc == E_B64URL)
+      emit(c, nd->tok, enc_name[nd->enc], start, len);
+    break;
+  case M_NL:
+    if (len != nd->len && (nd->enc == E_B64 || nd->enc == E_B64URL))
+      emit(c, nd->tok, enc_name[nd->enc], start, len);
+    break;
+  case M_DNS:
+    emit(c, nd->tok, len == nd->len ? dns_name[nd->enc] : dns_split_name[nd->enc], start, len);
+    break;
+  }
+}
+
+static void scan_view(collect *c, const nset *ns, const view *v, enum mode m) {
+  if (ns->n == 0 || v->len < PT_TOK_MIN_NEEDLE)
+    return;
+  for (size_t i = 0; i + PT_TOK_MIN_NEEDLE <= v->len; i++) {
+    uint32_t w = load32(v->p + i);
+    uint32_t h = hash16(w);
+    if (!(ns->bloom[h / 64] >> (h % 64) & 1))
+      continue;
+    for (uint32_t k = ns->start[h >> 4]; k < ns->start[(h >> 4) + 1]; k++) {
+      const needle *nd = &ns->v[ns->order[k]];
+      if (nd->first4 != w || nd->len > v->len - i)
+        continue;
+      if (memcmp(v->p + i + 4, nd->bytes + 4, nd->len - 4) == 0)
+        found(c, v, m, nd, i);
+    }
+  }
+}
+
+static int cmp_match(const void *a, const void *b) {
+  const pt_tok_match *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  int r = strcmp(x->id, y->id);
+  return r ? r : strcmp(x->encoding, y->encoding);
+}
+
+/* Sort, and drop repeats of the same (offset, id, encoding): a value can
+ * meet two of its own needles at one place (e.g. base64 at two
+ * alignments of a repetitive value). */
+static void finish(collect *c, size_t *n) {
+  qsort(c->out, c->stored, sizeof(*c->out), cmp_match);
+  size_t w = 0;
+  for (size_t r = 0; r < c->stored; r++) {
+    if (w > 0 && cmp_match(&c->out[w - 1], &c->out[r]) == 0) {
+      c->total--;
+      continue;
+    }
+    c->out[w++] = c->out[r];
+  }
+  c->stored = w;
+  if (n)
+    *n = w;
+}
+
+int pt_tok_scan(const pt_tok_scanner *s, const void *buf, size_t len, pt_tok_match *out,
+                size_t max, size_t *n) {
+  const uint8_t *b = buf;
+  collect c = {.s = s, .out = out, .max = out ? max : 0};
+  if (n)
+    *n = 0;
+  if (s == NULL || s->ntok == 0 || b == NULL || len < PT_TOK_MIN_NEEDLE)
+    return 0;
+  /* Derived views carry 32-bit offsets; captures are capped far below. */
+  if (len > UINT32_MAX) {
+    errno = EINVAL;
+    return -1;
+  }
+  view in = {.p = b, .len = len, .src = b};
+  scan_view(&c, &s->sets[SET_CS], &in, M_INPUT);
+
+  uint8_t *tmp = malloc(len);
+  uint32_t *map = NULL;
+  if (tmp == NULL)
+    goto nomem;
+  for (size_t i = 0; i < len; i++)
+    tmp[i] = lower(b[i]);
+  view fold = {.p = tmp, .len = len, .src = b};
+  scan_view(&c, &s->sets[SET_CI], &fold, M_FOLD);
+
+  bool pct = memchr(b, '%', len) || (s->has_space && memchr(b, '+', len));
+  bool nl = memchr(b, '\n', len) || memchr(b, '\r', len);
+  if (pct || nl) {
+    map = malloc(len * sizeof(*map));
+    if (map == NULL)
+      goto nomem;
+  }
+  if (pct) {
+    size_t o = 0;
+    for (size_t i = 0; i < len; o++) {
+      map[o] = (uint32_t)i;
+      int hi, lo;
+      if (b[i] == '%' && i + 2 < len && (hi = hexval(b[i + 1])) >= 0 && (lo = hexval(b[i + 2])) >= 0) {
+        tmp[o] = (uint8_t)(hi << 4 | lo);
+        i += 3;
+      } else {
+        tmp[o] = (s->has_space && b[i] == '+') ? ' ' : b[i];
+        i++;
+      }
+    }
+    view v = {.p = tmp, .len = o, .src = b, .map = map};
+    scan_view(&c, &s->sets[SET_CS], &v, M_PCT);
+  }
+  if (nl) {
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++)
+      if (b[i] != '\n' && b[i] != '\r') {
+        map[o] = (uint32_t)i;
+        tmp[o++] = b[i];
+      }
+    view v = {.p = tmp, .len = o, .src = b, .map = map};
+    scan_view(&c, &s->sets[SET_CS], &v, M_NL);
+  }
+  free(tmp);
+  free(map);
+  finish(&c, n);
+  return c.total > INT32_MAX ? INT32_MAX : (int)c.total;
+nomem:
+  free(tmp);
+  free(map);
+  errno = ENOMEM;
+  return -1;
+}
+
+int pt_tok_scan_dnsname(const pt_tok_scanner *s, const char *name, size_t name_len,
+                        pt_tok_match *out, size_t max, size_t *n) {
+  collect c = {.s = s, .out = out, .max = out ? max : 0};
+  if (n)
+    *n = 0;
+  if (s == NULL || s->ntok == 0 || name == NULL || name_len < PT_TOK_MIN_NEEDLE)
+    return 0;
+  if (name_len > UINT32_MAX) {
+    errno = EINVAL;
+    return -1;
+  }
+  uint8_t *tmp = malloc(name_len);
+  uint32_t *map = malloc(name_len * sizeof(*map));
+  if (tmp == NULL || map == NULL) {
+    free(tmp);
+    free(map);
+    errno = ENOMEM;
+    return -1;
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < name_len; i++)
+    if (name[i] != '.') {
+      map[o] = (uint32_t)i;
+      tmp[o++] = lower((uint8_t)name[i]);
+    }
+  view v = {.p = tmp, .len = o, .src = (const uint8_t *)name, .map = map};
+  scan_view(&c, &s->sets[SET_CI], &v, M_DNS);
+  free(tmp);
+  free(map);
+  finish(&c, n);
+  return c.total > INT32_MAX ? INT32_MAX : (int)c.total;
+}

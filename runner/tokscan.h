@@ -1,0 +1,77 @@
+/* Honeytoken matching: find the fresh per-run token values (AWS keys,
+ * GitHub/npm/PyPI tokens, ...) in bytes a sample sent or wrote, even when
+ * it encoded them first: raw, reversed, base64 (standard and URL-safe,
+ * any byte alignment, with or without padding, also when wrapped over
+ * lines), base32 / base32hex (any case, any alignment), hex (any case),
+ * percent-encoding, and in DNS names where labels split the value and the
+ * resolver path may have folded case.
+ *
+ * How: every token is turned into a set of needles when it is added. For
+ * block encodings the needle is the "stable interior": the token encoded
+ * at each possible offset inside the encoder's block (3 bytes for base64,
+ * 5 for base32), keeping only the characters that depend on token bytes
+ * alone, so whatever surrounds the token in the encoded data, the needle
+ * is a substring of the encoding. A scan then slides once over each view
+ * of the buffer (as is; lowercased; percent-decoded; line breaks removed)
+ * with a 4-byte prefix filter and compares candidates.
+ *
+ * Not detected (documented limits): base64 inside DNS names (case folding
+ * destroys it); double percent-encoding; encryption/XOR/compression; a
+ * token cut into pieces other than DNS labels or line breaks.
+ *
+ * False positives: token values must be at least PT_TOK_MIN_VALUE bytes,
+ * and a derived needle shorter than PT_TOK_MIN_NEEDLE is not searched.
+ * With random token values (the generator's job) a 12-character needle
+ * over a 32..64-letter alphabet has a chance around 2^-60 per position to
+ * appear by accident; a short or low-entropy value would not, hence the
+ * floor. */
+#ifndef PT_TOKSCAN_H
+#define PT_TOKSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PT_TOK_MIN_VALUE 12
+#define PT_TOK_MAX_VALUE 512
+#define PT_TOK_MIN_NEEDLE 12
+#define PT_TOK_MAX_TOKENS 64
+#define PT_TOK_ID_MAX 64
+
+typedef struct pt_tok_scanner pt_tok_scanner;
+
+typedef struct pt_tok_match {
+  const char *id;       /* the token's id; owned by the scanner */
+  const char *encoding; /* static: "raw", "reversed", "base64", "base64url",
+                           "base32", "base32hex", "hex", "urlenc",
+                           "dns-raw", "dns-hex", "dns-base32",
+                           "dns-base32hex", and "dns-split-<enc>" when the
+                           match spans a label boundary */
+  size_t offset;        /* first byte of the match in the scanned input */
+  size_t length;        /* bytes of the input the match covers */
+} pt_tok_match;
+
+pt_tok_scanner *pt_tok_new(void);
+void pt_tok_free(pt_tok_scanner *s);
+
+/* Add a token. id (<= PT_TOK_ID_MAX bytes) names it in matches; value is
+ * the secret, PT_TOK_MIN_VALUE..PT_TOK_MAX_VALUE bytes. Returns 0, or -1
+ * with errno EINVAL (bad length), ENOSPC (more than PT_TOK_MAX_TOKENS) or
+ * ENOMEM. */
+int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value);
+size_t pt_tok_count(const pt_tok_scanner *s);
+
+/* Scan len bytes. Stores up to max matches in out (sorted by offset) and
+ * their number in *n; returns the total number of matches found (may be
+ * more than max), or -1 with errno ENOMEM. A scanner may be used by
+ * several threads at once once all tokens are added. */
+int pt_tok_scan(const pt_tok_scanner *s, const void *buf, size_t len,
+                pt_tok_match *out, size_t max, size_t *n);
+
+/* Scan a DNS name in dotted text form (pt_dns_query.name): dots are
+ * removed so a value split over labels is found, and case is ignored.
+ * Looks for raw, hex, base32 and base32hex; offsets refer to name. */
+int pt_tok_scan_dnsname(const pt_tok_scanner *s, const char *name,
+                        size_t name_len, pt_tok_match *out, size_t max,
+                        size_t *n);
+
+#endif

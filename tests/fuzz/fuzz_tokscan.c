@@ -1,0 +1,58 @@
+/* libFuzzer harness: honeytoken scanning over arbitrary buffers and DNS
+ * names. The first byte picks the mode. Matches must lie inside the input
+ * and a match with room for all must agree with a count-only scan. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokscan.h"
+
+#define ASSERT(c)                                                              \
+  do {                                                                         \
+    if (!(c))                                                                  \
+      abort();                                                                 \
+  } while (0)
+
+static pt_tok_scanner *scanner(void) {
+  static pt_tok_scanner *s;
+  if (s == NULL) {
+    s = pt_tok_new();
+    /* Short-ish and repetitive values on purpose: they stress the
+     * overlapping-needle and dedup paths. */
+    if (s == NULL || pt_tok_add(s, "aws", "AKIAQ7XK2M4ZP5R3W6YB") ||
+        pt_tok_add(s, "secret", "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") ||
+        pt_tok_add(s, "gh", "ghp_R8fK2pLm9QzX4vT7bN1cW5yH3jD6sA0eU2iO") ||
+        pt_tok_add(s, "rep", "aaaaaaaaaaaaaaaaaaaa") || pt_tok_add(s, "sp", "a b c d e f g h"))
+      abort();
+  }
+  return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  pt_tok_scanner *s = scanner();
+  if (size < 1)
+    return 0;
+  const uint8_t *p = data + 1;
+  size_t n = size - 1;
+  pt_tok_match m[16];
+  size_t got, got2;
+  int total, total2;
+  if (data[0] & 1) {
+    total = pt_tok_scan_dnsname(s, (const char *)p, n, m, 16, &got);
+    total2 = pt_tok_scan_dnsname(s, (const char *)p, n, NULL, 0, &got2);
+  } else {
+    total = pt_tok_scan(s, p, n, m, 16, &got);
+    total2 = pt_tok_scan(s, p, n, NULL, 0, &got2);
+  }
+  ASSERT(total >= 0 && got <= 16 && got <= (size_t)total && got2 == 0);
+  /* Dedup only sees stored matches, so counts agree when all fit. */
+  if ((size_t)total < 16)
+    ASSERT(total2 >= total);
+  for (size_t i = 0; i < got; i++) {
+    ASSERT(m[i].offset < n && m[i].length <= n - m[i].offset && m[i].length >= PT_TOK_MIN_NEEDLE);
+    ASSERT(m[i].id != NULL && m[i].encoding != NULL);
+    if (i)
+      ASSERT(m[i - 1].offset <= m[i].offset);
+  }
+  return 0;
+}

@@ -1,0 +1,230 @@
+/* Table-driven tests for runner/httpreq.c: request lines, headers, bodies
+ * (Content-Length and chunked), partial input, garbage, and the canned
+ * response. */
+#include "httpreq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      failures++;                                                              \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fputc('\n', stderr);                                                     \
+    }                                                                          \
+  } while (0)
+
+static bool slice_is(pt_http_slice s, const char *want) {
+  if (want == NULL)
+    return s.p == NULL;
+  return s.p != NULL && s.len == strlen(want) && memcmp(s.p, want, s.len) == 0;
+}
+
+static const struct {
+  const char *what, *in;
+  pt_http_status want;
+  const char *method, *target, *host, *ua, *ctype;
+  const char *body; /* decoded body present; NULL = don't check */
+  bool chunked;
+  int nheaders;
+} cases[] = {
+    {"simple GET",
+     "GET /x.sh HTTP/1.1\r\nHost: evil.test\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n",
+     PT_HTTP_COMPLETE, "GET", "/x.sh", "evil.test", "curl/8.0", NULL, "", false, 3},
+    {"HTTP/1.0 bare LF",
+     "GET / HTTP/1.0\nHost:   spaced.test  \n\n", PT_HTTP_COMPLETE, "GET", "/", "spaced.test",
+     NULL, NULL, "", false, 1},
+    {"POST with body",
+     "POST /collect?a=1 HTTP/1.1\r\nHost: 192.0.2.1:8080\r\nContent-Type: application/json\r\n"
+     "Content-Length: 13\r\n\r\n{\"k\":\"AKIA\"}\n",
+     PT_HTTP_COMPLETE, "POST", "/collect?a=1", "192.0.2.1:8080", NULL, "application/json",
+     "{\"k\":\"AKIA\"}\n", false, 3},
+    {"POST body partial",
+     "POST /u HTTP/1.1\r\nHost: h.test\r\nContent-Length: 100\r\n\r\nhalf", PT_HTTP_NEED_MORE,
+     "POST", "/u", "h.test", NULL, NULL, "half", false, 2},
+    {"POST extra bytes after body",
+     "POST /u HTTP/1.1\r\nContent-Length: 2\r\n\r\nokGET / HTTP/1.1\r\n", PT_HTTP_COMPLETE, "POST",
+     "/u", NULL, NULL, NULL, "ok", false, 1},
+    {"chunked",
+     "POST /c HTTP/1.1\r\nHost: c.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+     "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+     PT_HTTP_COMPLETE, "POST", "/c", "c.test", NULL, NULL, "hello, world", true, 2},
+    {"chunked beats content-length",
+     "POST /c HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
+     "3\r\nabc\r\n0\r\n\r\n",
+     PT_HTTP_COMPLETE, "POST", "/c", NULL, NULL, NULL, "abc", true, 2},
+    {"chunked partial",
+     "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123", PT_HTTP_NEED_MORE, "POST",
+     "/c", NULL, NULL, NULL, "0123", true, 1},
+    {"chunked bad size", "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc",
+     PT_HTTP_COMPLETE, "POST", "/c", NULL, NULL, NULL, "", true, 1},
+    {"partial request line", "GET /pa", PT_HTTP_NEED_MORE, "GET", NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+    {"partial method", "PO", PT_HTTP_NEED_MORE, NULL, NULL, NULL, NULL, NULL, NULL, false, 0},
+    {"partial headers", "GET / HTTP/1.1\r\nHost: p.test\r\nUser-Ag", PT_HTTP_NEED_MORE, "GET", "/",
+     "p.test", NULL, NULL, NULL, false, 1},
+    {"proxy absolute form", "GET http://a.test/b.py HTTP/1.1\r\n\r\n", PT_HTTP_COMPLETE, "GET",
+     "http://a.test/b.py", NULL, NULL, NULL, "", false, 0},
+    {"CONNECT", "CONNECT pypi.test:443 HTTP/1.1\r\nHost: pypi.test:443\r\n\r\n", PT_HTTP_COMPLETE,
+     "CONNECT", "pypi.test:443", "pypi.test:443", NULL, NULL, "", false, 1},
+    {"malformed header skipped", "GET / HTTP/1.1\r\nno colon here\r\n folded\r\nA: b\r\n\r\n",
+     PT_HTTP_COMPLETE, "GET", "/", NULL, NULL, NULL, "", false, 1},
+    {"TLS", "\x16\x03\x01\x02\x00\x01", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL, false,
+     0},
+    {"SSH banner", "SSH-2.0-OpenSSH_9.0\r\n", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+    {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL,
+     NULL, NULL, false, 0},
+    {"leading space", " GET / HTTP/1.1\r\n", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+    {"method too long", "AAAAAAAAAAAAAAAAAAAAAAAA / HTTP/1.1\r\n", PT_HTTP_NOT_HTTP, NULL, NULL,
+     NULL, NULL, NULL, NULL, false, 0},
+    {"two spaces", "GET  / HTTP/1.1\r\n", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+    {"bad version", "GET / HTTP/1.x\r\n", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+    {"CR without LF", "GET / HTTP/1.1\rX", PT_HTTP_NOT_HTTP, NULL, NULL, NULL, NULL, NULL, NULL,
+     false, 0},
+};
+
+static void test_table(void) {
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *in = cases[i].in;
+    size_t len = strlen(in);
+    pt_http_req r;
+    pt_http_status st = pt_http_parse(in, len, &r);
+    CHECK(st == cases[i].want, "%s: got %s", cases[i].what, pt_http_status_str(st));
+    if (st == PT_HTTP_NOT_HTTP)
+      continue;
+    if (cases[i].method)
+      CHECK(slice_is(r.method, cases[i].method), "%s: method", cases[i].what);
+    if (cases[i].target)
+      CHECK(slice_is(r.target, cases[i].target), "%s: target %.*s", cases[i].what,
+            (int)r.target.len, r.target.p);
+    if (!r.headers_complete && cases[i].body == NULL && cases[i].host == NULL)
+      continue;
+    CHECK(slice_is(r.host, cases[i].host), "%s: host", cases[i].what);
+    CHECK(slice_is(r.user_agent, cases[i].ua), "%s: ua", cases[i].what);
+    CHECK(slice_is(r.content_type, cases[i].ctype), "%s: ctype", cases[i].what);
+    CHECK(r.nheaders == (size_t)cases[i].nheaders, "%s: nheaders %zu", cases[i].what, r.nheaders);
+    CHECK(r.chunked == cases[i].chunked, "%s: chunked", cases[i].what);
+    if (cases[i].body) {
+      char body[256];
+      bool done;
+      size_t n = pt_http_body(&r, in, len, body, sizeof(body), &done);
+      CHECK(n == strlen(cases[i].body) && memcmp(body, cases[i].body, n) == 0, "%s: body %.*s",
+            cases[i].what, (int)n, body);
+    }
+  }
+}
+
+/* Every prefix of a complete request is NEED_MORE, never NOT_HTTP. */
+static void test_prefixes(void) {
+  const char *in = cases[5].in; /* chunked */
+  size_t len = strlen(in);
+  for (size_t k = 0; k < len; k++) {
+    pt_http_req r;
+    pt_http_status st = pt_http_parse(in, k, &r);
+    CHECK(st == PT_HTTP_NEED_MORE, "prefix %zu: %s", k, pt_http_status_str(st));
+  }
+}
+
+static void test_limits(void) {
+  /* 150 headers: 100 kept, 50 counted; a Content-Length hidden at the end
+   * still frames the body. */
+  static char big[16384];
+  size_t o = (size_t)snprintf(big, sizeof(big), "POST / HTTP/1.1\r\n");
+  for (int i = 0; i < 150; i++)
+    o += (size_t)snprintf(big + o, sizeof(big) - o, "X-%d: v\r\n", i);
+  o += (size_t)snprintf(big + o, sizeof(big) - o, "Content-Length: 3\r\n\r\nabc");
+  pt_http_req r;
+  CHECK(pt_http_parse(big, o, &r) == PT_HTTP_COMPLETE, "many headers");
+  CHECK(r.nheaders == PT_HTTP_MAX_HEADERS && r.headers_dropped == 51, "kept %zu dropped %zu",
+        r.nheaders, r.headers_dropped);
+  CHECK(r.content_length == 3 && r.body_present == 3, "cl");
+  CHECK(pt_http_find(&r, "x-7") != NULL && pt_http_find(&r, "x-140") == NULL, "find");
+
+  /* Conflicting / junk Content-Length. */
+  const char *cl2 = "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab";
+  CHECK(pt_http_parse(cl2, strlen(cl2), &r) == PT_HTTP_COMPLETE && r.content_length_conflict &&
+            r.content_length == 1,
+        "cl conflict");
+  const char *cljunk = "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n";
+  CHECK(pt_http_parse(cljunk, strlen(cljunk), &r) == PT_HTTP_COMPLETE &&
+            r.content_length_conflict && !r.has_content_length,
+        "cl junk");
+  const char *clhuge = "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n";
+  CHECK(pt_http_parse(clhuge, strlen(clhuge), &r) == PT_HTTP_COMPLETE &&
+            r.content_length_conflict,
+        "cl huge");
+  /* Long value: cut at PT_HTTP_VALUE_MAX. */
+  static char lv[PT_HTTP_VALUE_MAX + 100];
+  o = (size_t)snprintf(lv, sizeof(lv), "GET / HTTP/1.1\r\nCookie: ");
+  memset(lv + o, 'c', PT_HTTP_VALUE_MAX + 10);
+  o += PT_HTTP_VALUE_MAX + 10;
+  memcpy(lv + o, "\r\n\r\n", 4);
+  o += 4;
+  CHECK(pt_http_parse(lv, o, &r) == PT_HTTP_COMPLETE && r.headers[0].value_truncated &&
+            r.headers[0].value.len == PT_HTTP_VALUE_MAX,
+        "long value");
+  /* Body copy respects cap. */
+  const char *post = "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789";
+  pt_http_parse(post, strlen(post), &r);
+  char four[4];
+  bool done;
+  CHECK(pt_http_body(&r, post, strlen(post), four, 4, &done) == 4 && memcmp(four, "0123", 4) == 0 &&
+            done,
+        "body cap");
+}
+
+static void test_response(void) {
+  static const struct {
+    const char *method, *target, *ctype, *body;
+  } rc[] = {
+      {"GET", "/install.sh", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"GET", "/stage2", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"GET", "/", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"GET", "/p/x.PY?v=1", "text/x-python", "pass\n"},
+      {"GET", "/a.js#frag", "application/javascript", "\n"},
+      {"POST", "/api/v1.json", "application/json", "{}"},
+      {"GET", "http://h.test/get.py", "text/x-python", "pass\n"},
+      {"GET", "http://h.test", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"GET", "/payload.exe", "text/plain", "ok\n"},
+      {"GET", "/dir.d/.bashrc", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"HEAD", "/x.py", "text/x-python", ""},
+      {NULL, NULL, "text/plain", "#!/bin/sh\nexit 0\n"},
+  };
+  for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
+    char out[512], want[512];
+    int n = pt_http_write_response(rc[i].method, rc[i].method ? strlen(rc[i].method) : 0,
+                                   rc[i].target, rc[i].target ? strlen(rc[i].target) : 0, out,
+                                   sizeof(out));
+    size_t blen = strlen(rc[i].body);
+    if (strcmp(rc[i].body, "") == 0 && rc[i].method && strcmp(rc[i].method, "HEAD") == 0)
+      blen = strlen("pass\n");
+    snprintf(want, sizeof(want),
+             "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             rc[i].ctype, blen, rc[i].body);
+    CHECK(n == (int)strlen(want) && strcmp(out, want) == 0, "response %zu: %s", i, out);
+  }
+  char tiny[10];
+  CHECK(pt_http_write_response("GET", 3, "/", 1, tiny, sizeof(tiny)) == -1, "tiny");
+}
+
+int main(void) {
+  test_table();
+  test_prefixes();
+  test_limits();
+  test_response();
+  if (failures) {
+    fprintf(stderr, "%d failures\n", failures);
+    return 1;
+  }
+  printf("httpreq: ok\n");
+  return 0;
+}

@@ -1,0 +1,409 @@
+/* Tests for runner/tokscan.c: honeytokens found raw, reversed, in base64
+ * (both alphabets, every alignment, padded or not, wrapped), base32 and
+ * base32hex (every alignment, both cases), hex, percent-encoding, and DNS
+ * names split over labels; not found in near misses or random data.
+ * Encoders here are written independently of the scanner's "interior"
+ * trick: they encode whole buffers, the way malware would. */
+#include "tokscan.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int failures;
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      failures++;                                                              \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fputc('\n', stderr);                                                     \
+    }                                                                          \
+  } while (0)
+
+/* Fake values in the real shapes. */
+static const struct {
+  const char *id, *value;
+} toks[] = {
+    {"aws_access_key_id", "AKIAQ7XK2M4ZP5R3W6YB"},
+    {"aws_secret_access_key", "wJalrXUt/nFEMI+K7MDENG/bPxRfiCYz+9Kq3hT2"},
+    {"github", "ghp_R8fK2pLm9QzX4vT7bN1cW5yH3jD6sA0eU2iO"},
+    {"npm", "npm_T4kW9xQ2mZ7pL1vR8nB3cY6hJ5dF0gS2aE4u"},
+    {"pypi", "pypi-AgEIcHlwaS5vcmcCJGQ4ZjE2NzYxLTk3YjMtNGM1Ny1hZTQ4LWZmMTgwYjZiNTk2ZQACKlszLCJl"},
+};
+enum { AWS_ID, AWS_SECRET, GITHUB, NPM, PYPI };
+
+static pt_tok_scanner *scanner(void) {
+  pt_tok_scanner *s = pt_tok_new();
+  for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++)
+    if (pt_tok_add(s, toks[i].id, toks[i].value) != 0)
+      abort();
+  return s;
+}
+
+static size_t b64(const uint8_t *in, size_t n, bool url, bool pad, char *out) {
+  const char *a = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t o = 0;
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
+                 (i + 2 < n ? in[i + 2] : 0);
+    size_t k = n - i >= 3 ? 4 : n - i + 1;
+    for (size_t j = 0; j < 4; j++)
+      if (j < k)
+        out[o++] = a[v >> (18 - 6 * j) & 63];
+      else if (pad)
+        out[o++] = '=';
+  }
+  out[o] = 0;
+  return o;
+}
+
+static size_t b32(const uint8_t *in, size_t n, const char *a, bool pad, char *out) {
+  size_t o = 0, bits = 0;
+  uint32_t acc = 0;
+  for (size_t i = 0; i < n; i++) {
+    acc = acc << 8 | in[i];
+    bits += 8;
+    while (bits >= 5) {
+      out[o++] = a[acc >> (bits - 5) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits)
+    out[o++] = a[acc << (5 - bits) & 31];
+  while (pad && o % 8)
+    out[o++] = '=';
+  out[o] = 0;
+  return o;
+}
+
+static size_t hexenc(const uint8_t *in, size_t n, bool upper, char *out) {
+  const char *h = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = h[in[i] >> 4];
+    out[2 * i + 1] = h[in[i] & 15];
+  }
+  out[2 * n] = 0;
+  return 2 * n;
+}
+
+/* Percent-encode bytes outside [A-Za-z0-9-._~] and not in safe. */
+static size_t pct(const char *in, const char *safe, bool lowerhex, char *out) {
+  const char *h = lowerhex ? "0123456789abcdef" : "0123456789ABCDEF";
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+        strchr("-._~", *p) || strchr(safe, *p))
+      out[o++] = (char)*p;
+    else {
+      out[o++] = '%';
+      out[o++] = h[*p >> 4];
+      out[o++] = h[*p & 15];
+    }
+  }
+  out[o] = 0;
+  return o;
+}
+
+/* Does a scan of buf find token t with an encoding starting with enc? */
+static bool finds(const pt_tok_scanner *s, const char *buf, size_t len, int t, const char *enc,
+                  size_t *off) {
+  pt_tok_match m[64];
+  size_t n;
+  int total = pt_tok_scan(s, buf, len, m, 64, &n);
+  if (total < 0)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(m[i].id, toks[t].id) == 0 && strncmp(m[i].encoding, enc, strlen(enc)) == 0) {
+      if (off)
+        *off = m[i].offset;
+      return true;
+    }
+  return false;
+}
+
+static bool finds_dns(const pt_tok_scanner *s, const char *name, int t, const char *enc) {
+  pt_tok_match m[64];
+  size_t n;
+  if (pt_tok_scan_dnsname(s, name, strlen(name), m, 64, &n) < 0)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(m[i].id, toks[t].id) == 0 && strcmp(m[i].encoding, enc) == 0)
+      return true;
+  return false;
+}
+
+static size_t nmatches(const pt_tok_scanner *s, const void *buf, size_t len) {
+  pt_tok_match m[8];
+  size_t n;
+  return (size_t)pt_tok_scan(s, buf, len, m, 8, &n);
+}
+
+static void test_encodings(void) {
+  pt_tok_scanner *s = scanner();
+  static char buf[8192], enc[4096];
+  static uint8_t raw[1024];
+  for (int t = 0; t < (int)(sizeof(toks) / sizeof(toks[0])); t++) {
+    const char *v = toks[t].value;
+    size_t vl = strlen(v), off;
+    /* raw, with the offset right */
+    int n = snprintf(buf, sizeof(buf), "POST /x?k=%s&x=1", v);
+    CHECK(finds(s, buf, (size_t)n, t, "raw", &off) && off == 10, "%s raw", toks[t].id);
+    /* reversed */
+    for (size_t i = 0; i < vl; i++)
+      enc[i] = v[vl - 1 - i];
+    enc[vl] = 0;
+    n = snprintf(buf, sizeof(buf), "data=%s;", enc);
+    CHECK(finds(s, buf, (size_t)n, t, "reversed", NULL), "%s reversed", toks[t].id);
+    /* base64 / base64url at each alignment inside a longer encoded blob,
+     * padded and not. */
+    for (int a = 0; a < 3; a++)
+      for (int tail = 0; tail < 3; tail++)
+        for (int url = 0; url < 2; url++) {
+          size_t rl = 0;
+          for (int i = 0; i < a; i++)
+            raw[rl++] = (uint8_t)(0x80 + 17 * i);
+          memcpy(raw + rl, v, vl);
+          rl += vl;
+          for (int i = 0; i < tail; i++)
+            raw[rl++] = (uint8_t)('{' + i);
+          b64(raw, rl, url, tail != 1, enc);
+          n = snprintf(buf, sizeof(buf), "{\"d\":\"%s\"}", enc);
+          CHECK(finds(s, buf, (size_t)n, t, url ? "base64" : "base64", NULL),
+                "%s base64 a=%d tail=%d url=%d: %s", toks[t].id, a, tail, url, enc);
+        }
+    /* base32 at each alignment, upper padded and lower unpadded, and
+     * base32hex. */
+    for (int a = 0; a < 5; a++) {
+      size_t rl = 0;
+      for (int i = 0; i < a; i++)
+        raw[rl++] = (uint8_t)(0xf0 - i);
+      memcpy(raw + rl, v, vl);
+      rl += vl;
+      b32(raw, rl, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true, enc);
+      n = snprintf(buf, sizeof(buf), "x %s y", enc);
+      CHECK(finds(s, buf, (size_t)n, t, "base32", NULL), "%s base32 a=%d", toks[t].id, a);
+      b32(raw, rl, "abcdefghijklmnopqrstuvwxyz234567", false, enc);
+      n = snprintf(buf, sizeof(buf), "%s", enc);
+      CHECK(finds(s, buf, (size_t)n, t, "base32", NULL), "%s base32 lower a=%d", toks[t].id, a);
+      b32(raw, rl, "0123456789ABCDEFGHIJKLMNOPQRSTUV", false, enc);
+      CHECK(finds(s, enc, strlen(enc), t, "base32hex", NULL), "%s base32hex a=%d", toks[t].id, a);
+    }
+    /* hex, both cases */
+    for (int up = 0; up < 2; up++) {
+      hexenc((const uint8_t *)v, vl, up, enc);
+      n = snprintf(buf, sizeof(buf), "0x%s\n", enc);
+      CHECK(finds(s, buf, (size_t)n, t, "hex", NULL), "%s hex up=%d", toks[t].id, up);
+    }
+    /* Wrapped base64 (MIME/encodebytes style, 76 columns), token deep in
+     * a blob so it crosses a line break. */
+    {
+      size_t rl = 0;
+      for (int i = 0; i < 50; i++)
+        raw[rl++] = (uint8_t)i;
+      memcpy(raw + rl, v, vl);
+      rl += vl;
+      size_t el = b64(raw, rl, false, true, enc);
+      size_t o = 0;
+      for (size_t i = 0; i < el; i++) {
+        if (i && i % 76 == 0) {
+          buf[o++] = '\r';
+          buf[o++] = '\n';
+        }
+        buf[o++] = enc[i];
+      }
+      CHECK(finds(s, buf, o, t, "base64", NULL), "%s wrapped base64", toks[t].id);
+    }
+  }
+  pt_tok_free(s);
+}
+
+static void test_urlenc(void) {
+  pt_tok_scanner *s = scanner();
+  char enc[512], buf[1024];
+  const char *v = toks[AWS_SECRET].value;
+  static const struct {
+    const char *safe;
+    bool lowerhex;
+  } u[] = {{"", false}, {"", true}, {"/", false}, {"+", true}};
+  for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+    pct(v, u[i].safe, u[i].lowerhex, enc);
+    int n = snprintf(buf, sizeof(buf), "GET /c?s=%s HTTP/1.1\r\n", enc);
+    size_t off;
+    CHECK(finds(s, buf, (size_t)n, AWS_SECRET, "urlenc", &off) && off == 9, "urlenc %zu: %s", i,
+          enc);
+  }
+  /* A value that ends in an escape: the match length covers it. */
+  pt_tok_scanner *s2 = pt_tok_new();
+  CHECK(pt_tok_add(s2, "slash", "abcdefghijklmnop/") == 0, "add");
+  pt_tok_match m[4];
+  size_t n;
+  const char *q = "x=abcdefghijklmnop%2F&";
+  CHECK(pt_tok_scan(s2, q, strlen(q), m, 4, &n) == 1 && n == 1 && m[0].offset == 2 &&
+            m[0].length == 19 && strcmp(m[0].encoding, "urlenc") == 0,
+        "urlenc end");
+  /* A value with a space, sent as '+' form encoding. */
+  CHECK(pt_tok_add(s2, "spaced", "correct horse battery") == 0, "add");
+  q = "p=correct+horse+battery";
+  CHECK(pt_tok_scan(s2, q, strlen(q), m, 4, &n) == 1 && strcmp(m[0].id, "spaced") == 0 &&
+            strcmp(m[0].encoding, "urlenc") == 0,
+        "plus space");
+  pt_tok_free(s2);
+  /* base64 of the secret, percent-encoded (as in a query string). */
+  char b[256];
+  b64((const uint8_t *)v, strlen(v), false, true, b);
+  pct(b, "", false, enc);
+  CHECK(finds(s, enc, strlen(enc), AWS_SECRET, "base64", NULL), "pct base64 %s", enc);
+  pt_tok_free(s);
+}
+
+static void test_dns(void) {
+  pt_tok_scanner *s = scanner();
+  char enc[512], name[1024];
+  /* hex of the GitHub token over two labels */
+  hexenc((const uint8_t *)toks[GITHUB].value, strlen(toks[GITHUB].value), false, enc);
+  snprintf(name, sizeof(name), "%.63s.%s.exfil.test", enc, enc + 63);
+  CHECK(finds_dns(s, name, GITHUB, "dns-split-hex"), "split hex %s", name);
+  /* resolvers may have folded case: */
+  for (char *p = name; *p; p++)
+    if (*p >= 'a' && *p <= 'z')
+      *p = (char)(*p - 32);
+  CHECK(finds_dns(s, name, GITHUB, "dns-split-hex"), "split HEX");
+  /* raw AWS key id in one label, lowercased */
+  CHECK(finds_dns(s, "akiaq7xk2m4zp5r3w6yb.c2.test", AWS_ID, "dns-raw"), "raw lower");
+  /* raw split */
+  CHECK(finds_dns(s, "x.AKIAQ7XK2M.4ZP5R3W6YB.test", AWS_ID, "dns-split-raw"), "raw split");
+  /* base32 of the secret, unpadded lowercase, in 3 labels, at an offset */
+  uint8_t raw[64] = {0x11, 0x22};
+  memcpy(raw + 2, toks[AWS_SECRET].value, 40);
+  size_t el = b32(raw, 42, "abcdefghijklmnopqrstuvwxyz234567", false, enc);
+  snprintf(name, sizeof(name), "%.30s.%.30s.%s.t.test", enc, enc + 30, enc + 60);
+  CHECK(el > 60 && finds_dns(s, name, AWS_SECRET, "dns-split-base32"), "b32 %s", name);
+  /* near misses */
+  CHECK(!finds_dns(s, "akiaq7xk2m4zp5r3w6y.c2.test", AWS_ID, "dns-raw"), "short");
+  CHECK(!finds_dns(s, "akiaq7xk2m4zp5r3w6yc.c2.test", AWS_ID, "dns-raw"), "changed");
+  pt_tok_match m[4];
+  size_t n;
+  CHECK(pt_tok_scan_dnsname(s, "www.example.test", 16, m, 4, &n) == 0 && n == 0, "benign");
+  pt_tok_free(s);
+}
+
+static void test_near_misses(void) {
+  pt_tok_scanner *s = scanner();
+  char buf[1024], enc[512];
+  /* One character changed, in the middle and at each end. */
+  for (int t = 0; t < (int)(sizeof(toks) / sizeof(toks[0])); t++) {
+    size_t vl = strlen(toks[t].value);
+    size_t pos[3] = {0, vl / 2, vl - 1};
+    for (int k = 0; k < 3; k++) {
+      char v[256];
+      memcpy(v, toks[t].value, vl + 1);
+      v[pos[k]] = v[pos[k]] == 'Q' ? 'R' : 'Q';
+      CHECK(nmatches(s, v, vl) == 0, "%s changed at %zu", toks[t].id, pos[k]);
+      size_t el = b64((const uint8_t *)v, vl, false, true, enc);
+      CHECK(nmatches(s, enc, el) == 0, "%s b64 changed at %zu", toks[t].id, pos[k]);
+      el = hexenc((const uint8_t *)v, vl, false, enc);
+      CHECK(nmatches(s, enc, el) == 0, "%s hex changed at %zu", toks[t].id, pos[k]);
+    }
+    /* Truncated by one. */
+    CHECK(nmatches(s, toks[t].value, vl - 1) == 0, "%s truncated", toks[t].id);
+    CHECK(nmatches(s, toks[t].value + 1, vl - 1) == 0, "%s truncated front", toks[t].id);
+  }
+  /* Case changes are not a raw match (only DNS ignores case). */
+  snprintf(buf, sizeof(buf), "akiaq7xk2m4zp5r3w6yb");
+  CHECK(nmatches(s, buf, strlen(buf)) == 0, "lowercase raw");
+  /* The well-known AWS example key is not ours. */
+  snprintf(buf, sizeof(buf), "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  CHECK(nmatches(s, buf, strlen(buf)) == 0, "example keys");
+
+  /* Random data: nothing. */
+  static uint8_t rnd[1 << 16];
+  uint32_t x = 12345;
+  for (size_t i = 0; i < sizeof(rnd); i++) {
+    x = x * 1103515245u + 12345u;
+    rnd[i] = (uint8_t)(x >> 16);
+  }
+  CHECK(nmatches(s, rnd, sizeof(rnd)) == 0, "random");
+  pt_tok_free(s);
+}
+
+static void test_api(void) {
+  pt_tok_scanner *s = pt_tok_new();
+  errno = 0;
+  CHECK(pt_tok_add(s, "short", "AKIA12345") == -1 && errno == EINVAL, "short value");
+  char big[PT_TOK_MAX_VALUE + 2];
+  memset(big, 'x', sizeof(big) - 1);
+  big[sizeof(big) - 1] = 0;
+  CHECK(pt_tok_add(s, "big", big) == -1 && errno == EINVAL, "long value");
+  pt_tok_match m[2];
+  size_t n = 99;
+  CHECK(pt_tok_scan(s, "anything at all, long enough", 28, m, 2, &n) == 0 && n == 0, "empty scanner");
+  for (int i = 0; i < PT_TOK_MAX_TOKENS; i++) {
+    char id[16], v[32];
+    snprintf(id, sizeof(id), "t%d", i);
+    snprintf(v, sizeof(v), "tok%03dQWERTYUIOPZX", i);
+    CHECK(pt_tok_add(s, id, v) == 0, "add %d", i);
+  }
+  CHECK(pt_tok_add(s, "one-more", "0123456789abcdef") == -1 && errno == ENOSPC, "full");
+  CHECK(pt_tok_count(s) == PT_TOK_MAX_TOKENS, "count");
+  /* More matches than room: total returned, max stored, sorted. */
+  const char *three = "tok001QWERTYUIOPZX tok002QWERTYUIOPZX tok000QWERTYUIOPZX";
+  int total = pt_tok_scan(s, three, strlen(three), m, 2, &n);
+  CHECK(total == 3 && n == 2, "total %d n %zu", total, n);
+  CHECK(pt_tok_scan(s, three, strlen(three), NULL, 0, &n) == 3 && n == 0, "count only");
+  pt_tok_match all[8];
+  pt_tok_scan(s, three, strlen(three), all, 8, &n);
+  CHECK(n == 3 && all[0].offset == 0 && all[1].offset == 19 && all[2].offset == 38 &&
+            strcmp(all[2].id, "t0") == 0 && all[0].length == 18,
+        "sorted");
+  pt_tok_free(s);
+  pt_tok_free(NULL);
+}
+
+static void bench(void) {
+  pt_tok_scanner *s = pt_tok_new();
+  for (int i = 0; i < 50; i++) {
+    char id[16], v[48];
+    snprintf(id, sizeof(id), "b%d", i);
+    snprintf(v, sizeof(v), "ghp_%02dR8fK2pLm9QzX4vT7bN1cW5yH3jD6sA0eU2", i);
+    pt_tok_add(s, id, v);
+  }
+  static uint8_t buf[1 << 16];
+  uint32_t x = 7;
+  for (size_t i = 0; i < sizeof(buf); i++) {
+    x = x * 1103515245u + 12345u;
+    /* printable text with '%' and newlines so every view is built */
+    buf[i] = (uint8_t)(0x20 + (x >> 16) % 95);
+    if (i % 80 == 79)
+      buf[i] = '\n';
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int reps = 100;
+  for (int r = 0; r < reps; r++)
+    nmatches(s, buf, sizeof(buf));
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+  printf("tokscan: 50 tokens, 64 KiB text: %.3f ms per scan (%.0f MB/s)\n", ms / reps,
+         (double)sizeof(buf) * reps / (ms / 1e3) / 1e6);
+  pt_tok_free(s);
+}
+
+int main(void) {
+  test_encodings();
+  test_urlenc();
+  test_dns();
+  test_near_misses();
+  test_api();
+  bench();
+  if (failures) {
+    fprintf(stderr, "%d failures\n", failures);
+    return 1;
+  }
+  printf("tokscan: ok\n");
+  return 0;
+}
