@@ -1,0 +1,12 @@
+# Artifact module: hardened unpacking (libarchive), ecosystem
+# identification, and the bounded metadata parsers (pymeta, npmmeta).
+add_library(pkgtrap_artifact STATIC
+  ${CMAKE_CURRENT_SOURCE_DIR}/artifact.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/artifact_scan.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/artifact_identify.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/pymeta.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/npmmeta.c
+)
+target_include_directories(pkgtrap_artifact PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(pkgtrap_artifact PUBLIC
+  pkgtrap_sandbox PkgConfig::ARCHIVE PkgConfig::JANSSON PkgConfig::CRYPTO)
