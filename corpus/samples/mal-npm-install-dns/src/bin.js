@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+'use strict';
+require('./index')(process.argv.slice(2), { shell: true });
