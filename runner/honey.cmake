@@ -1,0 +1,9 @@
+# Honeytokens: per-run identity and a fake HOME full of credentials
+# (templates are data in profiles/honeytokens/).
+add_library(pkgtrap_honey STATIC
+  ${CMAKE_CURRENT_SOURCE_DIR}/honey.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
+)
+target_include_directories(pkgtrap_honey PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(pkgtrap_honey PUBLIC
+  pkgtrap_sandbox PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CRYPTO)
