@@ -75,7 +75,10 @@ typedef struct pt_http_req {
  * cannot start an HTTP/1.x request line (so a caller can try TLS or record
  * raw bytes); NEED_MORE while the request line or headers are incomplete,
  * or the body is shorter than announced. At NEED_MORE with
- * headers_complete true, every field is filled. */
+ * headers_complete true, every field is filled. A caller that has reached
+ * its capture cap (PT_HTTP_INPUT_MAX) or the end of the connection treats
+ * NEED_MORE as final and reports what was parsed. Cost is linear in len;
+ * re-parse the grown buffer from the start as more bytes arrive. */
 pt_http_status pt_http_parse(const void *buf, size_t len, pt_http_req *r);
 
 /* Case-insensitive lookup of the first header called name; NULL if none. */

@@ -376,7 +376,8 @@ static int cmp_match(const void *a, const void *b) {
  * meet two of its own needles at one place (e.g. base64 at two
  * alignments of a repetitive value). */
 static void finish(collect *c, size_t *n) {
-  qsort(c->out, c->stored, sizeof(*c->out), cmp_match);
+  if (c->stored > 1)
+    qsort(c->out, c->stored, sizeof(*c->out), cmp_match);
   size_t w = 0;
   for (size_t r = 0; r < c->stored; r++) {
     if (w > 0 && cmp_match(&c->out[w - 1], &c->out[r]) == 0) {

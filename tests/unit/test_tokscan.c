@@ -5,6 +5,7 @@
  * Encoders here are written independently of the scanner's "interior"
  * trick: they encode whole buffers, the way malware would. */
 #include "tokscan.h"
+#include "dnsmsg.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -289,6 +290,26 @@ static void test_dns(void) {
   pt_tok_match m[4];
   size_t n;
   CHECK(pt_tok_scan_dnsname(s, "www.example.test", 16, m, 4, &n) == 0 && n == 0, "benign");
+
+  /* End to end, the way the fake resolver will use it: a query on the
+   * wire, parsed by dnsmsg, its name scanned. Labels of 30 hex chars. */
+  hexenc((const uint8_t *)toks[NPM].value, strlen(toks[NPM].value), true, enc);
+  uint8_t wire[512] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  size_t w = 12, el2 = strlen(enc);
+  for (size_t i = 0; i < el2; i += 30) {
+    size_t l = el2 - i < 30 ? el2 - i : 30;
+    wire[w++] = (uint8_t)l;
+    memcpy(wire + w, enc + i, l);
+    w += l;
+  }
+  memcpy(wire + w, "\004test\000\000\020\000\001", 10);
+  w += 10;
+  pt_dns_query dq;
+  CHECK(pt_dns_parse_query(wire, w, &dq) == PT_DNS_OK && dq.qtype == PT_DNS_TYPE_TXT, "dns parse");
+  CHECK(pt_tok_scan_dnsname(s, dq.name, dq.name_len, m, 4, &n) == 1 && n == 1 &&
+            strcmp(m[0].id, "npm") == 0 && strcmp(m[0].encoding, "dns-split-hex") == 0 &&
+            m[0].offset == 0 && m[0].length == el2 + el2 / 30 - (el2 % 30 == 0),
+        "dns end to end: %zu", n);
   pt_tok_free(s);
 }
 
