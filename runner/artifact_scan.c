@@ -72,6 +72,13 @@ static bool bad_name_char(unsigned char c) {
   return c < 0x20 || c == 0x7f || c == '\\';
 }
 
+static bool has_bad_char(const char *s) {
+  for (; *s; s++)
+    if (bad_name_char((unsigned char)*s))
+      return true;
+  return false;
+}
+
 /* Normalize a relative path; returns the number of components, -1 for a
  * `..` component, -2 for a component over NAME_MAX. */
 static int normalize(const char *raw, pt_buf *out) {
@@ -165,13 +172,12 @@ static enum check check_entry(pt_artifact_scan *s, struct archive_entry *e,
                             "entry name is not valid UTF-8");
     return CHECK_REJECT;
   }
-  for (size_t i = 0; i < len; i++)
-    if (bad_name_char((unsigned char)raw[i])) {
-      pt_artifact_problem_add(pr, PT_ARTIFACT_RULE_BAD_NAME, raw,
-                              "entry name contains a control character or "
-                              "backslash");
-      return CHECK_REJECT;
-    }
+  if (has_bad_char(raw)) {
+    pt_artifact_problem_add(pr, PT_ARTIFACT_RULE_BAD_NAME, raw,
+                            "entry name contains a control character or "
+                            "backslash");
+    return CHECK_REJECT;
+  }
   if (raw[0] == '/') {
     pt_artifact_problem_add(pr, PT_ARTIFACT_RULE_ABSOLUTE, raw,
                             "entry has an absolute path");
@@ -228,6 +234,8 @@ static enum check check_entry(pt_artifact_scan *s, struct archive_entry *e,
       why = "symlink target is over the name limit";
     else if (!pt_pymeta_valid_utf8(t, strlen(t)))
       why = "symlink target is not valid UTF-8";
+    else if (has_bad_char(t))
+      why = "symlink target contains a control character or backslash";
     else if (t[0] == '/')
       why = "symlink target is absolute";
     else if (!link_stays_inside(t, depth - 1))
