@@ -211,7 +211,7 @@ static int inspect(int fd, const char *label, const pt_artifact_limits *lim,
     pt_artifact_info_free(info);
     return reject(label, probs, err);
   }
-  info->format = s->format;
+  memcpy(info->format, s->format, sizeof(info->format));
   info->archive_bytes = s->archive_bytes;
   info->entries = s->entries;
   info->total_bytes = s->total_bytes;

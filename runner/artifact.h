@@ -94,7 +94,7 @@ typedef struct pt_artifact_info {
    * directory ("package", "demo-1.0") for npm and sdist, NULL if unknown. */
   char *root;
   char *dist_info;    /* wheel only: "demo-1.0.dist-info" */
-  const char *format; /* libarchive's name, e.g. "ZIP 2.0 (deflation)" */
+  char format[64];     /* libarchive's name, e.g. "ZIP 2.0 (deflation)" */
   uint64_t archive_bytes; /* size of the artifact file */
   uint64_t entries;       /* entries in the archive */
   uint64_t total_bytes;   /* data bytes expanded */

@@ -40,7 +40,9 @@ typedef struct pt_artifact_scan {
   uint64_t entries; /* headers seen */
   bool fatal;       /* a problem that stops reading (corrupt, bomb) */
   bool is_zip;
-  const char *format;
+  /* A copy: libarchive's zip reader formats the name into its own
+   * buffer, gone with the archive. */
+  char format[64];
   pt_artifact_entry *items;
   size_t len, alloc;
   pt_artifact_capture captures[PT_ARTIFACT_CAPTURE_MAX];

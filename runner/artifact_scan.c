@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -432,7 +433,8 @@ int pt_artifact_scan_pass(int fd, pt_artifact_scan *s, pt_err **err) {
   struct archive_entry *e;
   while (!s->fatal && next_header(s, a, &e)) {
     if (s->entries == 0) {
-      s->format = archive_format_name(a);
+      const char *fn = archive_format_name(a);
+      snprintf(s->format, sizeof(s->format), "%s", fn ? fn : "?");
       s->is_zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
                   ARCHIVE_FORMAT_ZIP;
     }
