@@ -179,7 +179,7 @@ static int reject(const char *label, const pt_artifact_problems *p,
 }
 
 /* Pass 1 and identification; fills info on success. */
-static int inspect(int fd, const char *label, const pt_artifact_limits *lim,
+static int inspect_inner(int fd, const char *label, const pt_artifact_limits *lim,
                    pt_artifact_scan *s, pt_artifact_info *info,
                    pt_artifact_problems *probs, pt_err **err) {
   memset(info, 0, sizeof(*info));
@@ -216,6 +216,15 @@ static int inspect(int fd, const char *label, const pt_artifact_limits *lim,
   info->entries = s->entries;
   info->total_bytes = s->total_bytes;
   return 0;
+}
+
+static int inspect(int fd, const char *label, const pt_artifact_limits *lim,
+                   pt_artifact_scan *s, pt_artifact_info *info,
+                   pt_artifact_problems *probs, pt_err **err) {
+  int rc = inspect_inner(fd, label, lim, s, info, probs, err);
+  if (rc < 0)
+    pt_artifact_info_free(info);
+  return rc;
 }
 
 int pt_artifact_inspect_fd(int fd, const char *label,

@@ -18,15 +18,25 @@ static int cmp_entry(const void *a, const void *b) {
                 ((const pt_artifact_entry *)b)->path);
 }
 
+/* Binary search for the first n bytes of path as a whole entry path, in
+ * the sorted list (same order as cmp_entry: strcmp). */
 static const pt_artifact_entry *lookup_n(const pt_artifact_scan *s,
                                          const char *path, size_t n) {
-  char tmp[4096];
-  if (n >= sizeof(tmp))
-    return NULL;
-  memcpy(tmp, path, n);
-  tmp[n] = '\0';
-  pt_artifact_entry key = {.path = tmp};
-  return bsearch(&key, s->items, s->len, sizeof(*s->items), cmp_entry);
+  size_t lo = 0, hi = s->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *p = s->items[mid].path;
+    int c = strncmp(p, path, n);
+    if (c == 0 && p[n] != '\0')
+      c = 1; /* p is longer: it sorts after the key */
+    if (c == 0)
+      return &s->items[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
 }
 
 static const pt_artifact_entry *lookup(const pt_artifact_scan *s,
