@@ -64,6 +64,9 @@ void pt_artifact_limits_default(pt_artifact_limits *l);
 #define PT_ARTIFACT_RULE_BAD_NAME "archive-bad-name"
 #define PT_ARTIFACT_RULE_DUPLICATE "archive-duplicate-entry"
 #define PT_ARTIFACT_RULE_BAD_METADATA "archive-bad-metadata"
+/* The file reads as a zip and as a tar: pip (zip) and we could see
+ * different packages. */
+#define PT_ARTIFACT_RULE_POLYGLOT "archive-polyglot"
 
 #define PT_ARTIFACT_PROBLEMS_MAX 32
 #define PT_ARTIFACT_SUMMARY_MAX 200

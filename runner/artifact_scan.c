@@ -413,6 +413,28 @@ static bool next_header(pt_artifact_scan *s, struct archive *a,
   }
 }
 
+/* Does the file also read as the other family (tar for a zip, zip for a
+ * tar)? A tar followed by a zip is a valid tar to us and a valid zip to
+ * pip's zipfile, which looks for the central directory at the end:
+ * whatever we analyse, the installer would see something else. */
+static bool reads_as_other_family(int fd, bool is_zip) {
+  if (lseek(fd, 0, SEEK_SET) < 0)
+    return false;
+  cleanup_archive struct archive *a = archive_read_new();
+  if (a == NULL)
+    return false;
+  int r = is_zip ? (archive_read_support_filter_gzip(a) |
+                    archive_read_support_filter_bzip2(a) |
+                    archive_read_support_filter_xz(a) |
+                    archive_read_support_format_tar(a))
+                 : archive_read_support_format_zip(a);
+  if (r != ARCHIVE_OK || archive_read_open_fd(a, fd, DATA_CHUNK) != ARCHIVE_OK)
+    return false;
+  struct archive_entry *e;
+  r = archive_read_next_header(a, &e);
+  return r == ARCHIVE_OK || r == ARCHIVE_WARN;
+}
+
 int pt_artifact_scan_pass(int fd, pt_artifact_scan *s, pt_err **err) {
   struct stat st;
   if (fstat(fd, &st) < 0)
@@ -466,6 +488,11 @@ int pt_artifact_scan_pass(int fd, pt_artifact_scan *s, pt_err **err) {
   if (!s->fatal && s->entries == 0) {
     pt_artifact_problem_add(s->probs, PT_ARTIFACT_RULE_CORRUPT, NULL,
                             "archive has no entries");
+    s->fatal = true;
+  }
+  if (!s->fatal && reads_as_other_family(fd, s->is_zip)) {
+    pt_artifact_problem_add(s->probs, PT_ARTIFACT_RULE_POLYGLOT, NULL,
+                            "file reads both as a zip and as a tar archive");
     s->fatal = true;
   }
   return 0;

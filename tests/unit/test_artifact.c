@@ -198,6 +198,16 @@ static void reset_dest(void) {
 
 /* ---- hostile archives ------------------------------------------------- */
 
+#define WHEEL_ENTS                                                             \
+  {.name = "demo/__init__.py", .text = "print('hi')\n"},                       \
+      {.name = "demo-1.0.dist-info/WHEEL", .text = "Wheel-Version: 1.0\n"},    \
+      {.name = "demo-1.0.dist-info/METADATA",                                  \
+       .text = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n\nbody\n"},   \
+      {.name = "demo-1.0.dist-info/entry_points.txt",                          \
+       .text = "[console_scripts]\naws = demo:main\n"},                        \
+      {.name = "demo-1.0.dist-info/RECORD", .text = "demo/__init__.py,,\n"}
+
+
 typedef struct bad_case {
   const char *name;
   enum fmt fmt;
@@ -264,6 +274,29 @@ static int build_name_over_limit(const char *path) {
     name[i] = '/';
   ent e[] = {{.name = name, .text = "x"}};
   return write_archive(path, TGZ, e, 1);
+}
+
+/* A tar with a zip appended: a tar from the front, a zip from the end. */
+static int build_polyglot(const char *path) {
+  char zpath[300];
+  snprintf(zpath, sizeof(zpath), "%s.zip", path);
+  ent t[] = {{.name = "pkg-1.0/PKG-INFO", .text = "Name: pkg\nVersion: 1.0\n"}};
+  ent z[] = {WHEEL_ENTS};
+  if (write_archive(path, TAR_USTAR, t, 1) < 0 ||
+      write_archive(zpath, ZIP, z, PT_ARRAY_LEN(z)) < 0)
+    return -1;
+  char *data = NULL;
+  size_t len = 0;
+  pt_err *err = NULL;
+  int fd = open(path, O_WRONLY | O_APPEND);
+  int r = pt_read_file_at(AT_FDCWD, zpath, 1 << 20, &data, &len, &err);
+  if (fd < 0 || r < 0 || pt_write_all(fd, data, len) < 0)
+    r = -1;
+  if (fd >= 0)
+    close(fd);
+  free(data);
+  pt_err_free(err);
+  return r;
 }
 
 #define C10 "cccccccccc"
@@ -341,6 +374,7 @@ static const bad_case bad_cases[] = {
     {"truncated-tgz", TGZ, {{0}}, "archive-corrupt", NULL, build_truncated_tgz},
     {"truncated-zip", ZIP, {{0}}, "archive-corrupt", NULL, build_truncated_zip},
     {"empty-file", TGZ, {{0}}, "archive-corrupt", NULL, build_empty},
+    {"polyglot-tar-zip", TGZ, {{0}}, "archive-polyglot", NULL, build_polyglot},
     {"not-an-archive", TGZ, {{0}}, "archive-corrupt", NULL, build_garbage},
     {"zero-entries", TGZ, {{0}}, "archive-corrupt", NULL, build_no_entries},
     /* libarchive itself refuses a 1 MiB pax header ("Special header too
@@ -445,15 +479,6 @@ typedef struct good_case {
   const char *check_link; /* relative to dest, must be a symlink */
   int binding_gyp;
 } good_case;
-
-#define WHEEL_ENTS                                                             \
-  {.name = "demo/__init__.py", .text = "print('hi')\n"},                       \
-      {.name = "demo-1.0.dist-info/WHEEL", .text = "Wheel-Version: 1.0\n"},    \
-      {.name = "demo-1.0.dist-info/METADATA",                                  \
-       .text = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n\nbody\n"},   \
-      {.name = "demo-1.0.dist-info/entry_points.txt",                          \
-       .text = "[console_scripts]\naws = demo:main\n"},                        \
-      {.name = "demo-1.0.dist-info/RECORD", .text = "demo/__init__.py,,\n"}
 
 static const good_case good_cases[] = {
     {"wheel.bin", ZIP, {WHEEL_ENTS}, PT_ECO_WHEEL, "demo", "1.0", ".",
