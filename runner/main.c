@@ -1,2 +1,45 @@
+/* pkgtrap: detonate open-source packages in a sandbox and tell whether
+ * they are malicious. A thin CLI over runner/ and sandbox/. */
+#define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("pkgtrap"); return 0; }
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: pkgtrap VERB [OPTION]... [ARG]...\n"
+    "Detonate open-source packages in a Linux sandbox and tell whether they\n"
+    "are malicious.\n"
+    "\n"
+    "Verbs:\n"
+    "  run [--trace FILE] -- CMD [ARG]...   run any command in the jail\n"
+    "\n"
+    "  pkgtrap VERB --help    options of a verb\n"
+    "  pkgtrap --version      version\n"
+    "\n"
+    "Environment: PKGTRAP_PROFILES (profiles directory), TMPDIR (where run\n"
+    "directories are made).\n";
+
+int main(int argc, char **argv) {
+  /* A closed stdout must not kill us mid-cleanup; writes report EPIPE. */
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return PT_EXIT_ERROR;
+  }
+  const char *verb = argv[1];
+  if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0 ||
+      strcmp(verb, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(verb, "--version") == 0) {
+    printf("pkgtrap %s\n", PKGTRAP_VERSION);
+    return 0;
+  }
+  if (strcmp(verb, "run") == 0)
+    return pt_cmd_run(argc - 1, argv + 1);
+  fprintf(stderr, "pkgtrap: unknown verb `%s`\n%s", verb, usage);
+  return PT_EXIT_ERROR;
+}

@@ -1,1 +1,0 @@
-void pkgtrap_runner_stub(void);void pkgtrap_runner_stub(void){}

@@ -1,0 +1,542 @@
+/* The supervisor side of a jail: clone init into new namespaces, write its
+ * uid/gid maps, put it in its cgroup, take its seccomp listener, then run
+ * the event loop (notifications, CMD's output, init's messages, timeout,
+ * signals) until the last process of the jail is gone. */
+#define _GNU_SOURCE
+#include "jail_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+struct jail {
+  const struct jail_spec *spec;
+  struct jail_policy policy;
+  struct jail_result *res;
+  pt_loop *loop;
+  pid_t init_pid;
+  int init_pidfd;
+  int chan;
+  int out_r, err_r;
+  int notify_fd;
+  int sigfd;
+  struct jail_cgroup cg;
+  struct jail_broker broker;
+  struct seccomp_notif *req;
+  struct seccomp_notif_resp *resp;
+  size_t req_size, resp_size;
+  bool init_exited, cmd_done, listener_ok, killed, chan_eof, timed_out;
+  bool setup_failed, exec_failed;
+  int cmd_status;
+  int interrupted_by;
+  uint64_t out_passed, err_passed;
+  pt_err *fatal;
+};
+
+void jail_limits_default(struct jail_limits *l) {
+  memset(l, 0, sizeof(*l));
+  l->memory_bytes = 2ull << 30;
+  l->pids = 512;
+  l->cpu_percent = 100;
+  l->tmp_bytes = 512ull << 20;
+  l->fsize_bytes = 512ull << 20;
+  l->nofile = 1024;
+  l->timeout_ms = 300000;
+  l->output_cap = 1 << 20;
+  l->capture_cap = 64 << 10;
+}
+
+pt_loop *jail_loop(struct jail *j) { return j->loop; }
+pid_t jail_init_pid(struct jail *j) { return j->init_pid; }
+int jail_notify_fd(struct jail *j) { return j->notify_fd; }
+
+int jail_socket(struct jail *j, int domain, int type, int protocol,
+                pt_err **err) {
+  if (j->broker.pid <= 0 &&
+      jail_broker_start(&j->broker, j->init_pid, err) < 0)
+    return -1;
+  return jail_broker_socket(&j->broker, domain, type, protocol, err);
+}
+
+static void kill_jail(struct jail *j) {
+  if (j->init_pidfd >= 0 && !j->init_exited)
+    syscall(SYS_pidfd_send_signal, j->init_pidfd, SIGKILL, NULL, 0);
+  jail_cgroup_kill(&j->cg);
+  j->killed = true;
+}
+
+void jail_abort(struct jail *j, const char *why) {
+  if (j->fatal == NULL)
+    pt_err_make(&j->fatal, 0, "%s", why);
+  kill_jail(j);
+}
+
+static int write_proc(pid_t pid, const char *file, const char *val,
+                      pt_err **err) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return pt_err_make(err, errno, "open %s", path);
+  int rc = pt_write_all(fd, val, strlen(val));
+  int e = errno;
+  close(fd);
+  if (rc < 0)
+    return pt_err_make(err, e, "write %s", path);
+  return 0;
+}
+
+static void on_output(void *ctx, int fd, uint32_t ev) {
+  struct jail *j = ctx;
+  bool is_out = fd == j->out_r;
+  char buf[65536];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return;
+  if (n <= 0) {
+    (void)ev;
+    pt_loop_del(j->loop, fd);
+    close(fd);
+    if (is_out)
+      j->out_r = -1;
+    else
+      j->err_r = -1;
+    return;
+  }
+  pt_buf *cap = is_out ? &j->res->out : &j->res->err;
+  uint64_t *total = is_out ? &j->res->out_total : &j->res->err_total;
+  uint64_t *passed = is_out ? &j->out_passed : &j->err_passed;
+  bool *trunc = is_out ? &j->res->out_truncated : &j->res->err_truncated;
+  int dest = is_out ? j->spec->out_fd : j->spec->err_fd;
+  *total += (uint64_t)n;
+  (void)pt_buf_append(cap, buf, (size_t)n);
+  uint64_t room = j->spec->limits.output_cap > *passed
+                      ? j->spec->limits.output_cap - *passed
+                      : 0;
+  size_t take = (uint64_t)n < room ? (size_t)n : (size_t)room;
+  if (dest >= 0 && take > 0)
+    (void)pt_write_all(dest, buf, take);
+  *passed += take;
+  if (take < (size_t)n && !*trunc) {
+    *trunc = true;
+    if (j->spec->err_fd >= 0) {
+      char note[160];
+      int len = snprintf(note, sizeof(note),
+                         "\npkgtrap: %s of the jailed command cut at %llu "
+                         "bytes (--output-cap)\n",
+                         is_out ? "stdout" : "stderr",
+                         (unsigned long long)j->spec->limits.output_cap);
+      (void)pt_write_all(j->spec->err_fd, note, (size_t)len);
+    }
+  }
+}
+
+static void on_notify(void *ctx, int fd, uint32_t ev) {
+  struct jail *j = ctx;
+  if (ev & (EPOLLHUP | EPOLLERR)) {
+    /* Every process under the filter is gone. */
+    pt_loop_del(j->loop, fd);
+    return;
+  }
+  memset(j->req, 0, j->req_size);
+  if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, j->req) < 0)
+    return; /* ENOENT: the caller died meanwhile; EINTR: try again */
+  memset(j->resp, 0, j->resp_size);
+  j->resp->id = j->req->id;
+  bool refused = jail_policy_refuses(&j->policy, j->req);
+  if (refused) {
+    j->resp->error = -EPERM;
+  } else {
+    /* CONTINUE lets the kernel run the call as the caller made it. What
+     * a hook recorded from the caller's memory may differ from what the
+     * kernel then uses if another thread rewrote it in between (the
+     * documented TOCTOU of user notification): recording only, never a
+     * basis for allowing or refusing. */
+    j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  }
+  if (j->spec->hooks && j->spec->hooks->on_notify)
+    j->spec->hooks->on_notify(j->spec->hooks_ctx, j, j->req, j->resp,
+                              refused);
+  if (refused) { /* a hook may add refusals, never lift one */
+    j->resp->flags = 0;
+    if (j->resp->error == 0)
+      j->resp->error = -EPERM;
+  }
+  (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, j->resp);
+}
+
+static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
+  int fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, remote_fd, 0);
+  if (fd < 0)
+    return pt_err_make(err, errno, "pidfd_getfd(seccomp listener)");
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  /* Since 6.6: wake the supervisor on the caller's CPU when a call stops,
+   * which roughly halves the cost of each notification. Older kernels
+   * answer EINVAL; that only costs speed. */
+  (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+              SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+  j->notify_fd = fd;
+  if (pt_loop_add(j->loop, fd, EPOLLIN, on_notify, j, err) < 0)
+    return -1;
+  if (j->spec->hooks && j->spec->hooks->on_start &&
+      j->spec->hooks->on_start(j->spec->hooks_ctx, j, err) < 0)
+    return pt_err_wrap(err, "recorder start");
+  return 0;
+}
+
+static void on_chan(void *ctx, int fd, uint32_t ev) {
+  struct jail *j = ctx;
+  struct jail_msg m;
+  ssize_t n = read(fd, &m, sizeof(m));
+  if (n < 0 && errno == EINTR)
+    return;
+  if (n != (ssize_t)sizeof(m)) {
+    (void)ev;
+    pt_loop_del(j->loop, fd);
+    j->chan_eof = true;
+    return;
+  }
+  switch (m.type) {
+  case JAIL_MSG_LISTENER: {
+    pt_err *e = NULL;
+    if (take_listener(j, m.value, &e) < 0) {
+      j->fatal = e;
+      kill_jail(j);
+      return;
+    }
+    struct jail_msg ok = {.type = JAIL_MSG_LISTENER_OK};
+    (void)pt_write_all(j->chan, &ok, sizeof(ok));
+    j->listener_ok = true;
+    break;
+  }
+  case JAIL_MSG_EXEC_FAILED:
+    j->exec_failed = true;
+    j->res->exec_errno = m.value;
+    break;
+  case JAIL_MSG_CMD_STATUS:
+    j->cmd_done = true;
+    j->cmd_status = m.value;
+    break;
+  case JAIL_MSG_SETUP_FAILED:
+    j->setup_failed = true;
+    m.text[sizeof(m.text) - 1] = '\0';
+    snprintf(j->res->setup_error, sizeof(j->res->setup_error), "%s", m.text);
+    break;
+  default:
+    break;
+  }
+}
+
+static void on_init_exit(void *ctx, int fd, uint32_t ev) {
+  struct jail *j = ctx;
+  (void)ev;
+  siginfo_t si;
+  memset(&si, 0, sizeof(si));
+  if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED) == 0 ||
+      errno == ECHILD) {
+    j->init_exited = true;
+    pt_loop_del(j->loop, fd);
+  }
+}
+
+static void on_signal(void *ctx, int fd, uint32_t ev) {
+  struct jail *j = ctx;
+  (void)ev;
+  struct signalfd_siginfo si;
+  if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+    return;
+  if (si.ssi_signo == SIGCHLD)
+    return;
+  j->interrupted_by = (int)si.ssi_signo;
+  kill_jail(j);
+}
+
+/* Classify the run once everything is over. */
+static void finish_result(struct jail *j) {
+  struct jail_result *r = j->res;
+  r->oom_killed = jail_cgroup_oom_killed(&j->cg);
+  if (j->setup_failed) {
+    r->outcome = JAIL_SETUP_FAILED;
+    return;
+  }
+  if (j->exec_failed) {
+    r->outcome = JAIL_EXEC_FAILED;
+    return;
+  }
+  if (!j->cmd_done) {
+    if (j->timed_out) {
+      r->outcome = JAIL_TIMED_OUT;
+      return;
+    }
+    r->outcome = JAIL_SETUP_FAILED;
+    if (r->setup_error[0] == '\0')
+      snprintf(r->setup_error, sizeof(r->setup_error),
+               "the jail's init ended before the command started");
+    return;
+  }
+  if (WIFSIGNALED(j->cmd_status)) {
+    r->outcome = JAIL_SIGNALED;
+    r->term_signal = WTERMSIG(j->cmd_status);
+  } else {
+    r->outcome = JAIL_EXITED;
+    r->exit_code = WEXITSTATUS(j->cmd_status);
+  }
+}
+
+void jail_pick_host_ids(uid_t *uid, gid_t *gid) {
+  if (geteuid() != 0) {
+    /* Rootless: the only id we may map is our own. */
+    *uid = geteuid();
+    *gid = getegid();
+    return;
+  }
+  /* Root: a random id far above any real account (and distinct per run,
+   * so parallel jails cannot touch each other's files), never 0. */
+  uint32_t r = pt_random_u32() % 100000000u;
+  *uid = (uid_t)(1000000000u + r);
+  *gid = (gid_t)(1000000000u + r);
+}
+
+int jail_run(const struct jail_spec *spec, struct jail_result *res,
+             pt_err **err) {
+  memset(res, 0, sizeof(*res));
+  pt_buf_init(&res->out, spec->limits.capture_cap);
+  pt_buf_init(&res->err, spec->limits.capture_cap);
+  res->outcome = JAIL_SETUP_FAILED;
+
+  struct jail jj = {.spec = spec,
+                    .res = res,
+                    .init_pidfd = -1,
+                    .chan = -1,
+                    .out_r = -1,
+                    .err_r = -1,
+                    .notify_fd = -1,
+                    .sigfd = -1,
+                    .broker = {.pid = 0, .sock = -1}};
+  struct jail *j = &jj;
+  int rc = -1;
+  int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, ch[2] = {-1, -1};
+  sigset_t blocked, old;
+  bool masked = false;
+  char newroot[4096];
+
+  if (spec->argv == NULL || spec->argv[0] == NULL)
+    return pt_err_make(err, EINVAL, "no command to run");
+  if (jail_policy_load(spec->seccomp_policy, &j->policy, err) < 0)
+    return -1;
+  if (seccomp_notify_alloc(&j->req, &j->resp) < 0)
+    return pt_err_make(err, ENOMEM, "seccomp notification buffers");
+  struct seccomp_notif_sizes sz;
+  if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0) {
+    pt_err_make(err, errno, "seccomp notification sizes");
+    goto out;
+  }
+  j->req_size = sz.seccomp_notif;
+  j->resp_size = sz.seccomp_notif_resp;
+
+  snprintf(newroot, sizeof(newroot), "%s/root", spec->state_dir);
+  if (mkdir(newroot, 0755) < 0 && errno != EEXIST) {
+    pt_err_make(err, errno, "mkdir `%s`", newroot);
+    goto out;
+  }
+  if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0 ||
+      socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch) < 0) {
+    pt_err_make(err, errno, "pipes");
+    goto out;
+  }
+  j->loop = pt_loop_new(err);
+  if (j->loop == NULL)
+    goto out;
+
+  /* Signals that end a run arrive through a signalfd, so the jail is torn
+   * down and cleaned up like any other end. */
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, SIGTERM);
+  sigaddset(&blocked, SIGHUP);
+  sigaddset(&blocked, SIGQUIT);
+  sigprocmask(SIG_BLOCK, &blocked, &old);
+  masked = true;
+  j->sigfd = signalfd(-1, &blocked, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (j->sigfd < 0) {
+    pt_err_make(err, errno, "signalfd");
+    goto out;
+  }
+
+  uint64_t t0 = pt_now_ns();
+  /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
+   * reuse race) and lets us take its seccomp listener and wait on it. */
+  struct clone_args ca;
+  memset(&ca, 0, sizeof(ca));
+  int pidfd = -1;
+  ca.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
+             CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD;
+  ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+  ca.exit_signal = SIGCHLD;
+  pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+  if (pid < 0) {
+    pt_err_make(err, errno,
+                "create namespaces (user namespaces must be enabled: "
+                "sysctl kernel.unprivileged_userns_clone / "
+                "user.max_user_namespaces)");
+    goto out;
+  }
+  if (pid == 0) {
+    close(out_p[0]);
+    close(err_p[0]);
+    close(ch[0]);
+    jail_init_main(spec, &j->policy, newroot, ch[1], out_p[1], err_p[1]);
+  }
+  j->init_pid = pid;
+  j->init_pidfd = pidfd;
+  res->init_pid = pid;
+  close(out_p[1]);
+  close(err_p[1]);
+  close(ch[1]);
+  out_p[1] = err_p[1] = ch[1] = -1;
+  j->out_r = out_p[0];
+  j->err_r = err_p[0];
+  j->chan = ch[0];
+  out_p[0] = err_p[0] = ch[0] = -1;
+
+  /* Map the jail's user to the host ids chosen by the caller. setgroups
+   * is denied first: required for an unprivileged gid_map, and the jail
+   * has no business changing its groups anyway. */
+  char map[64];
+  if (write_proc(pid, "setgroups", "deny", err) < 0)
+    goto fail_kill;
+  snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)spec->id.uid,
+           (unsigned)spec->host_uid);
+  if (write_proc(pid, "uid_map", map, err) < 0)
+    goto fail_kill;
+  snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)spec->id.gid,
+           (unsigned)spec->host_gid);
+  if (write_proc(pid, "gid_map", map, err) < 0)
+    goto fail_kill;
+  jail_cgroup_setup(&j->cg, &spec->limits, pid, &res->applied);
+  res->applied.memory_rlimit = !res->applied.memory_cgroup;
+  res->applied.pids_rlimit = !res->applied.pids_cgroup;
+
+  if (pt_loop_add(j->loop, j->chan, EPOLLIN, on_chan, j, err) < 0 ||
+      pt_loop_add(j->loop, j->out_r, EPOLLIN, on_output, j, err) < 0 ||
+      pt_loop_add(j->loop, j->err_r, EPOLLIN, on_output, j, err) < 0 ||
+      pt_loop_add(j->loop, j->init_pidfd, EPOLLIN, on_init_exit, j, err) < 0 ||
+      pt_loop_add(j->loop, j->sigfd, EPOLLIN, on_signal, j, err) < 0)
+    goto fail_kill;
+
+  struct jail_msg go = {.type = JAIL_MSG_GO,
+                        .value = (res->applied.memory_cgroup ? 1 : 0) |
+                                 (res->applied.pids_cgroup ? 2 : 0)};
+  if (pt_write_all(j->chan, &go, sizeof(go)) < 0) {
+    pt_err_make(err, errno, "start init");
+    goto fail_kill;
+  }
+
+  uint64_t deadline =
+      spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;
+  /* Run until init is gone (and with it every process of the jail) and
+   * its output is drained. */
+  while (!j->init_exited || j->out_r >= 0 || j->err_r >= 0) {
+    int wait_ms = -1;
+    if (deadline && !j->killed) {
+      uint64_t now = pt_now_ns();
+      if (now >= deadline) {
+        j->timed_out = true;
+        kill_jail(j);
+        continue;
+      }
+      wait_ms = (int)((deadline - now + 999999) / 1000000);
+    }
+    if (pt_loop_run_once(j->loop, wait_ms, err) < 0)
+      goto fail_kill;
+  }
+  /* Messages init sent just before it exited. */
+  while (j->chan >= 0 && !j->chan_eof) {
+    struct pollfd p = {.fd = j->chan, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0)
+      break;
+    on_chan(j, j->chan, EPOLLIN);
+  }
+  res->wall_ns = pt_now_ns() - t0;
+  finish_result(j);
+  if (spec->hooks && spec->hooks->on_exit)
+    spec->hooks->on_exit(spec->hooks_ctx, j);
+  if (j->fatal) {
+    *err = j->fatal;
+    j->fatal = NULL;
+    goto out;
+  }
+  if (j->interrupted_by) {
+    pt_err_make(err, EINTR, "interrupted by signal %d", j->interrupted_by);
+    (*err)->errnum = -j->interrupted_by; /* the caller re-raises it */
+    goto out;
+  }
+  rc = 0;
+  goto out;
+
+fail_kill:
+  kill_jail(j);
+  if (j->init_pidfd >= 0 && !j->init_exited)
+    waitid((idtype_t)P_PIDFD, (id_t)j->init_pidfd, NULL, WEXITED);
+out:
+  jail_broker_stop(&j->broker);
+  jail_cgroup_destroy(&j->cg);
+  int fds[] = {out_p[0], out_p[1], err_p[0], err_p[1], ch[0], ch[1],
+               j->out_r, j->err_r, j->chan, j->notify_fd, j->sigfd,
+               j->init_pidfd};
+  for (size_t i = 0; i < PT_ARRAY_LEN(fds); i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  pt_loop_free(j->loop);
+  seccomp_notify_free(j->req, j->resp);
+  if (masked) {
+    /* Drop what arrived meanwhile (already acted on via the signalfd). */
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&blocked, NULL, &zero) > 0)
+      ;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+  }
+  rmdir(newroot);
+  pt_err_free(j->fatal);
+  return rc;
+}
+
+void jail_result_free(struct jail_result *r) {
+  pt_buf_free(&r->out);
+  pt_buf_free(&r->err);
+}
+
+int jail_result_status(const struct jail_result *r) {
+  switch (r->outcome) {
+  case JAIL_EXITED:
+    return r->exit_code;
+  case JAIL_SIGNALED:
+    return 128 + r->term_signal;
+  case JAIL_TIMED_OUT:
+    return 124;
+  case JAIL_EXEC_FAILED:
+    return r->exec_errno == ENOENT ? 127 : 126;
+  case JAIL_SETUP_FAILED:
+  default:
+    return 125;
+  }
+}

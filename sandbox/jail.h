@@ -1,0 +1,181 @@
+/* The jail: runs one command in new user/mount/pid/net/uts/ipc/cgroup
+ * namespaces on a fresh tmpfs root, with capabilities dropped,
+ * no_new_privs, resource limits and a seccomp filter whose user-notification
+ * listener is owned by the supervisor (the calling process).
+ *
+ * It knows nothing about packages: the caller says what to run, what to
+ * mount and which syscalls it wants to hear about (jail_notify_rule), and
+ * gets called back for every notification (jail_hooks).
+ *
+ * Process layout while a jail runs:
+ *
+ *   supervisor (caller, host namespaces) --- event loop: notifications,
+ *     |                                      output pipes, timeout, hooks
+ *     +-- init (pid 1 of the jail): builds the root, drops privileges,
+ *           |   installs the filter, then only reaps
+ *           +-- CMD (and everything it starts)
+ *
+ * When init exits the kernel kills every process left in the jail's pid
+ * namespace; the timeout kills init. Nothing outlives jail_run(). */
+#ifndef JAIL_H
+#define JAIL_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pt_err.h"
+#include "pt_loop.h"
+#include "pt_util.h"
+
+enum jail_mount_kind {
+  JAIL_BIND_RO, /* host src bound read-only at dst */
+  JAIL_BIND_RW, /* host src bound read-write at dst */
+  JAIL_TMPFS,   /* fresh tmpfs at dst, size tmpfs_size */
+};
+
+struct jail_mount {
+  const char *src; /* host path (ignored for JAIL_TMPFS) */
+  const char *dst; /* path inside the jail */
+  enum jail_mount_kind kind;
+  bool optional; /* a missing src is skipped instead of an error */
+  uint64_t tmpfs_size;
+};
+
+struct jail_limits {
+  uint64_t memory_bytes; /* cgroup memory limit; RLIMIT_DATA as fallback */
+  uint32_t pids;         /* cgroup pids limit; RLIMIT_NPROC as fallback */
+  uint32_t cpu_percent;  /* 100 = one core; 0 = no cpu limit */
+  uint64_t tmp_bytes;    /* size of /tmp and /dev/shm tmpfs */
+  uint64_t fsize_bytes;  /* RLIMIT_FSIZE: largest file a process may write */
+  uint32_t nofile;       /* RLIMIT_NOFILE (lowered only) */
+  uint64_t timeout_ms;   /* wall clock for the whole tree; 0 = none */
+  uint64_t output_cap;   /* bytes of stdout and of stderr passed through */
+  size_t capture_cap;    /* bytes of each stream kept for the caller */
+};
+
+/* Fills limits with the defaults documented in README (Limits). */
+void jail_limits_default(struct jail_limits *l);
+
+struct jail_identity {
+  const char *user;     /* user name inside (passwd entry) */
+  const char *hostname; /* uts hostname */
+  const char *home;     /* HOME path inside, e.g. /home/<user> */
+  uid_t uid;            /* uid and gid inside the jail (never 0) */
+  gid_t gid;
+};
+
+/* A syscall the supervisor wants to hear about. Up to two argument
+ * conditions (all must hold) are checked in BPF so uninteresting calls never
+ * stop. Arg ops follow libseccomp's scmp_compare. */
+struct jail_arg_cond {
+  unsigned arg;  /* 0..5 */
+  int op;        /* enum scmp_compare; 0 = unused slot */
+  uint64_t a, b; /* SCMP_A*(op, a, b) */
+};
+struct jail_notify_rule {
+  const char *syscall; /* name as libseccomp knows it */
+  struct jail_arg_cond cond[2];
+};
+
+struct jail;
+
+struct jail_hooks {
+  /* Called once init has handed over the listener, before CMD is started:
+   * register fds with jail_loop(), open sockets with jail_socket(). */
+  int (*on_start)(void *ctx, struct jail *j, pt_err **err);
+  /* Called for every notification. resp comes prefilled: CONTINUE, or an
+   * EPERM refusal when refused is true (the enforcing policy's decision,
+   * taken on the syscall number alone; the hook must not turn a refusal
+   * into CONTINUE). The hook may refuse more (set resp->error and clear
+   * resp->flags). Return quickly: the calling thread is stopped. */
+  void (*on_notify)(void *ctx, struct jail *j, const struct seccomp_notif *req,
+                    struct seccomp_notif_resp *resp, bool refused);
+  /* Called when the last process of the jail is gone, before the result
+   * is returned. */
+  void (*on_exit)(void *ctx, struct jail *j);
+};
+
+struct jail_spec {
+  char *const *argv; /* argv[0] is looked up on the jail's PATH */
+  char *const *envp; /* the complete environment (nothing is inherited) */
+  const char *cwd;   /* inside the jail; default: the home */
+  struct jail_identity id;
+  uid_t host_uid; /* host ids the jail's uid/gid map to: see */
+  gid_t host_gid; /* jail_pick_host_ids() */
+  const char *home_src; /* host dir bound read-write at id.home */
+  const struct jail_mount *mounts;
+  size_t n_mounts;
+  /* Host paths exposed read-only at the same path (toolchain, a few /etc
+   * files). NULL-terminated. Missing ones are skipped. */
+  const char *const *host_ro;
+  const char *seccomp_policy; /* JSON file, see profiles/seccomp.json */
+  const struct jail_notify_rule *notify;
+  size_t n_notify;
+  struct jail_limits limits;
+  int out_fd, err_fd; /* pass-through targets for CMD's stdout/stderr, -1 = drop */
+  const char *state_dir; /* host dir private to this run (mount point) */
+  const struct jail_hooks *hooks;
+  void *hooks_ctx;
+};
+
+enum jail_outcome {
+  JAIL_EXITED,      /* CMD exited: exit_code */
+  JAIL_SIGNALED,    /* CMD killed by signal: term_signal */
+  JAIL_TIMED_OUT,   /* the timeout killed the tree */
+  JAIL_EXEC_FAILED, /* CMD could not be executed: exec_errno */
+  JAIL_SETUP_FAILED /* the jail could not be built: see the error */
+};
+
+/* Which limit mechanisms were actually applied. */
+struct jail_limits_applied {
+  const char *cgroup; /* "v2", "v1" or "none" */
+  bool memory_cgroup, pids_cgroup, cpu_cgroup;
+  bool memory_rlimit, pids_rlimit;
+};
+
+struct jail_result {
+  enum jail_outcome outcome;
+  int exit_code;
+  int term_signal;
+  int exec_errno;
+  bool oom_killed;
+  uint64_t wall_ns;
+  pid_t init_pid; /* host pid of the jail's init */
+  pt_buf out, err; /* captured output, capped at limits.capture_cap */
+  uint64_t out_total, err_total; /* bytes CMD wrote to each stream */
+  bool out_truncated, err_truncated; /* pass-through hit output_cap */
+  struct jail_limits_applied applied;
+  char setup_error[PT_ERR_WIRE_MAX]; /* init's message on JAIL_SETUP_FAILED */
+};
+
+/* Runs the jail to completion. -1 with *err when the supervisor itself
+ * failed (the jail is torn down). A failure inside the jail (mount,
+ * exec, ...) is a result, not an error: see result->outcome. */
+int jail_run(const struct jail_spec *spec, struct jail_result *result,
+             pt_err **err);
+void jail_result_free(struct jail_result *r);
+
+/* The status timeout(1) would give: CMD's code, 128+N for a signal, 124
+ * timeout, 126 not executable, 127 not found, 125 setup failure. */
+int jail_result_status(const struct jail_result *r);
+
+/* Host ids for a run: as root a random high id (never 0, never an
+ * account's), rootless the caller's own. The caller chowns the HOME and
+ * writable dirs it binds to them. */
+void jail_pick_host_ids(uid_t *uid, gid_t *gid);
+
+/* For hooks. */
+pt_loop *jail_loop(struct jail *j);
+pid_t jail_init_pid(struct jail *j);
+int jail_notify_fd(struct jail *j);
+/* A socket created inside the jail's network namespace (for the fake
+ * network). Works rootless too: see jail_netns.c. */
+int jail_socket(struct jail *j, int domain, int type, int protocol,
+                pt_err **err);
+/* Ask the loop to stop waiting and kill the jail (e.g. a fatal hook error).*/
+void jail_abort(struct jail *j, const char *why);
+
+#endif

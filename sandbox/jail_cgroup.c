@@ -1,0 +1,288 @@
+/* Memory, pids and CPU limits through cgroups, detected at run time:
+ * v2 where its controllers are available to us, else the v1 hierarchies
+ * (these machines are hybrid: v1 controllers, an empty v2), else none and
+ * the rlimit fallbacks apply. Each run gets its own group, removed after. */
+#define _GNU_SOURCE
+#include "jail_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static int write_str(const char *dir, const char *file, const char *val) {
+  char path[800];
+  snprintf(path, sizeof(path), "%s/%s", dir, file);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int rc = pt_write_all(fd, val, strlen(val));
+  close(fd);
+  return rc;
+}
+
+static bool read_small(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t n = read(fd, buf, cap - 1);
+  close(fd);
+  if (n < 0)
+    return false;
+  buf[n] = '\0';
+  return true;
+}
+
+static bool has_word(const char *list, const char *word) {
+  size_t wl = strlen(word);
+  for (const char *p = list; (p = strstr(p, word)) != NULL; p += wl) {
+    bool start = p == list || p[-1] == ' ' || p[-1] == '\n';
+    bool end = p[wl] == '\0' || p[wl] == ' ' || p[wl] == '\n';
+    if (start && end)
+      return true;
+  }
+  return false;
+}
+
+/* Our own cgroup v2 path from /proc/self/cgroup ("0::/path"). */
+static bool own_v2_path(char *out, size_t cap) {
+  char buf[4096];
+  if (!read_small("/proc/self/cgroup", buf, sizeof(buf)))
+    return false;
+  char *p = strstr(buf, "0::");
+  if (p == NULL)
+    return false;
+  p += 3;
+  char *nl = strchr(p, '\n');
+  if (nl)
+    *nl = '\0';
+  snprintf(out, cap, "%s", p);
+  return true;
+}
+
+static unsigned run_serial;
+
+/* A supervisor killed with SIGKILL cannot remove its groups; the next run
+ * removes groups whose supervisor (run-<pid>-<n>) is gone. */
+static void gc_stale(const char *parent) {
+  DIR *d = opendir(parent);
+  if (d == NULL)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    int pid;
+    unsigned n;
+    if (sscanf(e->d_name, "run-%d-%u", &pid, &n) != 2 || pid <= 0)
+      continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH)
+      continue;
+    char path[800];
+    snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+    (void)rmdir(path); /* fails harmlessly while processes remain */
+  }
+  closedir(d);
+}
+
+/* v2: as root a group under <mount>/pkgtrap; rootless, a sibling group
+ * under our own group's parent when it is delegated to us. */
+static bool setup_v2(struct jail_cgroup *cg, const struct jail_limits *l,
+                     pid_t pid, struct jail_limits_applied *ap) {
+  const char *mnt = "/sys/fs/cgroup";
+  struct statfs sf;
+  if (statfs(mnt, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+    return false; /* v2 is not the main hierarchy */
+  char base[512], ctl[4096];
+  if (geteuid() == 0) {
+    snprintf(base, sizeof(base), "%s/pkgtrap", mnt);
+    if (mkdir(base, 0755) < 0 && errno != EEXIST)
+      return false;
+    gc_stale(base);
+    snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", mnt);
+    (void)write_str(mnt, "cgroup.subtree_control", "+memory +pids +cpu");
+  } else {
+    char own[400];
+    if (!own_v2_path(own, sizeof(own)))
+      return false;
+    char *slash = strrchr(own, '/');
+    if (slash == NULL)
+      return false;
+    *slash = '\0';
+    snprintf(base, sizeof(base), "%s%s", mnt, own);
+  }
+  (void)write_str(base, "cgroup.subtree_control", "+memory +pids +cpu");
+  char path[600];
+  snprintf(ctl, sizeof(ctl), "%s/cgroup.controllers", base);
+  char have[512] = "";
+  if (!read_small(ctl, have, sizeof(have)))
+    return false;
+  snprintf(path, sizeof(path), "%s/run-%d-%u", base, (int)getpid(),
+           run_serial);
+  if (mkdir(path, 0755) < 0)
+    return false;
+  snprintf(cg->path_v2, sizeof(cg->path_v2), "%s", path);
+  char val[64];
+  char sub[512] = "";
+  snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", base);
+  (void)read_small(ctl, sub, sizeof(sub));
+  if (has_word(sub, "memory") && l->memory_bytes) {
+    snprintf(val, sizeof(val), "%llu", (unsigned long long)l->memory_bytes);
+    ap->memory_cgroup = write_str(path, "memory.max", val) == 0;
+    (void)write_str(path, "memory.swap.max", "0");
+    (void)write_str(path, "memory.oom.group", "0");
+  }
+  if (has_word(sub, "pids") && l->pids) {
+    snprintf(val, sizeof(val), "%u", l->pids);
+    ap->pids_cgroup = write_str(path, "pids.max", val) == 0;
+  }
+  if (has_word(sub, "cpu") && l->cpu_percent) {
+    snprintf(val, sizeof(val), "%u 100000", l->cpu_percent * 1000);
+    ap->cpu_cgroup = write_str(path, "cpu.max", val) == 0;
+  }
+  snprintf(val, sizeof(val), "%d", (int)pid);
+  if (write_str(path, "cgroup.procs", val) < 0) {
+    rmdir(path);
+    cg->path_v2[0] = '\0';
+    ap->memory_cgroup = ap->pids_cgroup = ap->cpu_cgroup = false;
+    return false;
+  }
+  cg->version = 2;
+  ap->cgroup = "v2";
+  return ap->memory_cgroup || ap->pids_cgroup || ap->cpu_cgroup;
+}
+
+static bool v1_group(const char *controller, char *out, size_t cap,
+                     pid_t pid) {
+  char base[256];
+  snprintf(base, sizeof(base), "/sys/fs/cgroup/%s", controller);
+  struct statfs sf;
+  if (statfs(base, &sf) < 0)
+    return false;
+  char parent[300];
+  snprintf(parent, sizeof(parent), "%s/pkgtrap", base);
+  if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+    return false;
+  gc_stale(parent);
+  snprintf(out, cap, "%s/run-%d-%u", parent, (int)getpid(), run_serial);
+  if (mkdir(out, 0755) < 0) {
+    out[0] = '\0';
+    return false;
+  }
+  (void)pid;
+  return true;
+}
+
+static bool join_v1(const char *path, pid_t pid) {
+  char val[32];
+  snprintf(val, sizeof(val), "%d", (int)pid);
+  return write_str(path, "cgroup.procs", val) == 0;
+}
+
+static void setup_v1(struct jail_cgroup *cg, const struct jail_limits *l,
+                     pid_t pid, struct jail_limits_applied *ap) {
+  char val[64];
+  if (l->memory_bytes &&
+      v1_group("memory", cg->path_mem, sizeof(cg->path_mem), pid)) {
+    snprintf(val, sizeof(val), "%llu", (unsigned long long)l->memory_bytes);
+    ap->memory_cgroup = write_str(cg->path_mem, "memory.limit_in_bytes", val) == 0;
+    (void)write_str(cg->path_mem, "memory.memsw.limit_in_bytes", val);
+    ap->memory_cgroup = ap->memory_cgroup && join_v1(cg->path_mem, pid);
+  }
+  if (l->pids && v1_group("pids", cg->path_pids, sizeof(cg->path_pids), pid)) {
+    snprintf(val, sizeof(val), "%u", l->pids);
+    ap->pids_cgroup = write_str(cg->path_pids, "pids.max", val) == 0 &&
+                      join_v1(cg->path_pids, pid);
+  }
+  if (l->cpu_percent &&
+      v1_group("cpu", cg->path_cpu, sizeof(cg->path_cpu), pid)) {
+    (void)write_str(cg->path_cpu, "cpu.cfs_period_us", "100000");
+    snprintf(val, sizeof(val), "%u", l->cpu_percent * 1000);
+    ap->cpu_cgroup = write_str(cg->path_cpu, "cpu.cfs_quota_us", val) == 0 &&
+                     join_v1(cg->path_cpu, pid);
+  }
+  if (ap->memory_cgroup || ap->pids_cgroup || ap->cpu_cgroup) {
+    cg->version = 1;
+    ap->cgroup = "v1";
+  }
+}
+
+void jail_cgroup_setup(struct jail_cgroup *cg, const struct jail_limits *l,
+                       pid_t pid, struct jail_limits_applied *ap) {
+  memset(cg, 0, sizeof(*cg));
+  ap->cgroup = "none";
+  run_serial++;
+  if (setup_v2(cg, l, pid, ap))
+    return;
+  if (cg->path_v2[0] == '\0' && geteuid() == 0)
+    setup_v1(cg, l, pid, ap);
+}
+
+static bool counter_nonzero(const char *dir, const char *file,
+                            const char *key) {
+  char path[800], buf[4096];
+  snprintf(path, sizeof(path), "%s/%s", dir, file);
+  if (!read_small(path, buf, sizeof(buf)))
+    return false;
+  if (key == NULL)
+    return strtoull(buf, NULL, 10) > 0;
+  char *p = strstr(buf, key);
+  return p && strtoull(p + strlen(key), NULL, 10) > 0;
+}
+
+bool jail_cgroup_oom_killed(const struct jail_cgroup *cg) {
+  if (cg->version == 2 && cg->path_v2[0])
+    return counter_nonzero(cg->path_v2, "memory.events", "oom_kill ");
+  if (cg->version == 1 && cg->path_mem[0])
+    return counter_nonzero(cg->path_mem, "memory.oom_control", "oom_kill ");
+  return false;
+}
+
+static void kill_procs(const char *dir) {
+  char path[800], buf[8192];
+  snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+  if (!read_small(path, buf, sizeof(buf)))
+    return;
+  for (char *p = buf; *p;) {
+    long pid = strtol(p, &p, 10);
+    if (pid > 0)
+      kill((pid_t)pid, SIGKILL);
+    while (*p == '\n')
+      p++;
+  }
+}
+
+void jail_cgroup_kill(const struct jail_cgroup *cg) {
+  if (cg->version == 2 && cg->path_v2[0]) {
+    if (write_str(cg->path_v2, "cgroup.kill", "1") < 0)
+      kill_procs(cg->path_v2);
+  }
+  if (cg->path_pids[0])
+    kill_procs(cg->path_pids);
+  if (cg->path_mem[0])
+    kill_procs(cg->path_mem);
+}
+
+static void remove_dir(char *path) {
+  if (path[0] == '\0')
+    return;
+  /* The group empties when the last process is reaped; the kernel may
+   * lag a moment behind wait(), so retry briefly. */
+  for (int i = 0; i < 200 && rmdir(path) < 0 && errno == EBUSY; i++)
+    usleep(1000);
+  path[0] = '\0';
+}
+
+void jail_cgroup_destroy(struct jail_cgroup *cg) {
+  remove_dir(cg->path_v2);
+  remove_dir(cg->path_mem);
+  remove_dir(cg->path_pids);
+  remove_dir(cg->path_cpu);
+}

@@ -1,0 +1,259 @@
+/* init: pid 1 of the jail. Builds the jail from the inside, drops every
+ * privilege, installs the seccomp filter and hands its listener to the
+ * supervisor, starts CMD, then only reaps until no process is left (so
+ * detached and double-forked descendants are waited for, up to the
+ * supervisor's timeout). Errors go to the supervisor as one message and
+ * init exits 125: nothing here may print to the caller's terminal. */
+#define _GNU_SOURCE
+#include "jail_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef PKGTRAP_SANITIZE
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+
+static int chan_fd = -1;
+
+static void send_msg(enum jail_msg_type t, int value, const char *text) {
+  struct jail_msg m;
+  memset(&m, 0, sizeof(m));
+  m.type = t;
+  m.value = value;
+  if (text)
+    snprintf(m.text, sizeof(m.text), "%s", text);
+  /* write(2), not sendmsg(2): the recorder may stop on sendmsg, and the
+   * listener may not have reached the supervisor yet. */
+  ssize_t w = write(chan_fd, &m, sizeof(m));
+  (void)w;
+}
+
+__attribute__((noreturn)) static void fail(pt_err *e) {
+  send_msg(JAIL_MSG_SETUP_FAILED, e ? e->errnum : 0,
+           e && e->msg ? e->msg : "jail setup failed");
+  _exit(125);
+}
+
+static void recv_msg(struct jail_msg *m, enum jail_msg_type want) {
+  ssize_t n;
+  do
+    n = read(chan_fd, m, sizeof(*m));
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)sizeof(*m) || m->type != (uint32_t)want)
+    _exit(125); /* supervisor gone or confused: nothing to report to */
+}
+
+/* Keep exactly the fds init needs, at known numbers 3, 4, 5: init was
+ * cloned from the supervisor and holds everything it had open. */
+static void keep_only(int *a, int *b, int *c) {
+  int *fds[3] = {a, b, c};
+  for (int i = 0; i < 3; i++) {
+    int hi = fcntl(*fds[i], F_DUPFD_CLOEXEC, 100);
+    if (hi < 0)
+      _exit(125);
+    *fds[i] = hi;
+  }
+  for (int i = 0; i < 3; i++) {
+    if (dup3(*fds[i], 3 + i, O_CLOEXEC) < 0)
+      _exit(125);
+    *fds[i] = 3 + i;
+  }
+  if (syscall(SYS_close_range, 6, ~0U, 0) < 0) {
+    for (int fd = 6; fd < 4096; fd++)
+      close(fd);
+  }
+}
+
+/* execve along PATH from the jail's own environment (execvpe would use
+ * init's environment, which is the supervisor's). Returns the errno that
+ * decides 126 vs 127. */
+static int exec_path(char *const argv[], char *const envp[]) {
+  const char *file = argv[0];
+  if (strchr(file, '/')) {
+    execve(file, argv, envp);
+    return errno;
+  }
+  const char *path = "/usr/local/bin:/usr/bin:/bin";
+  for (char *const *e = envp; e && *e; e++)
+    if (strncmp(*e, "PATH=", 5) == 0)
+      path = *e + 5;
+  int seen_eacces = 0;
+  char buf[4096];
+  for (const char *p = path;; p++) {
+    const char *colon = strchrnul(p, ':');
+    size_t dl = (size_t)(colon - p);
+    if (dl == 0)
+      dl = 1, p = ".";
+    if (dl + 1 + strlen(file) < sizeof(buf)) {
+      memcpy(buf, p, dl);
+      buf[dl] = '/';
+      strcpy(buf + dl + 1, file);
+      execve(buf, argv, envp);
+      if (errno == EACCES)
+        seen_eacces = 1;
+      else if (errno != ENOENT && errno != ENOTDIR)
+        return errno;
+    }
+    if (*colon == '\0')
+      break;
+    p = colon;
+  }
+  return seen_eacces ? EACCES : ENOENT;
+}
+
+/* What CMD reports on the exec pipe: an errno of execve, or this plus
+ * the errno of a failed setrlimit. */
+#define RLIMIT_FAILED 0x10000
+
+__attribute__((noreturn)) static void
+cmd_main(const struct jail_spec *spec, const struct jail_limits_applied *ap,
+         int out_w, int err_w, int exec_w) {
+  /* A session of its own: no controlling terminal, so no TIOCSTI into
+   * the caller's shell even if a terminal fd leaked. */
+  setsid();
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int s = 1; s < NSIG; s++)
+    signal(s, SIG_DFL); /* ignored dispositions would survive exec */
+  int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (nul < 0 || dup2(nul, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+    _exit(125);
+  if (exec_w != 3) {
+    if (dup3(exec_w, 3, O_CLOEXEC) < 0)
+      _exit(125);
+    exec_w = 3;
+  }
+  fcntl(3, F_SETFD, FD_CLOEXEC);
+  if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
+    for (int fd = 4; fd < 4096; fd++)
+      close(fd);
+  pt_err *le = NULL;
+  if (jail_rlimits_apply(&spec->limits, ap, &le) < 0) {
+    int v = RLIMIT_FAILED | (le ? le->errnum : 0);
+    ssize_t w = write(exec_w, &v, sizeof(v));
+    (void)w;
+    _exit(125);
+  }
+  int e = exec_path(spec->argv, spec->envp);
+  ssize_t w = write(exec_w, &e, sizeof(e));
+  (void)w;
+  _exit(e == ENOENT ? 127 : 126);
+}
+
+void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
+                    const char *newroot, int chan, int out_w, int err_w) {
+  /* If the supervisor dies, so does the jail (and with init, every
+   * process in its pid namespace). */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+#ifdef PKGTRAP_SANITIZE
+  /* LeakSanitizer's exit check needs ptrace, which the jail refuses; init
+   * and CMD end with _exit and own nothing worth checking. */
+  __lsan_disable();
+#endif
+  keep_only(&chan, &out_w, &err_w);
+  chan_fd = chan;
+  struct jail_msg m;
+  recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps and cgroups are in place */
+
+  pt_err *e = NULL;
+  /* Become the jail's user now, keeping our capabilities in the new user
+   * namespace: we never were uid 0 in it, so no capability is cleared. */
+  if (setresgid(spec->id.gid, spec->id.gid, spec->id.gid) < 0)
+    pt_err_make(&e, errno, "setresgid %u", (unsigned)spec->id.gid), fail(e);
+  if (setresuid(spec->id.uid, spec->id.uid, spec->id.uid) < 0)
+    pt_err_make(&e, errno, "setresuid %u", (unsigned)spec->id.uid), fail(e);
+  /* The supervisor moved us into the run's cgroup; a cgroup namespace
+   * rooted there hides the host's hierarchy (/proc/self/cgroup is "/"). */
+  if (unshare(CLONE_NEWCGROUP) < 0)
+    pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
+  if (sethostname(spec->id.hostname, strlen(spec->id.hostname)) < 0)
+    pt_err_make(&e, errno, "sethostname"), fail(e);
+  if (setdomainname("(none)", 6) < 0)
+    pt_err_make(&e, errno, "setdomainname"), fail(e);
+  if (jail_net_setup(&e) < 0)
+    pt_err_wrap(&e, "network namespace"), fail(e);
+  if (jail_rootfs_build(spec, newroot, &e) < 0)
+    pt_err_wrap(&e, "root filesystem"), fail(e);
+  if (jail_rootfs_finish(spec, &e) < 0)
+    pt_err_wrap(&e, "root filesystem"), fail(e);
+  const char *cwd = spec->cwd ? spec->cwd : spec->id.home;
+  if (chdir(cwd ? cwd : "/") < 0)
+    pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
+  /* GO's value says which limits a cgroup already holds; the rest fall
+   * back to rlimits, applied in CMD only (init is not the workload). */
+  struct jail_limits_applied ap = {.memory_cgroup = (m.value & 1) != 0,
+                                   .pids_cgroup = (m.value & 2) != 0};
+  if (jail_caps_drop_all(&e) < 0)
+    fail(e);
+  int listener = jail_filter_load(pol, spec->notify, spec->n_notify, &e);
+  if (listener < 0)
+    pt_err_wrap(&e, "seccomp"), fail(e);
+  /* The supervisor takes the listener with pidfd_getfd(2): a sendmsg
+   * could itself stop in the filter we just installed, before anyone
+   * listens. */
+  send_msg(JAIL_MSG_LISTENER, listener, NULL);
+  recv_msg(&m, JAIL_MSG_LISTENER_OK);
+  close(listener);
+  /* Nobody in the jail may ptrace or read init from now on. */
+  prctl(PR_SET_DUMPABLE, 0);
+
+  int ep[2];
+  if (pipe2(ep, O_CLOEXEC) < 0)
+    pt_err_make(&e, errno, "pipe"), fail(e);
+  pid_t cmd = fork();
+  if (cmd < 0)
+    pt_err_make(&e, errno, "fork"), fail(e);
+  if (cmd == 0) {
+    close(ep[0]);
+    close(chan);
+    cmd_main(spec, &ap, out_w, err_w, ep[1]);
+  }
+  close(ep[1]);
+  close(out_w);
+  close(err_w);
+  int exec_errno = 0;
+  ssize_t n;
+  do
+    n = read(ep[0], &exec_errno, sizeof(exec_errno));
+  while (n < 0 && errno == EINTR);
+  close(ep[0]);
+  if (n == (ssize_t)sizeof(exec_errno) && (exec_errno & RLIMIT_FAILED)) {
+    char what[128];
+    snprintf(what, sizeof(what), "apply resource limits: %s",
+             strerror(exec_errno & ~RLIMIT_FAILED));
+    send_msg(JAIL_MSG_SETUP_FAILED, exec_errno & ~RLIMIT_FAILED, what);
+  } else if (n == (ssize_t)sizeof(exec_errno)) {
+    send_msg(JAIL_MSG_EXEC_FAILED, exec_errno, NULL);
+  }
+
+  /* Reap everything: CMD and whatever got reparented to us. */
+  for (;;) {
+    int st;
+    pid_t p = wait(&st);
+    if (p < 0) {
+      if (errno == EINTR)
+        continue;
+      break; /* ECHILD: the jail is empty */
+    }
+    if (p == cmd)
+      send_msg(JAIL_MSG_CMD_STATUS, st, NULL);
+  }
+  _exit(0);
+}

@@ -1,0 +1,95 @@
+/* Shared between the jail's own files; not part of the sandbox API. */
+#ifndef JAIL_INTERNAL_H
+#define JAIL_INTERNAL_H
+
+#include <seccomp.h>
+
+#include "jail.h"
+
+/* ---- jail_policy.c: the enforcing policy (profiles/seccomp.json) ---- */
+#define JAIL_POLICY_MAX 128
+struct jail_policy {
+  int refuse[JAIL_POLICY_MAX]; /* syscall numbers (native arch) */
+  size_t n_refuse;
+  uint64_t clone_flags; /* clone(2) with any of these bits is refused */
+  unsigned long ioctls[8]; /* refused ioctl requests */
+  size_t n_ioctls;
+  int enosys[16];
+  size_t n_enosys;
+  bool ptrace_own_children; /* attach/seize only to the caller's children */
+  uint32_t bad_arch_action;
+};
+int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err);
+/* Builds and loads the filter in the calling (jailed) process: the
+ * policy's refusals and the caller's notify rules both stop in the
+ * supervisor. Returns the listener fd. */
+int jail_filter_load(const struct jail_policy *p,
+                     const struct jail_notify_rule *rules, size_t n_rules,
+                     pt_err **err);
+/* Does the policy refuse this call? Decided on the syscall number and
+ * register arguments only (never on memory the caller could change). */
+bool jail_policy_refuses(const struct jail_policy *p,
+                         const struct seccomp_notif *req);
+
+/* ---- jail_rootfs.c (runs in init, in the new mount namespace) ---- */
+int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
+                      pt_err **err);
+/* After pivot_root: generated /etc files, then /etc and / read-only. */
+int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err);
+
+/* ---- jail_net.c (runs in init, in the new network namespace) ---- */
+int jail_net_setup(pt_err **err);
+
+/* ---- jail_caps.c (runs in init) ---- */
+int jail_caps_drop_all(pt_err **err);
+int jail_rlimits_apply(const struct jail_limits *l,
+                       const struct jail_limits_applied *applied,
+                       pt_err **err);
+
+/* ---- jail_cgroup.c (supervisor) ---- */
+struct jail_cgroup {
+  int version; /* 0 none, 1, 2 */
+  char path_v2[640];
+  char path_mem[640], path_pids[640], path_cpu[640]; /* v1 */
+};
+/* Creates the run's cgroup(s) with the limits and moves pid into them.
+ * Never fails the run: what could not be applied is reported in
+ * applied (and rlimits take over). */
+void jail_cgroup_setup(struct jail_cgroup *cg, const struct jail_limits *l,
+                       pid_t pid, struct jail_limits_applied *applied);
+bool jail_cgroup_oom_killed(const struct jail_cgroup *cg);
+void jail_cgroup_kill(const struct jail_cgroup *cg);
+void jail_cgroup_destroy(struct jail_cgroup *cg);
+
+/* ---- jail_netns.c (supervisor): sockets inside the jail's netns ---- */
+struct jail_broker {
+  pid_t pid;
+  int sock;
+};
+int jail_broker_start(struct jail_broker *b, pid_t init_pid, pt_err **err);
+int jail_broker_socket(struct jail_broker *b, int domain, int type,
+                       int protocol, pt_err **err);
+void jail_broker_stop(struct jail_broker *b);
+
+/* ---- init <-> supervisor messages (SOCK_SEQPACKET) ---- */
+enum jail_msg_type {
+  JAIL_MSG_GO = 1,     /* supervisor -> init: maps and cgroups are in place */
+  JAIL_MSG_LISTENER,   /* init -> supervisor: value = listener fd number */
+  JAIL_MSG_LISTENER_OK,/* supervisor -> init: got it, start CMD */
+  JAIL_MSG_EXEC_FAILED,/* init -> supervisor: value = errno of execve */
+  JAIL_MSG_CMD_STATUS, /* init -> supervisor: value = wait status of CMD */
+  JAIL_MSG_SETUP_FAILED/* init -> supervisor: value = errno, text = what */
+};
+struct jail_msg {
+  uint32_t type;
+  int32_t value;
+  char text[PT_ERR_WIRE_MAX];
+};
+
+/* init's main (jail_init.c). Never returns. */
+__attribute__((noreturn)) void jail_init_main(const struct jail_spec *spec,
+                                              const struct jail_policy *pol,
+                                              const char *newroot, int chan,
+                                              int out_w, int err_w);
+
+#endif

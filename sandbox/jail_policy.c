@@ -1,0 +1,315 @@
+/* The enforcing seccomp policy: read from JSON (profiles/seccomp.json),
+ * compiled with libseccomp together with the recorder's notify rules.
+ *
+ * Why refusals go through the supervisor instead of SECCOMP_RET_ERRNO:
+ * the kernel runs every filter and keeps the highest-precedence action,
+ * and ERRNO outranks USER_NOTIF, so a refused call would never be seen.
+ * A refused attempt is evidence, so it must be recorded; the filter stops
+ * it (USER_NOTIF) and the supervisor answers EPERM, deciding on the syscall
+ * number and register arguments only (the kernel's copy, no TOCTOU). If the
+ * supervisor is gone the kernel answers ENOSYS: refused all the same. */
+#define _GNU_SOURCE
+#include "jail_internal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+  const char *name;
+  uint64_t value;
+} clone_flag_names[] = {
+    {"CLONE_NEWNS", CLONE_NEWNS},         {"CLONE_NEWUSER", CLONE_NEWUSER},
+    {"CLONE_NEWPID", CLONE_NEWPID},       {"CLONE_NEWNET", CLONE_NEWNET},
+    {"CLONE_NEWUTS", CLONE_NEWUTS},       {"CLONE_NEWIPC", CLONE_NEWIPC},
+    {"CLONE_NEWCGROUP", CLONE_NEWCGROUP}, {"CLONE_NEWTIME", CLONE_NEWTIME},
+};
+
+static const struct {
+  const char *name;
+  unsigned long value;
+} ioctl_names[] = {
+    {"TIOCSTI", TIOCSTI},
+    {"TIOCLINUX", TIOCLINUX},
+};
+
+static int syscall_nr(const char *name, const char *path, pt_err **err) {
+  int nr = seccomp_syscall_resolve_name(name);
+  if (nr == __NR_SCMP_ERROR)
+    return pt_err_make(err, 0, "%s: unknown syscall `%s`", path, name);
+  return nr;
+}
+
+static int str_array(json_t *root, const char *key, const char *path,
+                     json_t **out, pt_err **err) {
+  json_t *a = json_object_get(root, key);
+  if (a == NULL) {
+    *out = NULL;
+    return 0;
+  }
+  if (!json_is_array(a))
+    return pt_err_make(err, 0, "%s: `%s` must be an array of strings", path,
+                       key);
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    if (!json_is_string(v))
+      return pt_err_make(err, 0, "%s: `%s` must be an array of strings", path,
+                         key);
+  }
+  *out = a;
+  return 0;
+}
+
+int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err) {
+  memset(p, 0, sizeof(*p));
+  p->bad_arch_action = SCMP_ACT_ERRNO(EPERM);
+  json_error_t jerr;
+  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  if (root == NULL)
+    return pt_err_make(err, 0, "seccomp policy %s:%d:%d: %s", path, jerr.line,
+                       jerr.column, jerr.text);
+  int rc = -1;
+  json_t *a;
+  size_t i;
+  json_t *v;
+
+  if (str_array(root, "refuse", path, &a, err) < 0)
+    goto out;
+  json_array_foreach(a, i, v) {
+    int nr = seccomp_syscall_resolve_name(json_string_value(v));
+    if (nr == __NR_SCMP_ERROR)
+      continue; /* not on this architecture/kernel: nothing to refuse */
+    if (p->n_refuse == JAIL_POLICY_MAX) {
+      pt_err_make(err, 0, "%s: too many refused syscalls", path);
+      goto out;
+    }
+    p->refuse[p->n_refuse++] = nr;
+  }
+  if (str_array(root, "refuse_clone_flags", path, &a, err) < 0)
+    goto out;
+  json_array_foreach(a, i, v) {
+    size_t k;
+    for (k = 0; k < PT_ARRAY_LEN(clone_flag_names); k++)
+      if (strcmp(clone_flag_names[k].name, json_string_value(v)) == 0)
+        break;
+    if (k == PT_ARRAY_LEN(clone_flag_names)) {
+      pt_err_make(err, 0, "%s: unknown clone flag `%s`", path,
+                  json_string_value(v));
+      goto out;
+    }
+    p->clone_flags |= clone_flag_names[k].value;
+  }
+  if (str_array(root, "refuse_ioctls", path, &a, err) < 0)
+    goto out;
+  json_array_foreach(a, i, v) {
+    size_t k;
+    for (k = 0; k < PT_ARRAY_LEN(ioctl_names); k++)
+      if (strcmp(ioctl_names[k].name, json_string_value(v)) == 0)
+        break;
+    if (k == PT_ARRAY_LEN(ioctl_names) || p->n_ioctls == PT_ARRAY_LEN(p->ioctls)) {
+      pt_err_make(err, 0, "%s: unknown ioctl `%s`", path, json_string_value(v));
+      goto out;
+    }
+    p->ioctls[p->n_ioctls++] = ioctl_names[k].value;
+  }
+  if (str_array(root, "enosys", path, &a, err) < 0)
+    goto out;
+  json_array_foreach(a, i, v) {
+    int nr = syscall_nr(json_string_value(v), path, err);
+    if (nr < 0)
+      goto out;
+    if (p->n_enosys == PT_ARRAY_LEN(p->enosys)) {
+      pt_err_make(err, 0, "%s: too many enosys entries", path);
+      goto out;
+    }
+    p->enosys[p->n_enosys++] = nr;
+  }
+  json_t *pt = json_object_get(root, "ptrace");
+  if (pt != NULL) {
+    if (!json_is_string(pt) ||
+        (strcmp(json_string_value(pt), "own-children") != 0 &&
+         strcmp(json_string_value(pt), "allow") != 0)) {
+      pt_err_make(err, 0, "%s: `ptrace` must be \"own-children\" or \"allow\"",
+                  path);
+      goto out;
+    }
+    p->ptrace_own_children = strcmp(json_string_value(pt), "own-children") == 0;
+  }
+  json_t *ba = json_object_get(root, "bad_arch");
+  if (ba != NULL) {
+    const char *s = json_is_string(ba) ? json_string_value(ba) : "";
+    if (strcmp(s, "EPERM") == 0)
+      p->bad_arch_action = SCMP_ACT_ERRNO(EPERM);
+    else if (strcmp(s, "kill") == 0)
+      p->bad_arch_action = SCMP_ACT_KILL_PROCESS;
+    else {
+      pt_err_make(err, 0, "%s: `bad_arch` must be \"EPERM\" or \"kill\"", path);
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  json_decref(root);
+  return rc;
+}
+
+static bool is_refused_nr(const struct jail_policy *p, int nr) {
+  for (size_t i = 0; i < p->n_refuse; i++)
+    if (p->refuse[i] == nr)
+      return true;
+  return false;
+}
+
+bool jail_policy_refuses(const struct jail_policy *p,
+                         const struct seccomp_notif *req) {
+  int nr = req->data.nr;
+  if (is_refused_nr(p, nr))
+    return true;
+  if (nr == __NR_clone && (req->data.args[0] & p->clone_flags) != 0)
+    return true;
+  if (nr == __NR_ioctl)
+    for (size_t i = 0; i < p->n_ioctls; i++)
+      if ((req->data.args[1] & 0xffffffffu) == p->ioctls[i])
+        return true;
+  /* ptrace: own children only. /proc/<target>/status is read by the
+   * supervisor; a pid is the kernel's copy of the argument, so the only
+   * race is pid reuse, which needs the target to die first. */
+  if (nr == __NR_ptrace && p->ptrace_own_children) {
+    long rq = (long)req->data.args[0];
+    if (rq == PTRACE_ATTACH || rq == PTRACE_SEIZE) {
+      /* The target pid is in the caller's pid namespace: resolve it in
+       * the jail's own /proc, reached through the caller's root. */
+      char path[96], buf[4096];
+      FILE *f;
+      size_t n;
+      snprintf(path, sizeof(path), "/proc/%u/root/proc/%d/status",
+               req->pid, (int)req->data.args[1]);
+      f = fopen(path, "re");
+      if (f == NULL)
+        return true;
+      n = fread(buf, 1, sizeof(buf) - 1, f);
+      fclose(f);
+      buf[n] = '\0';
+      const char *pp = strstr(buf, "\nPPid:");
+      if (pp == NULL)
+        return true;
+      int ppid = atoi(pp + 6);
+      /* The caller's own pid inside the jail. */
+      snprintf(path, sizeof(path), "/proc/%u/status", req->pid);
+      f = fopen(path, "re");
+      if (f == NULL)
+        return true;
+      n = fread(buf, 1, sizeof(buf) - 1, f);
+      fclose(f);
+      buf[n] = '\0';
+      const char *ns = strstr(buf, "\nNSpid:");
+      const char *tg = strstr(buf, "\nNStgid:");
+      const char *use = tg ? tg + 8 : (ns ? ns + 7 : NULL);
+      if (use == NULL)
+        return true;
+      /* NStgid lists the tgid in each namespace, outermost first; the
+       * last is the jail's. */
+      const char *eol = strchr(use, '\n');
+      const char *last = use;
+      for (const char *c = use; *c && (eol == NULL || c < eol); c++)
+        if (*c == '\t' || *c == ' ')
+          last = c + 1;
+      return atoi(last) != ppid;
+    }
+  }
+  return false;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
+                    const struct jail_arg_cond *cond, unsigned n_cond,
+                    pt_err **err) {
+  struct scmp_arg_cmp cmp[2];
+  unsigned n = 0;
+  for (unsigned i = 0; i < n_cond; i++) {
+    if (cond[i].op == 0)
+      continue;
+    cmp[n++] = (struct scmp_arg_cmp){.arg = cond[i].arg,
+                                     .op = (enum scmp_compare)cond[i].op,
+                                     .datum_a = cond[i].a,
+                                     .datum_b = cond[i].b};
+  }
+  int rc = seccomp_rule_add_array(ctx, action, nr, n, cmp);
+  if (rc < 0 && rc != -EEXIST)
+    return pt_err_make(err, -rc, "seccomp rule for syscall %d", nr);
+  return 0;
+}
+
+int jail_filter_load(const struct jail_policy *p,
+                     const struct jail_notify_rule *rules, size_t n_rules,
+                     pt_err **err) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == NULL)
+    return pt_err_make(err, ENOMEM, "seccomp_init");
+  int rc = -1;
+  if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, p->bad_arch_action) < 0) {
+    pt_err_make(err, EINVAL, "seccomp bad-arch action");
+    goto out;
+  }
+  for (size_t i = 0; i < p->n_refuse; i++)
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, p->refuse[i], NULL, 0, err) < 0)
+      goto out;
+  for (size_t i = 0; i < p->n_enosys; i++)
+    if (add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), p->enosys[i], NULL, 0, err) < 0)
+      goto out;
+  /* clone: one rule per refused flag, since BPF can test "these bits all
+   * set" (masked equality) but not "any of them". */
+  for (size_t k = 0; k < PT_ARRAY_LEN(clone_flag_names); k++) {
+    if (!(p->clone_flags & clone_flag_names[k].value))
+      continue;
+    struct jail_arg_cond c = {0, SCMP_CMP_MASKED_EQ, clone_flag_names[k].value,
+                              clone_flag_names[k].value};
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_clone, &c, 1, err) < 0)
+      goto out;
+  }
+  for (size_t k = 0; k < p->n_ioctls; k++) {
+    struct jail_arg_cond c = {1, SCMP_CMP_MASKED_EQ, 0xffffffffu, p->ioctls[k]};
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ioctl, &c, 1, err) < 0)
+      goto out;
+  }
+  if (p->ptrace_own_children) {
+    struct jail_arg_cond a = {0, SCMP_CMP_EQ, PTRACE_ATTACH, 0};
+    struct jail_arg_cond s = {0, SCMP_CMP_EQ, PTRACE_SEIZE, 0};
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ptrace, &a, 1, err) < 0 ||
+        add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ptrace, &s, 1, err) < 0)
+      goto out;
+  }
+  for (size_t i = 0; i < n_rules; i++) {
+    int nr = seccomp_syscall_resolve_name(rules[i].syscall);
+    if (nr == __NR_SCMP_ERROR)
+      continue;
+    if (is_refused_nr(p, nr))
+      continue; /* already stops, unconditionally */
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, nr, rules[i].cond, 2, err) < 0)
+      goto out;
+  }
+  /* The supervisor needs at least one notifying rule to get a listener. */
+  rc = seccomp_load(ctx);
+  if (rc < 0) {
+    pt_err_make(err, -rc, "seccomp_load");
+    rc = -1;
+    goto out;
+  }
+  rc = seccomp_notify_fd(ctx);
+  if (rc < 0) {
+    pt_err_make(err, EINVAL, "seccomp filter has no listener");
+    rc = -1;
+  }
+out:
+  /* seccomp_release does not close the listener fd. */
+  seccomp_release(ctx);
+  return rc;
+}

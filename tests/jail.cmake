@@ -1,0 +1,29 @@
+# The jail, end to end: the real binary runs the probe in the real jail,
+# inside an outer `unshare --net` (loopback only) as a safety belt; once as
+# root and once rootless (as nobody, through runuser).
+add_executable(probe jail/probe.c)
+# The probe runs inside the jail and tries what a sample would; it is not
+# under test itself, so it is built without sanitizers even in the ASan
+# configuration (their runtimes ptrace and map memory the jail refuses).
+target_compile_options(probe PRIVATE -Wno-unused-result -fno-sanitize=all)
+target_link_options(probe PRIVATE -fno-sanitize=all)
+
+find_program(UNSHARE unshare REQUIRED)
+find_program(RUNUSER runuser)
+
+set(PKGTRAP_TEST_ENV
+  "PKGTRAP=$<TARGET_FILE:pkgtrap>"
+  "PROBE=$<TARGET_FILE:probe>"
+  "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles"
+  "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+
+foreach(mode root rootless)
+  add_test(NAME jail_${mode}
+    COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/jail/jail_test.sh ${mode})
+  set_tests_properties(jail_${mode} PROPERTIES
+    ENVIRONMENT "${PKGTRAP_TEST_ENV}"
+    SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "jail;integration"
+    # They check that no process, cgroup or mount of pkgtrap is left on the
+    # machine, which a concurrent jail test would falsify.
+    RESOURCE_LOCK host_state)
+endforeach()

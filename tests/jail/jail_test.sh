@@ -1,0 +1,162 @@
+#!/bin/bash
+# The jail end to end: the real pkgtrap runs the probe in the real jail.
+# ctest runs this inside an outer `unshare --net` (loopback only).
+#   jail_test.sh root      as root (cgroup limits, mapped to a high uid)
+#   jail_test.sh rootless  as nobody through runuser (rlimit fallbacks)
+set -u
+MODE=${1:-root}
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib.sh"
+: "${PKGTRAP:?} ${PROBE:?} ${TEST_TMP:?}"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "skip: the jail tests start as root (root mode, and runuser for rootless)"
+  exit 77
+fi
+PROBE_DIR=$(dirname "$PROBE")
+WORK="$TEST_TMP/jail-$MODE"
+rm -rf "$WORK"
+mkdir -p "$WORK/tmp" "$WORK/shared"
+chmod 1777 "$WORK/tmp" "$WORK/shared"
+chmod 0755 "$TEST_TMP" "$WORK"
+export TMPDIR="$WORK/tmp"
+
+if [ "$MODE" = rootless ]; then
+  command -v runuser >/dev/null || { echo "skip: no runuser"; exit 77; }
+  AS=(runuser -u nobody -- env "TMPDIR=$TMPDIR" "PKGTRAP_PROFILES=$PKGTRAP_PROFILES")
+  # nobody must be able to reach the binaries
+  if ! runuser -u nobody -- test -x "$PKGTRAP"; then
+    echo "skip: nobody cannot execute $PKGTRAP (build tree not world-readable)"
+    exit 77
+  fi
+else
+  AS=()
+fi
+pt() { "${AS[@]}" "$PKGTRAP" run --ro-bind "$PROBE_DIR" "$@"; }
+probe() { pt -- "$PROBE" "$@"; }
+
+mounts_before=$(wc -l </proc/self/mountinfo)
+
+# --- isolation -------------------------------------------------------------
+out=$(probe ps)
+expect_match "only the jail's processes are visible" "processes 2$" "$out"
+expect_match "pid 1 is the jail's init" "pid 1 " "$out"
+out=$(probe ifaces)
+expect_eq "the only interface is lo" "iface lo" "$out"
+out=$(probe status)
+for f in CapInh CapPrm CapEff CapBnd CapAmb; do
+  expect_match "$f is empty" "$f:[[:space:]]+0000000000000000" "$out"
+done
+expect_match "no_new_privs is set" "NoNewPrivs:[[:space:]]+1" "$out"
+expect_match "a seccomp filter is on" "Seccomp:[[:space:]]+2" "$out"
+expect_match "the jailed user is uid 1000 inside" "Uid:[[:space:]]+1000" "$out"
+
+# Host uid of a jailed process, seen from outside.
+pt -- "$PROBE" sleep 3 >/dev/null 2>&1 &
+bg=$!
+host_uid=""
+for _ in $(seq 50); do
+  pid=$(pgrep -f "^$PROBE sleep 3" | head -1)
+  if [ -n "$pid" ]; then host_uid=$(awk '/^Uid:/{print $2}' "/proc/$pid/status"); break; fi
+  sleep 0.1
+done
+wait $bg
+if [ "$MODE" = root ]; then
+  check "the jailed process is not host root (host uid $host_uid)" test -n "$host_uid" -a "$host_uid" != 0
+  check "as root the jail maps to a high unused uid ($host_uid)" test "${host_uid:-0}" -ge 1000000000
+else
+  expect_eq "rootless, the jail maps to the caller (nobody)" "$(id -u nobody)" "$host_uid"
+fi
+
+out=$(probe write /usr/pkgtrap-x; probe write /etc/pkgtrap-x; probe write /pkgtrap-x; probe write /tmp/x; probe write /dev/shm/x)
+expect_match "/usr is read-only" "write /usr/pkgtrap-x EROFS" "$out"
+expect_match "/etc is read-only" "write /etc/pkgtrap-x EROFS" "$out"
+expect_match "/ is read-only" "write /pkgtrap-x EROFS" "$out"
+expect_match "/tmp is writable" "write /tmp/x OK" "$out"
+expect_match "/dev/shm is writable" "write /dev/shm/x OK" "$out"
+out=$(pt -- /bin/sh -c "$PROBE write \$HOME/x")
+expect_match "HOME is writable" "write /home/[^/]+/x OK" "$out"
+
+host_home_dirs=$(ls -d /home/* 2>/dev/null | head -3)
+out=$(probe exists /root "$HERE/../CMakeLists.txt" /run /sys /var/lib /opt /boot /mnt /srv "$TEST_TMP" "$HERE" $host_home_dirs)
+expect_nomatch "no host path is visible" " yes" "$out"
+out=$(probe mounts)
+expect_nomatch "every mount is nosuid" "^mount [^ ]+ [^ ]*$" "$(echo "$out" | grep -v nosuid)"
+
+out=$(probe hostname)
+out2=$(probe hostname)
+expect_match "HOME is under /home" "home /home/[a-z]" "$out"
+expect_nomatch "the user is never root/sandbox" "user (root|sandbox|user|test)$" "$out"
+check "hostname and HOME differ between runs" test "$out" != "$out2"
+out=$(pt -- /bin/sh -c 'cat $HOME/.aws/credentials $HOME/.git-credentials')
+expect_match "HOME holds honeytoken AWS credentials" "aws_access_key_id *= *AKIA[A-Z2-7]{16}" "$out"
+expect_match "HOME holds honeytoken git credentials" "https://[^:]+:gh[po]_[A-Za-z0-9]{36}@github.com" "$out"
+
+# --- refused syscall families ---------------------------------------------
+families="mount umount2 pivot_root chroot unshare setns clone-newnet bpf perf_event_open userfaultfd keyctl add_key request_key init_module finit_module delete_module kexec_load reboot swapon open_by_handle_at io_uring_setup ptrace-init tiocsti x32 int80"
+out=$(probe syscall $families)
+for f in $families; do
+  check "$f is refused with EPERM" grep -qx "$f EPERM" <<<"$out"
+done
+out=$(probe syscall ptrace-child clone3)
+expect_match "ptrace of one's own child is allowed" "ptrace-child OK" "$out"
+expect_match "clone3 answers ENOSYS (libc falls back to clone)" "clone3 ENOSYS" "$out"
+
+# --- limits ---------------------------------------------------------------
+out=$(pt --pids 64 --timeout 60 -- "$PROBE" forkbomb 2>&1)
+expect_match "a fork bomb stops at the pids limit" "forkbomb stopped EAGAIN after [0-9]+" "$out"
+n=$(echo "$out" | sed -n 's/.*after \([0-9]*\).*/\1/p')
+check "the fork bomb got fewer than 64 processes ($n)" test "${n:-999}" -lt 64
+
+out=$(pt --memory 128 --timeout 60 -- "$PROBE" membomb 2048 2>&1); rc=$?
+expect_nomatch "a memory bomb stops at the memory limit" "NEVER" "$out"
+if [ "$MODE" = root ]; then
+  expect_eq "as root the cgroup OOM-kills it (137)" 137 "$rc"
+  expect_match "the kill is reported as the memory limit" "at the memory limit" "$out"
+else
+  expect_match "rootless the allocation is refused (RLIMIT_DATA)" "membomb refused ENOMEM" "$out"
+fi
+
+out=$(pt --tmp-size 16 -- "$PROBE" diskfill /tmp/fill 256 2>&1)
+expect_match "a disk fill stops at the tmpfs cap" "diskfill stopped ENOSPC at 1[0-6] MiB" "$out"
+
+bytes=$(pt --output-cap 64 -- "$PROBE" flood 50 2>"$WORK/flood.err" | wc -c)
+check "an output flood is cut at the capture cap ($bytes bytes)" test "$bytes" -eq 65536
+expect_match "the cut is reported" "stdout of the jailed command cut at 65536 bytes" "$(cat "$WORK/flood.err")"
+
+start=$(date +%s%N)
+out=$(pt --timeout 2 -- "$PROBE" daemon 600 2>&1); rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_match "a double-forked setsid sleeper was started" "daemon started" "$out"
+check "the run ends at the timeout, not when the sleeper would ($took ms)" test "$took" -lt 8000 -a "$took" -ge 1900
+check "no sleeper survives" test -z "$(pgrep -f "^$PROBE daemon")"
+
+# --- exit statuses ----------------------------------------------------------
+probe exit 3 >/dev/null 2>&1; expect_eq "CMD's own status" 3 $?
+probe signal 15 >/dev/null 2>&1; expect_eq "128+N when killed by signal N" 143 $?
+err=$(pt --timeout 1 -- "$PROBE" sleep 30 2>&1 >/dev/null); rc=$?
+expect_eq "124 on timeout" 124 $rc
+expect_match "timeout says so" "timed out after 1 s" "$err"
+err=$(pt -- no-such-command-xyz 2>&1 >/dev/null); rc=$?
+expect_eq "127 when CMD is not found" 127 $rc
+expect_match "not found says so" "no-such-command-xyz: command not found" "$err"
+err=$(pt -- /etc/passwd 2>&1 >/dev/null); rc=$?
+expect_eq "126 when CMD cannot be executed" 126 $rc
+expect_match "not executable says so" "/etc/passwd: cannot execute: Permission denied" "$err"
+err=$("${AS[@]}" "$PKGTRAP" run --bind /no/such/dir -- /bin/true 2>&1); rc=$?
+expect_eq "125 when pkgtrap itself fails" 125 $rc
+expect_match "a bad flag says what and why" "--bind .?/no/such/dir.?: No such file" "$err"
+err=$("${AS[@]}" env PKGTRAP_PROFILES=/no/such "$PKGTRAP" run -- /bin/true 2>&1); rc=$?
+expect_eq "125 when the profile is missing" 125 $rc
+expect_match "a missing profile is named" "/no/such/jail.json" "$err"
+out=$("$PKGTRAP" run --help); expect_match "run --help documents the exit statuses" "124 on" "$out"
+
+# --- nothing left behind ----------------------------------------------------
+sleep 0.2
+check "no jailed process is left" test -z "$(pgrep -f "^$PROBE")"
+check "no run directory is left in TMPDIR" test -z "$(ls -A "$TMPDIR")"
+left=$(ls -d /sys/fs/cgroup/*/pkgtrap/run-* /sys/fs/cgroup/pkgtrap/run-* 2>/dev/null)
+expect_eq "no cgroup is left" "" "$left"
+expect_eq "the host mount table is unchanged" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
+rm -rf "$WORK"
+finish
