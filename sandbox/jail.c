@@ -432,9 +432,6 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
            (unsigned)spec->host_gid);
   if (write_proc(pid, "gid_map", map, err) < 0)
     goto fail_kill;
-  jail_cgroup_setup(&j->cg, &spec->limits, pid, &res->applied);
-  res->applied.memory_rlimit = !res->applied.memory_cgroup;
-  res->applied.pids_rlimit = !res->applied.pids_cgroup;
 
   if (pt_loop_add(j->loop, j->chan, EPOLLIN, on_chan, j, err) < 0 ||
       pt_loop_add(j->loop, j->out_r, EPOLLIN, on_output, j, err) < 0 ||
@@ -443,10 +440,20 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
       pt_loop_add(j->loop, j->sigfd, EPOLLIN, on_signal, j, err) < 0)
     goto fail_kill;
 
-  struct jail_msg go = {.type = JAIL_MSG_GO,
-                        .value = (res->applied.memory_cgroup ? 1 : 0) |
-                                 (res->applied.pids_cgroup ? 2 : 0)};
+  struct jail_msg go = {.type = JAIL_MSG_GO};
   if (pt_write_all(j->chan, &go, sizeof(go)) < 0) {
+    pt_err_make(err, errno, "start init");
+    goto fail_kill;
+  }
+  /* init builds its root meanwhile; it waits for this before it lets
+   * anything untrusted run. */
+  jail_cgroup_setup(&j->cg, &spec->limits, pid, &res->applied);
+  res->applied.memory_rlimit = !res->applied.memory_cgroup;
+  res->applied.pids_rlimit = !res->applied.pids_cgroup;
+  struct jail_msg cgm = {.type = JAIL_MSG_CGROUP,
+                         .value = (res->applied.memory_cgroup ? 1 : 0) |
+                                  (res->applied.pids_cgroup ? 2 : 0)};
+  if (pt_write_all(j->chan, &cgm, sizeof(cgm)) < 0) {
     pt_err_make(err, errno, "start init");
     goto fail_kill;
   }

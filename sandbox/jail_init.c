@@ -170,7 +170,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
   keep_only(&chan, &out_w, &err_w);
   chan_fd = chan;
   struct jail_msg m;
-  recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps and cgroups are in place */
+  recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps are in place */
 
   pt_err *e = NULL;
   /* Become the jail's user now, keeping our capabilities in the new user
@@ -179,10 +179,6 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_make(&e, errno, "setresgid %u", (unsigned)spec->id.gid), fail(e);
   if (setresuid(spec->id.uid, spec->id.uid, spec->id.uid) < 0)
     pt_err_make(&e, errno, "setresuid %u", (unsigned)spec->id.uid), fail(e);
-  /* The supervisor moved us into the run's cgroup; a cgroup namespace
-   * rooted there hides the host's hierarchy (/proc/self/cgroup is "/"). */
-  if (unshare(CLONE_NEWCGROUP) < 0)
-    pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
   if (sethostname(spec->id.hostname, strlen(spec->id.hostname)) < 0)
     pt_err_make(&e, errno, "sethostname"), fail(e);
   if (setdomainname("(none)", 6) < 0)
@@ -193,6 +189,14 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_wrap(&e, "root filesystem"), fail(e);
   if (jail_rootfs_finish(spec, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
+  /* Joining a v1 memory cgroup costs an RCU grace period (~10 ms in a
+   * VM), so the supervisor does it while we build the root; we only wait
+   * for it here, before anything untrusted runs. Then a cgroup namespace
+   * rooted at the run's group hides the host's hierarchy
+   * (/proc/self/cgroup reads "/"). */
+  recv_msg(&m, JAIL_MSG_CGROUP);
+  if (unshare(CLONE_NEWCGROUP) < 0)
+    pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
   const char *cwd = spec->cwd ? spec->cwd : spec->id.home;
   if (chdir(cwd ? cwd : "/") < 0)
     pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);

@@ -73,7 +73,8 @@ void jail_broker_stop(struct jail_broker *b);
 
 /* ---- init <-> supervisor messages (SOCK_SEQPACKET) ---- */
 enum jail_msg_type {
-  JAIL_MSG_GO = 1,     /* supervisor -> init: maps and cgroups are in place */
+  JAIL_MSG_GO = 1,     /* supervisor -> init: the uid/gid maps are written */
+  JAIL_MSG_CGROUP,     /* supervisor -> init: value = limits a cgroup holds */
   JAIL_MSG_LISTENER,   /* init -> supervisor: value = listener fd number */
   JAIL_MSG_LISTENER_OK,/* supervisor -> init: got it, start CMD */
   JAIL_MSG_EXEC_FAILED,/* init -> supervisor: value = errno of execve */
