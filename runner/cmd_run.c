@@ -12,6 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "events.h"
+#include "fakenet.h"
+#include "recorder.h"
+#include "tokscan.h"
 #include "honey.h"
 #include "jail.h"
 #include "profile.h"
@@ -36,6 +40,7 @@ static const char run_usage[] =
     "  --tmp-size MB      size of /tmp and /dev/shm (default 512)\n"
     "  --output-cap KB    stdout/stderr passed through, each (default 1024)\n"
     "  --trace FILE       write every recorded event as JSON lines\n"
+    "  --max-sleep MS     answer sleeps longer than MS at once (default: off)\n"
     "  --keep             keep the run directory (HOME, ...) and print it\n"
     "  -h, --help         this help\n"
     "\n"
@@ -58,7 +63,7 @@ bool pt_parse_u64(const char *opt, const char *s, unsigned long long max,
 }
 
 enum { OPT_RO = 256, OPT_BIND, OPT_CWD, OPT_ENV, OPT_TIMEOUT, OPT_MEMORY,
-       OPT_PIDS, OPT_TMP, OPT_OUTCAP, OPT_TRACE, OPT_KEEP };
+       OPT_PIDS, OPT_TMP, OPT_OUTCAP, OPT_TRACE, OPT_KEEP, OPT_SLEEP };
 
 static const struct option run_opts[] = {
     {"ro-bind", required_argument, NULL, OPT_RO},
@@ -72,6 +77,7 @@ static const struct option run_opts[] = {
     {"output-cap", required_argument, NULL, OPT_OUTCAP},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"keep", no_argument, NULL, OPT_KEEP},
+    {"max-sleep", required_argument, NULL, OPT_SLEEP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -108,6 +114,84 @@ static void report_outcome(const struct jail_result *r, const char *cmd,
   }
 }
 
+/* Everything that records one run: events, the honeytoken scanner, the
+ * recorder and the fake network. */
+struct recording {
+  pt_events *events;
+  pt_tok_scanner *tokens;
+  pt_recorder *rec;
+  pt_fakenet *net;
+};
+
+static void recording_free(struct recording *r) {
+  pt_fakenet_free(r->net);
+  pt_recorder_free(r->rec);
+  pt_tok_free(r->tokens);
+  pt_events_free(r->events);
+  memset(r, 0, sizeof(*r));
+}
+
+static int recording_start(struct recording *r, const pt_honey *h,
+                           const char *home_host, const char *trace,
+                           uint64_t max_sleep_ms, char **cmd, pt_err **err) {
+  r->events = pt_events_new(200000, err);
+  if (r->events == NULL)
+    return -1;
+  if (trace && pt_events_trace_to(r->events, trace, err) < 0)
+    return -1;
+  r->tokens = pt_tok_new();
+  if (r->tokens == NULL)
+    return pt_err_make(err, ENOMEM, "token scanner");
+  for (size_t i = 0; i < h->n_tokens; i++) {
+    const char *v = h->tokens[i].value;
+    size_t vl = strlen(v);
+    /* The scanner takes values up to 512 bytes; a longer token (a JWT) is
+     * looked for by its last 128 characters, its signature, which is as
+     * unique and survives any prefix being cut. */
+    if (vl > 512)
+      v += vl - 128;
+    if (pt_tok_add(r->tokens, h->tokens[i].id, v) < 0)
+      return pt_err_make(err, errno, "honeytoken `%s`", h->tokens[i].id);
+  }
+  struct pt_recorder_config rc = {.events = r->events,
+                                  .tokens = r->tokens,
+                                  .home_host = home_host,
+                                  .home_jail = h->home,
+                                  .token_files = h->files,
+                                  .n_token_files = h->n_files,
+                                  .max_sleep_ms = max_sleep_ms};
+  r->rec = pt_recorder_new(&rc, err);
+  if (r->rec == NULL)
+    return -1;
+  struct pt_fakenet_config nc = {.events = r->events,
+                                 .tokens = r->tokens,
+                                 .who = pt_recorder_who,
+                                 .who_ctx = r->rec};
+  r->net = pt_fakenet_new(&nc, err);
+  if (r->net == NULL)
+    return -1;
+  pt_recorder_set_net(r->rec, r->net);
+  /* The first event says what ran and as whom, so a trace stands alone. */
+  json_t *o = json_object();
+  json_t *a = json_array();
+  for (char **c = cmd; *c; c++)
+    json_array_append_new(a, pt_json_bytes(*c, strlen(*c), 4096));
+  json_object_set_new(o, "argv", a);
+  json_object_set_new(o, "user", json_string(h->user));
+  json_object_set_new(o, "hostname", json_string(h->hostname));
+  json_object_set_new(o, "home", json_string(h->home));
+  json_t *toks = json_array();
+  for (size_t i = 0; i < h->n_tokens; i++) {
+    json_t *t = json_object();
+    json_object_set_new(t, "id", json_string(h->tokens[i].id));
+    json_object_set_new(t, "where", json_string(h->tokens[i].where));
+    json_array_append_new(toks, t);
+  }
+  json_object_set_new(o, "honeytokens", toks);
+  pt_events_emit(r->events, 0, "run", o);
+  return 0;
+}
+
 int pt_cmd_run(int argc, char **argv) {
   struct jail_mount mounts[MAX_MOUNTS];
   size_t n_mounts = 0;
@@ -115,7 +199,7 @@ int pt_cmd_run(int argc, char **argv) {
   size_t n_extra = 0;
   const char *cwd = NULL, *trace = NULL;
   bool keep = false;
-  unsigned long long v;
+  unsigned long long v, max_sleep_ms = 0;
 
   struct pt_jail_profile prof;
   pt_err *err = NULL;
@@ -193,6 +277,11 @@ int pt_cmd_run(int argc, char **argv) {
     case OPT_KEEP:
       keep = true;
       break;
+    case OPT_SLEEP:
+      if (!pt_parse_u64("--max-sleep", optarg, 86400000, &v))
+        goto out;
+      max_sleep_ms = v;
+      break;
     case 'h':
       fputs(run_usage, stdout);
       status = 0;
@@ -207,12 +296,12 @@ int pt_cmd_run(int argc, char **argv) {
           stderr);
     goto out;
   }
-  (void)trace;
   char **cmd = argv + optind;
 
   struct pt_rundir rd = {0};
   pt_honey honey = {0};
   char **envp = NULL;
+  struct recording rec = {0};
   if (pt_rundir_create(&rd, &err) < 0)
     goto fail;
   if (pt_honey_generate(pt_profiles_dir(), &honey, &err) < 0)
@@ -275,8 +364,19 @@ int pt_cmd_run(int argc, char **argv) {
   spec.err_fd = STDERR_FILENO;
   spec.state_dir = rd.path;
 
+  if (recording_start(&rec, &honey, rd.home, trace, max_sleep_ms, cmd,
+                      &err) < 0)
+    goto fail;
+  spec.notify = pt_recorder_rules(&spec.n_notify);
+  spec.hooks = pt_recorder_hooks();
+  spec.hooks_ctx = rec.rec;
+
   struct jail_result res;
   int rc = jail_run(&spec, &res, &err);
+  if (rc == 0 && pt_events_flush(rec.events, &err) < 0) {
+    jail_result_free(&res);
+    goto fail;
+  }
   free(home_e);
   free(user_e);
   free(logname_e);
@@ -292,6 +392,7 @@ int pt_cmd_run(int argc, char **argv) {
       pt_rundir_remove(&rd, NULL);
       pt_honey_free(&honey);
       free(envp);
+      recording_free(&rec);
       pt_jail_profile_free(&prof);
       signal(sig, SIG_DFL);
       raise(sig);
@@ -308,6 +409,7 @@ int pt_cmd_run(int argc, char **argv) {
     pt_err_print(steal_pointer(&err));
   pt_honey_free(&honey);
   free(envp);
+  recording_free(&rec);
   goto out;
 
 fail:
@@ -315,6 +417,7 @@ fail:
   pt_rundir_remove(&rd, NULL);
   pt_honey_free(&honey);
   free(envp);
+  recording_free(&rec);
   status = PT_EXIT_RUN_FAILED;
 out:
   pt_jail_profile_free(&prof);

@@ -73,7 +73,8 @@ json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
     json_object_set_new(o, "phase", json_string(ev->phase));
   ev->count++;
   if (ev->trace) {
-    if (json_dumpf(o, ev->trace, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 ||
+    if (json_dumpf(o, ev->trace,
+                   JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) < 0 ||
         fputc('\n', ev->trace) == EOF)
       ev->trace_errno = errno ? errno : EIO;
   }

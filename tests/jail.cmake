@@ -1,7 +1,8 @@
 # The jail, end to end: the real binary runs the probe in the real jail,
 # inside an outer `unshare --net` (loopback only) as a safety belt; once as
 # root and once rootless (as nobody, through runuser).
-add_executable(probe jail/probe.c)
+add_executable(probe jail/probe.c jail/probe_rec.c)
+target_link_libraries(probe PRIVATE pthread)
 # The probe runs inside the jail and tries what a sample would; it is not
 # under test itself, so it is built without sanitizers even in the ASan
 # configuration (their runtimes ptrace and map memory the jail refuses).

@@ -302,6 +302,8 @@ static int cmd_mounts(void) {
   return 0;
 }
 
+int probe_rec_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
@@ -359,6 +361,5 @@ int main(int argc, char **argv) {
            getenv("USER"));
     return 0;
   }
-  fprintf(stderr, "probe: unknown command %s\n", c);
-  return 2;
+  return probe_rec_main(argc, argv);
 }

@@ -1,0 +1,925 @@
+/* See recorder.h. Each notification arrives with the calling thread stopped
+ * in the kernel; this file reads what it needs (bounded) from the caller's
+ * memory and /proc, emits an event, and lets the jail answer (CONTINUE,
+ * or a refusal the policy decided). Reading memory of a stopped thread is
+ * racy against its siblings (seccomp user notification's documented
+ * TOCTOU): what is recorded is what the process showed us, which a
+ * hostile multi-threaded sample could forge; nothing here allows or
+ * refuses based on it (the one decision taken from memory, answering a
+ * long sleep early, only shortens a wait). */
+#define _GNU_SOURCE
+#include "recorder.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fakenet.h"
+#include "pt_util.h"
+
+#define ARGV_MAX_ARGS 256     /* argv entries read per exec */
+#define ARGV_MAX_BYTES 16384  /* total argv bytes kept per exec */
+#define CMDLINE_MAX 8192      /* /proc/<pid>/cmdline bytes read */
+#define PROC_TABLE_MAX 20000  /* processes tracked per run */
+#define RECENT_CONNECTS 256   /* connects remembered for attribution */
+
+/* ---- what stops ------------------------------------------------------ */
+
+/* Opens only stop when they may write: BPF sees flags but not the path,
+ * and a stop costs ~100 us, so the thousands of read-only opens of an
+ * interpreter start never stop. Reads of the token files are seen by
+ * inotify instead. One rule per flag bit: BPF tests "these bits set"
+ * (masked equality), not "any of them". */
+#define OPEN_RULES(name, argi)                                                 \
+  {name, {{argi, SCMP_CMP_MASKED_EQ, O_WRONLY, O_WRONLY}, {0}}},               \
+      {name, {{argi, SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR}, {0}}},               \
+      {name, {{argi, SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT}, {0}}}
+
+static const struct jail_notify_rule rules[] = {
+    {"execve", {{0}}},
+    {"execveat", {{0}}},
+    /* Processes (threads do not stop: CLONE_THREAD clear only). */
+    {"clone", {{0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0}, {0}}},
+    {"fork", {{0}}},
+    {"vfork", {{0}}},
+    {"exit_group", {{0}}},
+    /* Network. sendto stops only with a destination (arg 4). */
+    {"connect", {{0}}},
+    {"sendto", {{4, SCMP_CMP_NE, 0, 0}, {0}}},
+    {"sendmsg", {{0}}},
+    {"sendmmsg", {{0}}},
+    {"bind", {{0}}},
+    {"listen", {{0}}},
+    /* Files. */
+    OPEN_RULES("open", 1),
+    OPEN_RULES("openat", 2),
+    {"openat2", {{0}}},
+    {"creat", {{0}}},
+    {"unlink", {{0}}},
+    {"unlinkat", {{0}}},
+    {"rename", {{0}}},
+    {"renameat", {{0}}},
+    {"renameat2", {{0}}},
+    {"chmod", {{0}}},
+    {"fchmod", {{0}}},
+    {"fchmodat", {{0}}},
+    {"chown", {{0}}},
+    {"fchown", {{0}}},
+    {"lchown", {{0}}},
+    {"fchownat", {{0}}},
+    {"symlink", {{0}}},
+    {"symlinkat", {{0}}},
+    {"link", {{0}}},
+    {"linkat", {{0}}},
+    {"memfd_create", {{0}}},
+    {"ptrace", {{0}}},
+    /* Sleeps: answered early when long (see max_sleep_ms). */
+    {"nanosleep", {{0}}},
+    {"clock_nanosleep", {{0}}},
+};
+
+const struct jail_notify_rule *pt_recorder_rules(size_t *n) {
+  *n = PT_ARRAY_LEN(rules);
+  return rules;
+}
+
+/* ---- state ----------------------------------------------------------- */
+
+struct proc {
+  pid_t pid; /* host tgid */
+  pid_t ppid, jpid;
+  struct proc *next; /* hash chain */
+};
+
+struct recent_connect {
+  int proto;
+  struct sockaddr_storage dst;
+  pid_t pid;
+};
+
+struct pt_recorder {
+  struct pt_recorder_config cfg;
+  struct jail *jail;
+  struct proc *buckets[4096];
+  size_t n_procs;
+  uint64_t procs_untracked;
+  struct recent_connect recent[RECENT_CONNECTS];
+  size_t recent_next;
+  int ino_fd;
+  int ino_wd[64];
+  char *ino_path[64];
+  size_t n_ino;
+  struct pt_recorder_stats stats;
+  /* sysnums resolved once */
+  int nr[64];
+};
+
+enum {
+  S_EXECVE, S_EXECVEAT, S_CLONE, S_FORK, S_VFORK, S_EXIT_GROUP, S_CONNECT,
+  S_SENDTO, S_SENDMSG, S_SENDMMSG, S_BIND, S_LISTEN, S_OPEN, S_OPENAT,
+  S_OPENAT2, S_CREAT, S_UNLINK, S_UNLINKAT, S_RENAME, S_RENAMEAT, S_RENAMEAT2,
+  S_CHMOD, S_FCHMOD, S_FCHMODAT, S_CHOWN, S_FCHOWN, S_LCHOWN, S_FCHOWNAT,
+  S_SYMLINK, S_SYMLINKAT, S_LINK, S_LINKAT, S_MEMFD, S_PTRACE, S_NANOSLEEP,
+  S_CLOCK_NANOSLEEP, S_COUNT
+};
+static const char *const sys_names[S_COUNT] = {
+    "execve", "execveat", "clone", "fork", "vfork", "exit_group", "connect",
+    "sendto", "sendmsg", "sendmmsg", "bind", "listen", "open", "openat",
+    "openat2", "creat", "unlink", "unlinkat", "rename", "renameat",
+    "renameat2", "chmod", "fchmod", "fchmodat", "chown", "fchown", "lchown",
+    "fchownat", "symlink", "symlinkat", "link", "linkat", "memfd_create",
+    "ptrace", "nanosleep", "clock_nanosleep"};
+
+static int which(const pt_recorder *r, int nr) {
+  for (int i = 0; i < S_COUNT; i++)
+    if (r->nr[i] == nr)
+      return i;
+  return -1;
+}
+
+/* ---- reading the stopped process -------------------------------------- */
+
+static ssize_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len) {
+  struct iovec local = {buf, len};
+  struct iovec remote = {(void *)(uintptr_t)addr, len};
+  return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* A NUL-terminated string of the caller, at most cap-1 bytes. Reads page
+ * by page: a string may end just before an unmapped page. */
+static bool read_str(pid_t pid, uint64_t addr, char *buf, size_t cap) {
+  if (addr == 0 || cap == 0)
+    return false;
+  size_t got = 0;
+  while (got < cap - 1) {
+    size_t page_left = 4096 - ((addr + got) & 4095);
+    size_t want = cap - 1 - got < page_left ? cap - 1 - got : page_left;
+    ssize_t n = read_mem(pid, addr + got, buf + got, want);
+    if (n <= 0)
+      break;
+    void *nul = memchr(buf + got, '\0', (size_t)n);
+    if (nul)
+      return true;
+    got += (size_t)n;
+  }
+  buf[got] = '\0';
+  return got > 0;
+}
+
+static ssize_t read_proc_file(pid_t pid, const char *what, char *buf,
+                              size_t cap) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ssize_t n = read(fd, buf, cap - 1);
+  close(fd);
+  if (n < 0)
+    return -1;
+  buf[n] = '\0';
+  return n;
+}
+
+static long status_field(const char *status, const char *key) {
+  const char *p = strstr(status, key);
+  return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* The last number of "NStgid:\t<host>\t...\t<jail>". */
+static pid_t jail_pid_of(const char *status) {
+  const char *p = strstr(status, "NStgid:");
+  if (p == NULL)
+    return 0;
+  const char *eol = strchr(p, '\n');
+  const char *last = p + 7;
+  for (const char *c = p + 7; *c && c != eol; c++)
+    if (*c == '\t' || *c == ' ')
+      last = c + 1;
+  return (pid_t)atoi(last);
+}
+
+/* ---- process table ---------------------------------------------------- */
+
+static struct proc *proc_find(pt_recorder *r, pid_t pid) {
+  for (struct proc *p = r->buckets[(unsigned)pid % 4096]; p; p = p->next)
+    if (p->pid == pid)
+      return p;
+  return NULL;
+}
+
+static json_t *argv_from_cmdline(const char *buf, size_t n) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < n && json_array_size(a) < ARGV_MAX_ARGS;) {
+    size_t l = strnlen(buf + i, n - i);
+    json_array_append_new(a, pt_json_bytes(buf + i, l, 1024));
+    i += l + 1;
+  }
+  return a;
+}
+
+/* First sight of a thread: resolve its process, and record the process
+ * (and, recursively, unknown parents) once. */
+static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
+  char status[2048];
+  if (read_proc_file(tid, "status", status, sizeof(status)) < 0)
+    return NULL;
+  pid_t tgid = (pid_t)status_field(status, "\nTgid:");
+  if (tgid <= 0)
+    return NULL;
+  *tgid_out = tgid;
+  struct proc *p = proc_find(r, tgid);
+  if (p)
+    return p;
+  if (r->n_procs >= PROC_TABLE_MAX) {
+    r->procs_untracked++;
+    return NULL;
+  }
+  p = calloc(1, sizeof(*p));
+  if (p == NULL)
+    return NULL;
+  p->pid = tgid;
+  p->ppid = (pid_t)status_field(status, "\nPPid:");
+  p->jpid = jail_pid_of(status);
+  unsigned b = (unsigned)tgid % 4096;
+  p->next = r->buckets[b];
+  r->buckets[b] = p;
+  r->n_procs++;
+  r->stats.processes++;
+  /* The parent first, so the tree reads top-down (bounded: the jail's
+   * init is always known after its first stop). */
+  if (p->ppid > 0 && proc_find(r, p->ppid) == NULL && p->jpid != 1) {
+    pid_t dummy;
+    proc_seen(r, p->ppid, &dummy);
+  }
+  char cmd[CMDLINE_MAX];
+  ssize_t n = read_proc_file(tgid, "cmdline", cmd, sizeof(cmd));
+  char exe[PATH_MAX], path[64];
+  snprintf(path, sizeof(path), "/proc/%d/exe", (int)tgid);
+  ssize_t el = readlink(path, exe, sizeof(exe) - 1);
+  json_t *ev = json_object();
+  json_object_set_new(ev, "ppid", json_integer(p->ppid));
+  json_object_set_new(ev, "jpid", json_integer(p->jpid));
+  json_object_set_new(ev, "argv",
+                      n > 0 ? argv_from_cmdline(cmd, (size_t)n) : json_array());
+  if (el > 0)
+    json_object_set_new(ev, "exe", pt_json_bytes(exe, (size_t)el, 1024));
+  char stat[1024];
+  if (read_proc_file(tgid, "stat", stat, sizeof(stat)) > 0) {
+    /* starttime is field 22, after the parenthesised comm. */
+    char *c = strrchr(stat, ')');
+    unsigned long long st = 0;
+    if (c && sscanf(c + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+                           "%*u %*d %*d %*d %*d %*d %*d %llu",
+                    &st) == 1)
+      json_object_set_new(ev, "start_ticks", json_integer((json_int_t)st));
+  }
+  pt_events_emit(r->cfg.events, tgid, "process", ev);
+  return p;
+}
+
+/* ---- paths ------------------------------------------------------------ */
+
+/* Resolve (dirfd, path) of the caller to an absolute path as the jail
+ * sees it: /proc/<pid>/cwd and /proc/<pid>/fd/N read relative to the
+ * jail's root because its mounts are not under ours. */
+static void resolve_at(pid_t tgid, int dirfd, const char *path, char *out,
+                       size_t cap) {
+  if (path[0] == '/' || (path[0] == '\0' && dirfd == AT_FDCWD)) {
+    snprintf(out, cap, "%s", path);
+    return;
+  }
+  char link[64], base[PATH_MAX];
+  if (dirfd == AT_FDCWD)
+    snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tgid);
+  else
+    snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tgid, dirfd);
+  ssize_t n = readlink(link, base, sizeof(base) - 1);
+  if (n <= 0) {
+    snprintf(out, cap, "%s", path);
+    return;
+  }
+  base[n] = '\0';
+  if (path[0] == '\0') { /* AT_EMPTY_PATH: the fd itself (fexecve) */
+    snprintf(out, cap, "%s", base);
+    return;
+  }
+  /* Truncation only shortens an over-long path in the record. */
+  size_t bl = (size_t)n, pl = strlen(path), k = 0;
+  bool slash = strcmp(base, "/") != 0;
+  if (cap == 0)
+    return;
+  for (size_t i = 0; i < bl && k + 1 < cap; i++)
+    out[k++] = base[i];
+  if (slash && k + 1 < cap)
+    out[k++] = '/';
+  for (size_t i = 0; i < pl && k + 1 < cap; i++)
+    out[k++] = path[i];
+  out[k] = '\0';
+}
+
+static json_t *open_flags_json(uint64_t fl) {
+  json_t *a = json_array();
+  int acc = (int)(fl & O_ACCMODE);
+  json_array_append_new(a, json_string(acc == O_WRONLY ? "O_WRONLY"
+                                       : acc == O_RDWR ? "O_RDWR"
+                                                       : "O_RDONLY"));
+  static const struct {
+    uint64_t bit;
+    const char *name;
+  } fls[] = {{O_CREAT, "O_CREAT"},   {O_EXCL, "O_EXCL"},
+             {O_TRUNC, "O_TRUNC"},   {O_APPEND, "O_APPEND"},
+             {O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE"}};
+  for (size_t i = 0; i < PT_ARRAY_LEN(fls); i++)
+    if ((fl & fls[i].bit) == fls[i].bit)
+      json_array_append_new(a, json_string(fls[i].name));
+  return a;
+}
+
+static void emit_file(pt_recorder *r, pid_t pid, const char *op,
+                      const char *path, json_t *extra) {
+  json_t *o = extra ? extra : json_object();
+  json_object_set_new(o, "op", json_string(op));
+  json_object_set_new(o, "path", pt_json_bytes(path, strlen(path), 4096));
+  pt_events_emit(r->cfg.events, pid, "file", o);
+}
+
+/* ---- honeytokens in what a process shows ------------------------------ */
+
+static void scan_tokens(pt_recorder *r, pid_t pid, const void *buf,
+                        size_t len, const char *where) {
+  if (r->cfg.tokens == NULL || len == 0)
+    return;
+  pt_tok_match m[16];
+  size_t n = 0;
+  if (pt_tok_scan(r->cfg.tokens, buf, len, m, PT_ARRAY_LEN(m), &n) <= 0)
+    return;
+  for (size_t i = 0; i < n && i < PT_ARRAY_LEN(m); i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "token", json_string(m[i].id));
+    json_object_set_new(o, "encoding", json_string(m[i].encoding));
+    json_object_set_new(o, "where", json_string(where));
+    pt_events_emit(r->cfg.events, pid, "honeytoken", o);
+  }
+}
+
+/* ---- handlers --------------------------------------------------------- */
+
+static void on_exec(pt_recorder *r, pid_t tid, pid_t tgid,
+                    const struct seccomp_notif *req, bool at) {
+  char path[PATH_MAX], full[PATH_MAX];
+  uint64_t a_path = req->data.args[at ? 1 : 0];
+  uint64_t a_argv = req->data.args[at ? 2 : 1];
+  if (!read_str(tid, a_path, path, sizeof(path)))
+    path[0] = '\0';
+  resolve_at(tgid, at ? (int)req->data.args[0] : AT_FDCWD, path, full,
+             sizeof(full));
+  json_t *argv = json_array();
+  char joined[ARGV_MAX_BYTES];
+  size_t jl = 0;
+  for (int i = 0; i < ARGV_MAX_ARGS && a_argv; i++) {
+    uint64_t ptr = 0;
+    if (read_mem(tid, a_argv + (uint64_t)i * 8, &ptr, 8) != 8 || ptr == 0)
+      break;
+    char arg[4096];
+    if (!read_str(tid, ptr, arg, sizeof(arg)))
+      break;
+    size_t l = strlen(arg);
+    json_array_append_new(argv, pt_json_bytes(arg, l, 1024));
+    if (jl + l + 1 < sizeof(joined)) {
+      memcpy(joined + jl, arg, l);
+      jl += l;
+      joined[jl++] = ' ';
+    }
+  }
+  json_t *o = json_object();
+  json_object_set_new(o, "path", pt_json_bytes(full, strlen(full), 4096));
+  json_object_set_new(o, "argv", argv);
+  pt_events_emit(r->cfg.events, tgid, "exec", o);
+  scan_tokens(r, tgid, joined, jl, "argv");
+}
+
+static void sockaddr_json(json_t *o, const struct sockaddr_storage *ss,
+                          socklen_t len) {
+  char host[INET6_ADDRSTRLEN] = "";
+  if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+    const struct sockaddr_in *in = (const void *)ss;
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+    json_object_set_new(o, "family", json_string("ipv4"));
+    json_object_set_new(o, "address", json_string(host));
+    json_object_set_new(o, "port", json_integer(ntohs(in->sin_port)));
+  } else if (ss->ss_family == AF_INET6 &&
+             len >= sizeof(struct sockaddr_in6)) {
+    const struct sockaddr_in6 *in6 = (const void *)ss;
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+    json_object_set_new(o, "family", json_string("ipv6"));
+    json_object_set_new(o, "address", json_string(host));
+    json_object_set_new(o, "port", json_integer(ntohs(in6->sin6_port)));
+  } else if (ss->ss_family == AF_UNIX) {
+    const struct sockaddr_un *un = (const void *)ss;
+    size_t pl = len > offsetof(struct sockaddr_un, sun_path)
+                    ? len - offsetof(struct sockaddr_un, sun_path)
+                    : 0;
+    if (pl > sizeof(un->sun_path))
+      pl = sizeof(un->sun_path);
+    json_object_set_new(o, "family", json_string("unix"));
+    /* An abstract socket starts with NUL: keep it visible as \x00. */
+    size_t sl = pl && un->sun_path[0] ? strnlen(un->sun_path, pl) : pl;
+    json_object_set_new(o, "address", pt_json_bytes(un->sun_path, sl, 256));
+  } else {
+    json_object_set_new(o, "family", json_integer(ss->ss_family));
+  }
+}
+
+/* The type of the caller's socket fd (SOCK_STREAM/DGRAM), or 0. */
+static int socket_type(pid_t tgid, int fd) {
+  int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+  if (pfd < 0)
+    return 0;
+  int s = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+  close(pfd);
+  if (s < 0)
+    return 0;
+  int type = 0;
+  socklen_t l = sizeof(type);
+  if (getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+    type = 0;
+  close(s);
+  return type;
+}
+
+static void remember_connect(pt_recorder *r, int proto,
+                             const struct sockaddr_storage *ss, pid_t pid) {
+  struct recent_connect *c = &r->recent[r->recent_next++ % RECENT_CONNECTS];
+  c->proto = proto;
+  c->dst = *ss;
+  c->pid = pid;
+}
+
+static bool same_dst(const struct sockaddr_storage *a,
+                     const struct sockaddr *b) {
+  if (a->ss_family != b->sa_family)
+    return false;
+  if (a->ss_family == AF_INET) {
+    const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+    return x->sin_port == y->sin_port &&
+           x->sin_addr.s_addr == y->sin_addr.s_addr;
+  }
+  if (a->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+    return x->sin6_port == y->sin6_port &&
+           memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+  }
+  return false;
+}
+
+pid_t pt_recorder_who(void *recorder, int proto, const struct sockaddr *dst,
+                      socklen_t len) {
+  (void)len;
+  pt_recorder *r = recorder;
+  /* Newest first: a connection is accepted right after its connect. */
+  for (size_t i = 0; i < RECENT_CONNECTS && i < r->recent_next; i++) {
+    struct recent_connect *c =
+        &r->recent[(r->recent_next - 1 - i) % RECENT_CONNECTS];
+    if ((proto == 0 || c->proto == proto) && same_dst(&c->dst, dst))
+      return c->pid;
+  }
+  return 0;
+}
+
+static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
+                   const struct seccomp_notif *req) {
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof(ss));
+  socklen_t len = 0;
+  uint64_t a_addr = 0, a_len = 0;
+  int fd = (int)req->data.args[0];
+  const char *op = sys_names[which_sys];
+  if (which_sys == S_CONNECT || which_sys == S_BIND) {
+    a_addr = req->data.args[1];
+    a_len = req->data.args[2];
+  } else if (which_sys == S_SENDTO) {
+    a_addr = req->data.args[4];
+    a_len = req->data.args[5];
+  } else if (which_sys == S_SENDMSG) {
+    struct msghdr mh;
+    if (read_mem(tid, req->data.args[1], &mh, sizeof(mh)) == sizeof(mh)) {
+      a_addr = (uint64_t)(uintptr_t)mh.msg_name;
+      a_len = mh.msg_namelen;
+    }
+  } else if (which_sys == S_SENDMMSG) {
+    struct mmsghdr mh;
+    if (read_mem(tid, req->data.args[1], &mh, sizeof(mh)) == sizeof(mh)) {
+      a_addr = (uint64_t)(uintptr_t)mh.msg_hdr.msg_name;
+      a_len = mh.msg_hdr.msg_namelen;
+    }
+  }
+  if (which_sys == S_LISTEN) {
+    json_t *o = json_object();
+    json_object_set_new(o, "fd", json_integer(fd));
+    pt_events_emit(r->cfg.events, tgid, "listen", o);
+    return;
+  }
+  if (a_addr == 0 || a_len == 0)
+    return; /* a connected socket's send: the fake network sees it */
+  len = a_len > sizeof(ss) ? sizeof(ss) : (socklen_t)a_len;
+  if (read_mem(tid, a_addr, &ss, len) != (ssize_t)len)
+    return;
+  int type = (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+                 ? socket_type(tgid, fd)
+                 : 0;
+  json_t *o = json_object();
+  json_object_set_new(o, "syscall", json_string(op));
+  sockaddr_json(o, &ss, len);
+  if (type)
+    json_object_set_new(o, "proto", json_string(type == SOCK_DGRAM ? "udp"
+                                                : type == SOCK_STREAM ? "tcp"
+                                                                      : "raw"));
+  if (r->cfg.net && (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+    const char *name =
+        pt_fakenet_name_for(r->cfg.net, (const struct sockaddr *)&ss, len);
+    if (name)
+      json_object_set_new(o, "hostname", json_string(name));
+  }
+  /* kind: connect, send, bind (the attempt, as the syscall named it; what
+   * was sent comes as the fake network's "net" events). */
+  pt_events_emit(r->cfg.events, tgid,
+                 which_sys == S_CONNECT ? "connect"
+                 : which_sys == S_BIND  ? "bind"
+                                        : "send",
+                 o);
+  if (r->cfg.net == NULL)
+    return;
+  if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+    return;
+  if (type != SOCK_STREAM && type != SOCK_DGRAM)
+    return;
+  uint16_t port = ss.ss_family == AF_INET
+                      ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+                      : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+  if (which_sys == S_BIND) {
+    /* The sample serves on this port itself: our listener must step
+     * aside before its bind runs. */
+    if (port)
+      pt_fakenet_release(r->cfg.net, type, port);
+    return;
+  }
+  remember_connect(r, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP, &ss,
+                   tgid);
+  /* Before CONTINUE: the kernel performs the connect (or delivers the
+   * datagram) as soon as we answer, so someone must listen there now. */
+  pt_err *e = NULL;
+  if (pt_fakenet_prepare(r->cfg.net, r->jail, ss.ss_family, type, port, &e) <
+      0) {
+    json_t *w = json_object();
+    json_object_set_new(w, "what", json_string(e && e->msg ? e->msg : "?"));
+    pt_events_emit(r->cfg.events, tgid, "recorder-warning", w);
+    pt_err_free(e);
+  }
+}
+
+static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
+                    const struct seccomp_notif *req) {
+  char p1[PATH_MAX], p2[PATH_MAX], f1[PATH_MAX], f2[PATH_MAX];
+  const __u64 *a = req->data.args;
+  json_t *extra = json_object();
+  switch (s) {
+  case S_OPEN:
+  case S_CREAT:
+  case S_OPENAT:
+  case S_OPENAT2: {
+    int dirfd = (s == S_OPENAT || s == S_OPENAT2) ? (int)a[0] : AT_FDCWD;
+    uint64_t pa = (s == S_OPENAT || s == S_OPENAT2) ? a[1] : a[0];
+    uint64_t fl = s == S_CREAT  ? (O_CREAT | O_WRONLY | O_TRUNC)
+                  : s == S_OPEN ? a[1]
+                                : a[2];
+    if (s == S_OPENAT2) {
+      uint64_t how[3] = {0};
+      fl = read_mem(tid, a[2], how, sizeof(how)) > 0 ? how[0] : 0;
+      if ((fl & (O_WRONLY | O_RDWR | O_CREAT)) == 0) {
+        json_decref(extra);
+        return; /* a read: the token-file watch covers what matters */
+      }
+    }
+    if (!read_str(tid, pa, p1, sizeof(p1)))
+      p1[0] = '\0';
+    resolve_at(tgid, dirfd, p1, f1, sizeof(f1));
+    json_object_set_new(extra, "flags", open_flags_json(fl));
+    emit_file(r, tgid, (fl & O_CREAT) ? "create" : "write", f1, extra);
+    return;
+  }
+  case S_UNLINK:
+  case S_UNLINKAT:
+    read_str(tid, s == S_UNLINK ? a[0] : a[1], p1, sizeof(p1)) || (p1[0] = 0);
+    resolve_at(tgid, s == S_UNLINK ? AT_FDCWD : (int)a[0], p1, f1, sizeof(f1));
+    emit_file(r, tgid, "delete", f1, extra);
+    return;
+  case S_RENAME:
+  case S_RENAMEAT:
+  case S_RENAMEAT2: {
+    bool at = s != S_RENAME;
+    read_str(tid, at ? a[1] : a[0], p1, sizeof(p1)) || (p1[0] = 0);
+    read_str(tid, at ? a[3] : a[1], p2, sizeof(p2)) || (p2[0] = 0);
+    resolve_at(tgid, at ? (int)a[0] : AT_FDCWD, p1, f1, sizeof(f1));
+    resolve_at(tgid, at ? (int)a[2] : AT_FDCWD, p2, f2, sizeof(f2));
+    json_object_set_new(extra, "to", pt_json_bytes(f2, strlen(f2), 4096));
+    emit_file(r, tgid, "rename", f1, extra);
+    return;
+  }
+  case S_SYMLINK:
+  case S_SYMLINKAT:
+  case S_LINK:
+  case S_LINKAT: {
+    bool at = s == S_SYMLINKAT || s == S_LINKAT;
+    uint64_t target = a[0];
+    uint64_t lp = s == S_SYMLINK ? a[1]
+                  : s == S_SYMLINKAT ? a[2]
+                  : s == S_LINK      ? a[1]
+                                     : a[3];
+    int dfd = s == S_SYMLINKAT ? (int)a[1] : s == S_LINKAT ? (int)a[2]
+                                                           : AT_FDCWD;
+    if (s == S_LINKAT)
+      target = a[1];
+    (void)at;
+    read_str(tid, target, p2, sizeof(p2)) || (p2[0] = 0);
+    read_str(tid, lp, p1, sizeof(p1)) || (p1[0] = 0);
+    resolve_at(tgid, dfd, p1, f1, sizeof(f1));
+    json_object_set_new(extra, "target", pt_json_bytes(p2, strlen(p2), 4096));
+    emit_file(r, tgid,
+              (s == S_SYMLINK || s == S_SYMLINKAT) ? "symlink" : "link", f1,
+              extra);
+    return;
+  }
+  case S_CHMOD:
+  case S_FCHMODAT:
+  case S_FCHMOD: {
+    uint64_t mode;
+    if (s == S_FCHMOD) {
+      char link[64];
+      snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tgid, (int)a[0]);
+      ssize_t n = readlink(link, f1, sizeof(f1) - 1);
+      f1[n > 0 ? n : 0] = '\0';
+      mode = a[1];
+    } else {
+      read_str(tid, s == S_CHMOD ? a[0] : a[1], p1, sizeof(p1)) || (p1[0] = 0);
+      resolve_at(tgid, s == S_CHMOD ? AT_FDCWD : (int)a[0], p1, f1,
+                 sizeof(f1));
+      mode = s == S_CHMOD ? a[1] : a[2];
+    }
+    char m[16];
+    snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+    json_object_set_new(extra, "mode", json_string(m));
+    emit_file(r, tgid, "chmod", f1, extra);
+    return;
+  }
+  case S_CHOWN:
+  case S_LCHOWN:
+  case S_FCHOWNAT:
+  case S_FCHOWN:
+    if (s == S_FCHOWN) {
+      char link[64];
+      snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tgid, (int)a[0]);
+      ssize_t n = readlink(link, f1, sizeof(f1) - 1);
+      f1[n > 0 ? n : 0] = '\0';
+    } else {
+      read_str(tid, s == S_FCHOWNAT ? a[1] : a[0], p1, sizeof(p1)) ||
+          (p1[0] = 0);
+      resolve_at(tgid, s == S_FCHOWNAT ? (int)a[0] : AT_FDCWD, p1, f1,
+                 sizeof(f1));
+    }
+    emit_file(r, tgid, "chown", f1, extra);
+    return;
+  }
+  json_decref(extra);
+}
+
+/* Long sleeps are answered at once (success), so a payload that waits
+ * out a sandbox acts within the budget. Decided from the caller's memory
+ * (racy by design): the worst a forger gets is a shorter sleep. */
+static bool maybe_shorten_sleep(pt_recorder *r, pid_t tid, pid_t tgid,
+                                int s, const struct seccomp_notif *req,
+                                struct seccomp_notif_resp *resp) {
+  if (r->cfg.max_sleep_ms == 0)
+    return false;
+  struct timespec ts;
+  uint64_t addr = s == S_NANOSLEEP ? req->data.args[0] : req->data.args[2];
+  if (read_mem(tid, addr, &ts, sizeof(ts)) != sizeof(ts))
+    return false;
+  double want_ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+  if (s == S_CLOCK_NANOSLEEP && (req->data.args[1] & TIMER_ABSTIME)) {
+    struct timespec now;
+    if (clock_gettime((clockid_t)req->data.args[0], &now) < 0)
+      return false;
+    want_ms -= (double)now.tv_sec * 1e3 + (double)now.tv_nsec / 1e6;
+  }
+  if (want_ms <= (double)r->cfg.max_sleep_ms)
+    return false;
+  resp->flags = 0;
+  resp->error = 0;
+  resp->val = 0;
+  r->stats.sleeps_shortened++;
+  r->stats.sleep_ms_skipped += (uint64_t)want_ms;
+  json_t *o = json_object();
+  json_object_set_new(o, "requested_ms", json_integer((json_int_t)want_ms));
+  pt_events_emit(r->cfg.events, tgid, "sleep-shortened", o);
+  return true;
+}
+
+static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
+                   struct seccomp_notif_resp *resp, bool refused) {
+  pt_recorder *r = ctx;
+  r->jail = j;
+  r->stats.notifications++;
+  pid_t tid = (pid_t)req->pid, tgid = tid;
+  if (proc_seen(r, tid, &tgid) == NULL && tgid == tid) {
+    /* Gone already, or beyond the table: record what we can. */
+  }
+  if (refused) {
+    r->stats.refused++;
+    json_t *o = json_object();
+    const char *name = seccomp_syscall_resolve_num_arch(
+        SCMP_ARCH_NATIVE, req->data.nr);
+    json_object_set_new(o, "syscall", json_string(name ? name : "?"));
+    json_t *args = json_array();
+    for (int i = 0; i < 3; i++)
+      json_array_append_new(args, json_integer((json_int_t)req->data.args[i]));
+    json_object_set_new(o, "args", args);
+    pt_events_emit(r->cfg.events, tgid, "refused", o);
+    free((void *)name);
+    return;
+  }
+  int s = which(r, req->data.nr);
+  switch (s) {
+  case S_EXECVE:
+  case S_EXECVEAT:
+    on_exec(r, tid, tgid, req, s == S_EXECVEAT);
+    break;
+  case S_CLONE:
+  case S_FORK:
+  case S_VFORK:
+    /* The child shows itself at its first stop or its exit; the parent
+     * is already known. */
+    break;
+  case S_EXIT_GROUP: {
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_integer((json_int_t)(int)req->data.args[0]));
+    pt_events_emit(r->cfg.events, tgid, "exit", o);
+    break;
+  }
+  case S_CONNECT:
+  case S_SENDTO:
+  case S_SENDMSG:
+  case S_SENDMMSG:
+  case S_BIND:
+  case S_LISTEN:
+    on_net(r, tid, tgid, s, req);
+    break;
+  case S_MEMFD: {
+    char name[256];
+    if (!read_str(tid, req->data.args[0], name, sizeof(name)))
+      name[0] = '\0';
+    json_t *o = json_object();
+    json_object_set_new(o, "name", pt_json_bytes(name, strlen(name), 256));
+    pt_events_emit(r->cfg.events, tgid, "memfd", o);
+    break;
+  }
+  case S_PTRACE: {
+    json_t *o = json_object();
+    json_object_set_new(o, "request", json_integer((json_int_t)req->data.args[0]));
+    json_object_set_new(o, "target", json_integer((json_int_t)req->data.args[1]));
+    pt_events_emit(r->cfg.events, tgid, "ptrace", o);
+    break;
+  }
+  case S_NANOSLEEP:
+  case S_CLOCK_NANOSLEEP:
+    maybe_shorten_sleep(r, tid, tgid, s, req, resp);
+    break;
+  case -1:
+    break;
+  default:
+    on_file(r, tid, tgid, s, req);
+    break;
+  }
+}
+
+/* ---- reads of the token files (inotify) ------------------------------- */
+
+/* inotify, not a stop on every open: the few files worth watching are
+ * known, and an interpreter start opens thousands of others read-only.
+ * inotify does not say who read, so the event has pid 0 (the phase still
+ * attributes it). */
+static void on_inotify(void *ctx, int fd, uint32_t ev) {
+  pt_recorder *r = ctx;
+  (void)ev;
+  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  ssize_t n = read(fd, buf, sizeof(buf));
+  for (char *p = buf; n > 0 && p < buf + n;) {
+    struct inotify_event *ie = (struct inotify_event *)p;
+    for (size_t i = 0; i < r->n_ino; i++)
+      if (r->ino_wd[i] == ie->wd && (ie->mask & IN_OPEN)) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/%s", r->cfg.home_jail,
+                 r->ino_path[i]);
+        json_t *o = json_object();
+        json_object_set_new(o, "token_file", json_string(r->ino_path[i]));
+        emit_file(r, 0, "read", path, o);
+      }
+    p += sizeof(*ie) + ie->len;
+  }
+}
+
+static int start(void *ctx, struct jail *j, pt_err **err) {
+  pt_recorder *r = ctx;
+  r->jail = j;
+  if (r->cfg.net && pt_fakenet_start(r->cfg.net, j, err) < 0)
+    return pt_err_wrap(err, "fake network");
+  if (r->cfg.home_host && r->cfg.n_token_files) {
+    r->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (r->ino_fd < 0)
+      return pt_err_make(err, errno, "inotify_init1");
+    for (size_t i = 0; i < r->cfg.n_token_files && r->n_ino < 64; i++) {
+      char path[PATH_MAX];
+      snprintf(path, sizeof(path), "%s/%s", r->cfg.home_host,
+               r->cfg.token_files[i]);
+      int wd = inotify_add_watch(r->ino_fd, path, IN_OPEN | IN_ONESHOT);
+      if (wd < 0)
+        continue; /* a file the profile did not write: nothing to watch */
+      r->ino_wd[r->n_ino] = wd;
+      r->ino_path[r->n_ino] = r->cfg.token_files[i];
+      r->n_ino++;
+    }
+    if (pt_loop_add(jail_loop(j), r->ino_fd, EPOLLIN, on_inotify, r, err) <
+        0)
+      return -1;
+  }
+  return 0;
+}
+
+static void on_exit_hook(void *ctx, struct jail *j) {
+  pt_recorder *r = ctx;
+  (void)j;
+  if (r->ino_fd >= 0) {
+    on_inotify(r, r->ino_fd, EPOLLIN); /* what arrived at the very end */
+    pt_loop_del(jail_loop(j), r->ino_fd);
+    close(r->ino_fd);
+    r->ino_fd = -1;
+    r->n_ino = 0;
+  }
+  if (r->cfg.net)
+    pt_fakenet_finish(r->cfg.net);
+}
+
+static const struct jail_hooks hooks = {
+    .on_start = start, .on_notify = notify, .on_exit = on_exit_hook};
+
+const struct jail_hooks *pt_recorder_hooks(void) { return &hooks; }
+
+pt_recorder *pt_recorder_new(const struct pt_recorder_config *cfg,
+                             pt_err **err) {
+  pt_recorder *r = calloc(1, sizeof(*r));
+  if (r == NULL) {
+    pt_err_make(err, ENOMEM, "recorder");
+    return NULL;
+  }
+  r->cfg = *cfg;
+  r->ino_fd = -1;
+  for (int i = 0; i < S_COUNT; i++)
+    r->nr[i] = seccomp_syscall_resolve_name(sys_names[i]);
+  return r;
+}
+
+void pt_recorder_free(pt_recorder *r) {
+  if (r == NULL)
+    return;
+  for (size_t b = 0; b < 4096; b++)
+    for (struct proc *p = r->buckets[b], *n; p; p = n) {
+      n = p->next;
+      free(p);
+    }
+  if (r->ino_fd >= 0)
+    close(r->ino_fd);
+  free(r);
+}
+
+void pt_recorder_set_net(pt_recorder *r, struct pt_fakenet *net) {
+  r->cfg.net = net;
+}
+
+void pt_recorder_stats(const pt_recorder *r, struct pt_recorder_stats *out) {
+  *out = r->stats;
+}

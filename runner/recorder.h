@@ -1,0 +1,54 @@
+/* The recorder: gives meaning to the jail's seccomp notifications. It
+ * decides what stops (the notify rules), decodes each stop (paths,
+ * argv, socket addresses, flags) from the stopped process's memory and
+ * /proc, keeps the process tree, prepares the fake network before a
+ * connect continues, spots honeytokens in argv, and turns it all into
+ * events (runner/events.h). The mechanism is the sandbox's (jail_hooks);
+ * this file is only meaning. */
+#ifndef PT_RECORDER_H
+#define PT_RECORDER_H
+
+#include <sys/socket.h>
+
+#include "events.h"
+#include "jail.h"
+#include "tokscan.h"
+
+typedef struct pt_recorder pt_recorder;
+struct pt_fakenet;
+
+struct pt_recorder_config {
+  pt_events *events;
+  const pt_tok_scanner *tokens; /* honeytoken values; may be NULL */
+  struct pt_fakenet *net;       /* may be NULL: no fake network */
+  /* Host path of the jail's HOME and the path it has inside, to watch
+   * reads of the token files (relative to HOME). */
+  const char *home_host, *home_jail;
+  char *const *token_files;
+  size_t n_token_files;
+  /* Sleeps longer than this are answered at once (0: never), so code
+   * that waits to outlast a sandbox shows its hand within the budget. */
+  uint64_t max_sleep_ms;
+};
+
+pt_recorder *pt_recorder_new(const struct pt_recorder_config *cfg,
+                             pt_err **err);
+void pt_recorder_free(pt_recorder *r);
+/* The fake network is made after the recorder (it asks the recorder who
+ * connected), so it is attached here. */
+void pt_recorder_set_net(pt_recorder *r, struct pt_fakenet *net);
+/* The hooks and notify rules to put in a jail_spec. */
+const struct jail_hooks *pt_recorder_hooks(void);
+const struct jail_notify_rule *pt_recorder_rules(size_t *n);
+/* Counters for reports and benchmarks. */
+struct pt_recorder_stats {
+  uint64_t notifications, processes, refused, sleeps_shortened;
+  uint64_t sleep_ms_skipped;
+};
+void pt_recorder_stats(const pt_recorder *r, struct pt_recorder_stats *out);
+/* Resolve a connection the fake network accepted to the pid whose
+ * connect/sendto the recorder saw (0 if unknown). */
+pid_t pt_recorder_who(void *recorder, int proto, const struct sockaddr *dst,
+                      socklen_t len);
+
+#endif
