@@ -1,0 +1,522 @@
+/* TCP connections of the fake network: accept everything, keep the first
+ * capture_cap bytes, and decide what the sample is talking:
+ *
+ *   HTTP/1.x   answered with a harmless "200 OK" once the request is
+ *              complete (or at the cap / EOF / idle), so download-and-exec
+ *              code shows its next step; then we half-close and wait for
+ *              the client to close (closing with unread input would send
+ *              RST, and the client could lose our answer);
+ *   TLS        the ClientHello gives SNI and ALPN; then we close (no
+ *              handshake: the name is what the report needs);
+ *   DNS        on port 53: RFC 1035 4.2.2 framing, answered by the resolver;
+ *   anything   else is kept until EOF, the cap, or idle_ms of silence.
+ *
+ * One "net" event per connection, when it closes (fields: fakenet.c).
+ *
+ * Parsing restarts from the first byte each time (the parsers are
+ * stateless); to keep a client that trickles one byte at a time from
+ * making that quadratic, a buffer above 8 KiB is only re-parsed once it has
+ * grown by a quarter, or reached the length the headers announced. */
+#define _GNU_SOURCE
+#include "fakenet_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpreq.h"
+#include "pt_util.h"
+#include "tlshello.h"
+
+#define FN_ACCEPT_BATCH 16
+#define FN_READ_BATCH 16
+#define FN_PARSE_ALWAYS 8192
+#define FN_DNS_TCP_MAX_QUERIES 64
+
+enum conn_kind { CK_UNKNOWN, CK_RAW, CK_DNS };
+
+struct fn_conn {
+  struct pt_fakenet *fn;
+  struct fn_conn *prev, *next;
+  int fd;
+  struct sockaddr_storage local; /* what the sample connected to */
+  socklen_t llen;
+  pid_t pid;
+  enum conn_kind kind;
+  uint8_t *buf;
+  size_t len, alloc, cap;
+  uint64_t total;
+  uint64_t t_start, t_last;
+  size_t parsed_len, complete_at;
+  unsigned dns_queries;
+  bool eof, error, answered;
+};
+
+/* ---- bookkeeping ---------------------------------------------------- */
+
+static void conn_unlink_free(struct fn_conn *c) {
+  struct pt_fakenet *fn = c->fn;
+  if (fn->loop)
+    pt_loop_del(fn->loop, c->fd);
+  close(c->fd);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    fn->conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  fn->nconns--;
+  free(c->buf);
+  free(c);
+}
+
+/* Read what is available: into buf up to the cap, then discarded (still
+ * counted). Sets eof/error. */
+static void conn_read(struct fn_conn *c) {
+  for (int i = 0; i < FN_READ_BATCH && !c->eof && !c->error; i++) {
+    uint8_t *dst;
+    size_t room;
+    if (c->len < c->cap && !c->answered) {
+      if (c->alloc == c->len) {
+        size_t na = c->alloc ? c->alloc * 2 : 4096;
+        if (na > c->cap)
+          na = c->cap;
+        uint8_t *p = realloc(c->buf, na);
+        if (p == NULL) {
+          c->error = true;
+          return;
+        }
+        c->buf = p;
+        c->alloc = na;
+      }
+      dst = c->buf + c->len;
+      room = c->alloc - c->len;
+    } else {
+      dst = c->fn->scratch;
+      room = 65536;
+    }
+    ssize_t n = recv(c->fd, dst, room, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        c->error = true; /* ECONNRESET: the sample reset; still reported */
+      return;
+    }
+    if (n == 0) {
+      c->eof = true;
+      return;
+    }
+    c->total += (uint64_t)n;
+    c->t_last = pt_now_ns();
+    if (dst != c->fn->scratch)
+      c->len += (size_t)n;
+  }
+}
+
+static void send_best_effort(int fd, const void *buf, size_t len) {
+  /* Our answers are a few hundred bytes; a socket buffer that cannot take
+   * them belongs to a client that does not read. Never wait for it. */
+  (void)send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* ---- HTTP answer and the event --------------------------------------- */
+
+static void http_answer(struct fn_conn *c, const pt_http_req *r) {
+  char out[1024];
+  int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
+                                 r->target.len, out, sizeof(out));
+  if (n > 0)
+    send_best_effort(c->fd, out, (size_t)n);
+  shutdown(c->fd, SHUT_WR);
+  c->answered = true;
+}
+
+static void set_slice(json_t *o, const char *key, pt_http_slice s) {
+  if (s.p != NULL)
+    json_object_set_new(o, key, pt_json_bytes(s.p, s.len, 1024));
+}
+
+/* Host header without ":port" (not for "[v6]" literals), in the same
+ * escaped form DNS names get. */
+static json_t *host_name(pt_http_slice h) {
+  size_t n = h.len;
+  if (n > 0 && h.p[0] != '[') {
+    for (size_t i = n; i-- > 0;) {
+      if (h.p[i] == ':') {
+        n = i;
+        break;
+      }
+      if (h.p[i] < '0' || h.p[i] > '9')
+        break;
+    }
+  }
+  char out[PT_DNS_NAME_PRINTABLE_MAX];
+  pt_dns_escape(h.p, n < PT_DNS_NAME_WIRE_MAX ? n : PT_DNS_NAME_WIRE_MAX, out,
+                sizeof(out));
+  for (char *p = out; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p + 32);
+  return json_string(out);
+}
+
+static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
+                        const pt_http_req *req, bool is_http,
+                        const pt_tls_hello *tls) {
+  struct pt_fakenet *fn = c->fn;
+  if (fn->cfg.tokens == NULL || c->len == 0)
+    return;
+  unsigned budget = FN_MAX_TOKEN_EVENTS;
+  if (!is_http) {
+    budget -= fn_scan_tokens(fn, c->pid, c->buf, c->len, where_raw, extra,
+                             budget);
+  } else {
+    size_t head = req->headers_complete && req->body_offset <= c->len
+                      ? req->body_offset
+                      : c->len;
+    budget -= fn_scan_tokens(fn, c->pid, c->buf, head, "http-head", extra,
+                             budget);
+    if (head < c->len) {
+      /* Decoded body: chunked framing would split a token otherwise. */
+      cleanup_free uint8_t *body = malloc(c->len - head);
+      if (body != NULL) {
+        size_t bl =
+            pt_http_body(req, c->buf, c->len, body, c->len - head, NULL);
+        budget -= fn_scan_tokens(fn, c->pid, body, bl, "http-body", extra,
+                                 budget);
+      }
+    }
+  }
+  if (tls != NULL && tls->has_sni && budget > 0) {
+    /* A token hex- or base32-encoded into SNI labels (DNS-style). */
+    pt_tok_match m[8];
+    size_t n = 0;
+    if (pt_tok_scan_dnsname(fn->cfg.tokens, tls->sni, tls->sni_len, m,
+                            PT_ARRAY_LEN(m), &n) > 0)
+      for (size_t i = 0; i < n && budget > 0; i++, budget--) {
+        json_t *o = json_object();
+        if (o == NULL)
+          break;
+        json_object_update(o, extra);
+        json_object_set_new(o, "token", json_string(m[i].id));
+        json_object_set_new(o, "encoding", json_string(m[i].encoding));
+        json_object_set_new(o, "where", json_string("tls-sni"));
+        pt_events_emit(fn->cfg.events, c->pid, "honeytoken", o);
+      }
+  }
+}
+
+/* Final analysis, the event, and close. answer: an HTTP request not yet
+ * answered gets its 200 first (not at finish: nobody is left to read). */
+static void conn_close(struct fn_conn *c, const char *why, bool answer) {
+  struct pt_fakenet *fn = c->fn;
+  if (c->kind == CK_DNS) {
+    conn_unlink_free(c);
+    return;
+  }
+  char addr[INET6_ADDRSTRLEN];
+  uint16_t port;
+  const char *fam = fn_addr_str((const struct sockaddr *)&c->local, addr,
+                                sizeof(addr), &port);
+  const char *name =
+      pt_fakenet_name_for(fn, (const struct sockaddr *)&c->local, c->llen);
+  json_t *hostname = name ? json_string(name) : NULL;
+
+  pt_http_req *req = calloc(1, sizeof(*req));
+  pt_tls_hello *tls = NULL;
+  bool is_http = false;
+  json_t *o = json_object();
+  if (o == NULL || req == NULL) {
+    json_decref(o);
+    json_decref(hostname);
+    free(req);
+    conn_unlink_free(c);
+    return;
+  }
+  json_object_set_new(o, "proto", json_string("tcp"));
+  json_object_set_new(o, "family", json_string(fam));
+  json_object_set_new(o, "address", json_string(addr));
+  json_object_set_new(o, "port", json_integer(port));
+  if (c->kind != CK_RAW && c->len > 0) {
+    pt_http_status hs = pt_http_parse(c->buf, c->len, req);
+    if (hs != PT_HTTP_NOT_HTTP) {
+      is_http = true;
+      if (answer && !c->answered && !c->error)
+        http_answer(c, req);
+      json_t *h = json_object();
+      set_slice(h, "method", req->method);
+      set_slice(h, "path", req->target);
+      set_slice(h, "host", req->host);
+      set_slice(h, "user_agent", req->user_agent);
+      set_slice(h, "content_type", req->content_type);
+      if (req->has_content_length)
+        json_object_set_new(h, "content_length",
+                            json_integer((json_int_t)req->content_length));
+      json_object_set_new(h, "complete", json_boolean(hs == PT_HTTP_COMPLETE));
+      json_object_set_new(o, "http", h);
+      if (hostname == NULL && req->host.p != NULL && req->host.len > 0)
+        hostname = host_name(req->host);
+    } else {
+      tls = calloc(1, sizeof(*tls));
+      pt_tls_status ts =
+          tls ? pt_tls_parse_client_hello(c->buf, c->len, tls) : PT_TLS_NOT_TLS;
+      if (ts == PT_TLS_OK) {
+        char v[16];
+        json_object_set_new(
+            o, "tls_version",
+            json_string(pt_tls_version_str(tls->max_version, v, sizeof(v))));
+        if (tls->has_sni) {
+          char sni[PT_DNS_NAME_PRINTABLE_MAX];
+          pt_dns_escape(tls->sni, tls->sni_len, sni, sizeof(sni));
+          json_object_set_new(o, "sni", json_string(sni));
+          if (hostname == NULL)
+            hostname = json_string(sni);
+        }
+        json_t *alpn = json_array();
+        for (size_t i = 0; i < tls->nalpn; i++)
+          json_array_append_new(
+              alpn, pt_json_bytes(tls->alpn[i], strlen(tls->alpn[i]), 64));
+        json_object_set_new(o, "alpn", alpn);
+      } else if (ts != PT_TLS_NOT_TLS) {
+        json_object_set_new(o, "tls_error", json_string(pt_tls_status_str(ts)));
+      }
+      if (ts != PT_TLS_OK) {
+        free(tls);
+        tls = NULL;
+      }
+    }
+  }
+  json_object_set_new(o, "hostname", hostname ? json_incref(hostname)
+                                              : json_null());
+  json_object_set_new(o, "bytes", json_integer((json_int_t)c->total));
+  json_object_set_new(o, "truncated", json_boolean(c->total > c->len));
+  json_object_set_new(o, "closed", json_string(c->error ? "error" : why));
+  json_object_set_new(
+      o, "duration_ms",
+      json_integer((json_int_t)((pt_now_ns() - c->t_start) / 1000000)));
+  json_object_set_new(o, "excerpt",
+                      pt_json_bytes(c->buf, c->len, FN_EXCERPT_MAX));
+  pt_events_emit(fn->cfg.events, c->pid, "net", o);
+
+  json_t *extra = json_pack("{s:s,s:s,s:i,s:o}", "proto", "tcp", "address",
+                            addr, "port", (int)port, "hostname",
+                            hostname ? hostname : json_null());
+  char where[INET6_ADDRSTRLEN + 16];
+  snprintf(where, sizeof(where), fam[3] == '6' ? "tcp:[%s]:%u" : "tcp:%s:%u",
+           addr, port);
+  if (extra)
+    conn_tokens(c, extra, where, req, is_http, tls);
+  json_decref(extra);
+  free(req);
+  free(tls);
+  conn_unlink_free(c);
+}
+
+/* ---- progress while data arrives ----------------------------------- */
+
+static bool should_parse(const struct fn_conn *c) {
+  if (c->len == c->parsed_len)
+    return false;
+  return c->len <= FN_PARSE_ALWAYS || c->len >= c->cap ||
+         c->len - c->parsed_len >= c->parsed_len / 4 ||
+         (c->complete_at != 0 && c->len >= c->complete_at);
+}
+
+/* Returns false when c was closed. */
+static bool dns_progress(struct fn_conn *c) {
+  struct pt_fakenet *fn = c->fn;
+  for (;;) {
+    const uint8_t *msg;
+    size_t mlen, consumed;
+    pt_dns_status st = pt_dns_tcp_frame(c->buf, c->len, &msg, &mlen, &consumed);
+    if (st == PT_DNS_NEED_MORE)
+      return true;
+    if (st != PT_DNS_OK || ++c->dns_queries > FN_DNS_TCP_MAX_QUERIES) {
+      conn_close(c, "error", false);
+      return false;
+    }
+    cleanup_free uint8_t *out = malloc(FN_DNS_TCP_CAP);
+    if (out == NULL) {
+      conn_close(c, "error", false);
+      return false;
+    }
+    size_t olen = fn_dns_answer(fn, msg, mlen, true,
+                                (const struct sockaddr *)&c->local, c->llen,
+                                out, FN_DNS_TCP_CAP);
+    if (olen > 0)
+      send_best_effort(c->fd, out, olen);
+    memmove(c->buf, c->buf + consumed, c->len - consumed);
+    c->len -= consumed;
+  }
+}
+
+/* Returns false when c was closed. */
+static bool stream_progress(struct fn_conn *c) {
+  if (c->answered)
+    return true; /* waiting for the client to close; input discarded */
+  bool full = c->len >= c->cap;
+  if (c->kind == CK_RAW) {
+    if (full) {
+      conn_close(c, "cap", false);
+      return false;
+    }
+    return true;
+  }
+  if (!should_parse(c))
+    return true;
+  c->parsed_len = c->len;
+  pt_http_req *req = malloc(sizeof(*req));
+  if (req == NULL)
+    return true; /* retried at the next read, or decided at close */
+  pt_http_status hs = pt_http_parse(c->buf, c->len, req);
+  if (hs != PT_HTTP_NOT_HTTP) {
+    if (hs == PT_HTTP_COMPLETE || full)
+      http_answer(c, req);
+    else if (req->headers_complete && !req->chunked &&
+             req->has_content_length &&
+             req->content_length < c->cap - req->body_offset)
+      c->complete_at = req->body_offset + (size_t)req->content_length;
+    free(req);
+    return true;
+  }
+  free(req);
+  pt_tls_hello h;
+  pt_tls_status ts = pt_tls_parse_client_hello(c->buf, c->len, &h);
+  if (ts == PT_TLS_OK || ts == PT_TLS_MALFORMED) {
+    /* Nothing more will come before a ServerHello we will not send. */
+    conn_close(c, "tls", false);
+    return false;
+  }
+  if (ts == PT_TLS_NOT_TLS)
+    c->kind = CK_RAW;
+  if (full) {
+    conn_close(c, "cap", false);
+    return false;
+  }
+  return true;
+}
+
+static void on_conn(void *ctx, int fd, uint32_t events) {
+  (void)fd;
+  (void)events;
+  struct fn_conn *c = ctx;
+  conn_read(c);
+  if (c->kind == CK_DNS) {
+    if (!dns_progress(c))
+      return;
+  } else if (!stream_progress(c)) {
+    return;
+  }
+  if (c->eof || c->error)
+    conn_close(c, "eof", true);
+}
+
+static struct fn_conn *conn_new(struct fn_sock *s, int cfd) {
+  struct pt_fakenet *fn = s->fn;
+  struct fn_conn *c = calloc(1, sizeof(*c));
+  if (c == NULL) {
+    close(cfd);
+    return NULL;
+  }
+  c->fn = fn;
+  c->fd = cfd;
+  c->llen = sizeof(c->local);
+  /* With AnyIP the listener on 0.0.0.0:port accepts for every address: the
+   * accepted socket's own name is what the sample connected to. */
+  if (getsockname(cfd, (struct sockaddr *)&c->local, &c->llen) < 0) {
+    close(cfd);
+    free(c);
+    return NULL;
+  }
+  c->pid = fn_who(fn, IPPROTO_TCP, (const struct sockaddr *)&c->local, c->llen);
+  c->kind = s->port == 53 ? CK_DNS : CK_UNKNOWN;
+  c->cap = c->kind == CK_DNS ? FN_DNS_TCP_CAP : fn->cfg.capture_cap;
+  c->t_start = c->t_last = pt_now_ns();
+  if (fn->loop && pt_loop_add(fn->loop, cfd, EPOLLIN, on_conn, c, NULL) < 0) {
+    close(cfd);
+    free(c);
+    return NULL;
+  }
+  c->next = fn->conns;
+  if (fn->conns)
+    fn->conns->prev = c;
+  fn->conns = c;
+  fn->nconns++;
+  fn->st.tcp_conns++;
+  return c;
+}
+
+/* Returns false when the listener has nothing more (or must pause). */
+static bool accept_one(struct fn_sock *s, struct fn_conn **out) {
+  struct pt_fakenet *fn = s->fn;
+  *out = NULL;
+  int cfd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (cfd < 0) {
+    if (errno == EINTR || errno == ECONNABORTED)
+      return true;
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+        errno == ENOMEM) {
+      /* Level-triggered epoll would call us again at once for a backlog
+       * we cannot take: pause until the next sweep. */
+      s->paused = true;
+      if (fn->loop)
+        pt_loop_mod(fn->loop, s->fd, 0);
+    }
+    return false;
+  }
+  if (fn->nconns >= fn->cfg.max_conns) {
+    fn->st.conns_refused++;
+    close(cfd);
+    return true;
+  }
+  *out = conn_new(s, cfd);
+  return true;
+}
+
+void fn_on_listen(void *ctx, int fd, uint32_t events) {
+  (void)fd;
+  (void)events;
+  struct fn_sock *s = ctx;
+  struct fn_conn *c;
+  for (int i = 0; i < FN_ACCEPT_BATCH && accept_one(s, &c); i++)
+    ;
+}
+
+void fn_drain_listener(struct fn_sock *s) {
+  struct fn_conn *c;
+  for (unsigned i = 0; i < s->fn->cfg.max_conns * 2 && accept_one(s, &c); i++)
+    if (c != NULL)
+      conn_read(c);
+}
+
+void fn_conns_sweep(struct pt_fakenet *fn, uint64_t now) {
+  uint64_t idle = (uint64_t)fn->cfg.idle_ms * 1000000ull;
+  uint64_t life = (uint64_t)fn->cfg.lifetime_ms * 1000000ull;
+  struct fn_conn *next;
+  for (struct fn_conn *c = fn->conns; c; c = next) {
+    next = c->next;
+    if (now - c->t_last >= idle)
+      conn_close(c, "idle", true);
+    else if (now - c->t_start >= life)
+      conn_close(c, "lifetime", true);
+  }
+}
+
+void fn_conns_finish(struct pt_fakenet *fn) {
+  while (fn->conns) {
+    struct fn_conn *c = fn->conns;
+    conn_read(c);
+    if (c->kind == CK_DNS) {
+      if (dns_progress(c))
+        conn_close(c, "finish", false);
+      continue;
+    }
+    conn_close(c, c->eof ? "eof" : "finish", false);
+  }
+}
+
+void fn_conns_free(struct pt_fakenet *fn) {
+  while (fn->conns)
+    conn_unlink_free(fn->conns);
+}
