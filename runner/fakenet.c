@@ -12,8 +12,9 @@
  *               "truncated","closed"(eof|idle|lifetime|cap|answered|tls|
  *               finish|error),"duration_ms", "sni","alpn","tls_version"
  *               when a ClientHello was seen, "http":{"method","path","host",
- *               "user_agent","content_type","content_length","complete"}
- *               when HTTP was seen
+ *               "user_agent","content_type","content_length","complete",
+ *               "answered"} when HTTP was seen (each value escaped by
+ *               pt_json_bytes)
  *   honeytoken {"token","encoding","where", and "name" (dns) or
  *               "proto","address","port","hostname" (tcp/udp)}
  *               where: "dns", "http-head", "http-body", "tls-sni",
@@ -472,7 +473,7 @@ static void on_timer(void *ctx, int fd, uint32_t events) {
   /* Listeners paused at EMFILE/ENFILE (level-triggered epoll would spin on
    * a backlog we cannot accept) get another chance once a tick. */
   for (size_t i = 0; i < fn->nsocks; i++)
-    if (fn->socks[i]->paused && fn->nconns < fn->cfg.max_conns) {
+    if (fn->socks[i]->paused) {
       fn->socks[i]->paused = false;
       pt_loop_mod(fn->loop, fn->socks[i]->fd, EPOLLIN);
     }

@@ -84,7 +84,9 @@ const char *pt_fakenet_name_for(const pt_fakenet *fn,
 /* From jail_hooks.on_exit: drain what is still queued (connections in the
  * accept backlog, unread bytes, datagrams), emit the events of every
  * connection still open, close every socket and take them off the loop.
- * Events are complete after this. */
+ * Events are complete after this. The same pt_fakenet may then be started
+ * again for the next phase's jail: names keep their sinkhole addresses, and
+ * the max_udp_events budget and the stats are for the pt_fakenet's life. */
 void pt_fakenet_finish(pt_fakenet *fn);
 
 /* Counters for reports and tests. */

@@ -22,7 +22,7 @@
 const uint8_t fn_sink6_prefix[6] = {0x20, 0x01, 0x0d, 0xb8, 0x05, 0xee};
 
 /* Every name beyond max_names shares this index (198.19.255.254,
- * 2001:db8:5ee::fffe:fffe): still answered, no longer attributable. */
+ * 2001:db8:5ee::1:fffe): still answered, no longer attributable. */
 #define FN_OVERFLOW_INDEX (FN_SINK4_SIZE - 3)
 /* dns events per run; a flood of queries is counted, not recorded. */
 #define FN_MAX_DNS_EVENTS 4096

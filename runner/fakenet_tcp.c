@@ -254,6 +254,7 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
         json_object_set_new(h, "content_length",
                             json_integer((json_int_t)req->content_length));
       json_object_set_new(h, "complete", json_boolean(hs == PT_HTTP_COMPLETE));
+      json_object_set_new(h, "answered", json_boolean(c->answered));
       json_object_set_new(o, "http", h);
       if (hostname == NULL && req->host.p != NULL && req->host.len > 0)
         hostname = host_name(req->host);

@@ -17,3 +17,16 @@ set_tests_properties(fakenet_jail PROPERTIES
   # Jail tests check that nothing of pkgtrap is left on the machine; a
   # concurrent jail would falsify that.
   RESOURCE_LOCK host_state)
+
+# The same rootless (as nobody): the netns broker joins the jail's user
+# namespace, and privileged ports (53, 443) are still ours to bind.
+find_program(RUNUSER runuser)
+if(RUNUSER)
+  add_test(NAME fakenet_jail_rootless
+    COMMAND ${UNSHARE} --net -- sh -c
+      "[ \"$(id -u)\" = 0 ] || exit 77; exec ${RUNUSER} -u nobody -- \"$0\""
+      $<TARGET_FILE:test_fakenet_jail>)
+  set_tests_properties(fakenet_jail_rootless PROPERTIES
+    SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "integration"
+    RESOURCE_LOCK host_state)
+endif()

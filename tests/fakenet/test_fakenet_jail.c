@@ -298,15 +298,17 @@ static bool only_loopback(void) {
   return ok;
 }
 
-/* One jailed run of a python3 script with the fake network; fills *res
- * and leaves the events in *events. 0, or -1 when the jail itself failed. */
+/* One jailed run of a python3 script with the fake network (ctx->fn, made
+ * from cfg when NULL: a second run reuses it, as the next phase would);
+ * fills *res. 0, or -1 when the jail itself failed. */
 static int run_sample(const char *script, const char *tok,
                       struct pt_fakenet_config *cfg, struct ctx *ctx,
                       struct jail_result *res) {
   pt_err *err = NULL;
   cfg->who = who;
   cfg->who_ctx = ctx;
-  ctx->fn = pt_fakenet_new(cfg, &err);
+  if (ctx->fn == NULL)
+    ctx->fn = pt_fakenet_new(cfg, &err);
   if (ctx->fn == NULL) {
     pt_err_print(err);
     return -1;
@@ -676,8 +678,31 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
   }
   CHECK(nnet == 5, "exactly 5 net events (got %zu)", nnet);
 
-  dump_on_failure(events, before);
+
+  /* 9. The next phase: the same fake network in a new jail. */
   jail_result_free(&res);
+  static const char phase2[] =
+      "import socket\n"
+      "a = socket.getaddrinfo('exfil.example.test', 80, socket.AF_INET)[0][4][0]\n"
+      "s = socket.create_connection((a, 8080), timeout=10)\n"
+      "s.sendall(b'GET /again HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n"
+      "print('PHASE2', a, s.recv(15).decode())\n";
+  ctx.nseen = 0;
+  if (run_sample(phase2, tok, &cfg, &ctx, &res) == 0) {
+    char want[64];
+    snprintf(want, sizeof(want), "PHASE2 %s HTTP/1.1 200 OK\n", sink);
+    CHECK(res.out.data && strstr(res.out.data, want) &&
+              find(events, "net",
+                   json_pack("{s:s,s:s,s:{s:s}}", "address", sink, "hostname",
+                             "exfil.example.test", "http", "path", "/again")) !=
+                  NULL,
+          "a second jail with the same fake network: same address, "
+          "listeners opened again");
+    jail_result_free(&res);
+  } else {
+    CHECK(false, "second jail ran");
+  }
+  dump_on_failure(events, before);
   pt_fakenet_free(ctx.fn);
   pt_events_free(events);
   return 0;
