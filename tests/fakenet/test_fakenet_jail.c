@@ -352,6 +352,14 @@ static int run_sample(const char *script, const char *tok,
   spec.n_notify = PT_ARRAY_LEN(rules);
   jail_limits_default(&spec.limits);
   spec.limits.timeout_ms = 60000;
+#ifdef PKGTRAP_SANITIZE
+  /* Rootless there is no cgroup, and the RLIMIT_DATA fallback is set in
+   * init before it forks and execs CMD: ASan's allocator, still live in
+   * that ASan-built child, then fails to mmap ("ERROR: Failed to mmap")
+   * for a size class it had not used yet. Not the fake network's business:
+   * no memory limit in sanitizer builds. */
+  spec.limits.memory_bytes = 0;
+#endif
   spec.out_fd = -1;
   spec.err_fd = STDERR_FILENO;
   spec.state_dir = state;
