@@ -64,9 +64,10 @@ int pt_fakenet_start(pt_fakenet *fn, struct jail *j, pt_err **err);
  * are always opened, since an AF_INET6 socket may connect to a v4-mapped
  * address; family is accepted for the caller's convenience and only checked
  * to be AF_INET or AF_INET6. Idempotent and O(1) when already there, so the
- * recorder may call it on every connect/sendto. Fails (nothing changes)
- * when the port is taken (the sample's own listener: then the sample talks
- * to itself, which is fine), at max_sockets, or for port 0. */
+ * recorder may call it on every connect/sendto. Fails when a socket could
+ * not be opened (the others are still opened and kept): the port is taken
+ * (the sample's own listener: then the sample talks to itself, which is
+ * fine), max_sockets is reached, or port is 0. */
 int pt_fakenet_prepare(pt_fakenet *fn, struct jail *j, int family,
                        int socktype, uint16_t port, pt_err **err);
 
