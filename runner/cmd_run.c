@@ -12,14 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "events.h"
-#include "fakenet.h"
-#include "recorder.h"
-#include "tokscan.h"
-#include "honey.h"
 #include "jail.h"
 #include "profile.h"
-#include "rundir.h"
+#include "session.h"
 
 static const char run_usage[] =
     "Usage: pkgtrap run [OPTION]... -- CMD [ARG]...\n"
@@ -112,84 +107,6 @@ static void report_outcome(const struct jail_result *r, const char *cmd,
   case JAIL_EXITED:
     break;
   }
-}
-
-/* Everything that records one run: events, the honeytoken scanner, the
- * recorder and the fake network. */
-struct recording {
-  pt_events *events;
-  pt_tok_scanner *tokens;
-  pt_recorder *rec;
-  pt_fakenet *net;
-};
-
-static void recording_free(struct recording *r) {
-  pt_fakenet_free(r->net);
-  pt_recorder_free(r->rec);
-  pt_tok_free(r->tokens);
-  pt_events_free(r->events);
-  memset(r, 0, sizeof(*r));
-}
-
-static int recording_start(struct recording *r, const pt_honey *h,
-                           const char *home_host, const char *trace,
-                           uint64_t max_sleep_ms, char **cmd, pt_err **err) {
-  r->events = pt_events_new(200000, err);
-  if (r->events == NULL)
-    return -1;
-  if (trace && pt_events_trace_to(r->events, trace, err) < 0)
-    return -1;
-  r->tokens = pt_tok_new();
-  if (r->tokens == NULL)
-    return pt_err_make(err, ENOMEM, "token scanner");
-  for (size_t i = 0; i < h->n_tokens; i++) {
-    const char *v = h->tokens[i].value;
-    size_t vl = strlen(v);
-    /* The scanner takes values up to 512 bytes; a longer token (a JWT) is
-     * looked for by its last 128 characters, its signature, which is as
-     * unique and survives any prefix being cut. */
-    if (vl > 512)
-      v += vl - 128;
-    if (pt_tok_add(r->tokens, h->tokens[i].id, v) < 0)
-      return pt_err_make(err, errno, "honeytoken `%s`", h->tokens[i].id);
-  }
-  struct pt_recorder_config rc = {.events = r->events,
-                                  .tokens = r->tokens,
-                                  .home_host = home_host,
-                                  .home_jail = h->home,
-                                  .token_files = h->files,
-                                  .n_token_files = h->n_files,
-                                  .max_sleep_ms = max_sleep_ms};
-  r->rec = pt_recorder_new(&rc, err);
-  if (r->rec == NULL)
-    return -1;
-  struct pt_fakenet_config nc = {.events = r->events,
-                                 .tokens = r->tokens,
-                                 .who = pt_recorder_who,
-                                 .who_ctx = r->rec};
-  r->net = pt_fakenet_new(&nc, err);
-  if (r->net == NULL)
-    return -1;
-  pt_recorder_set_net(r->rec, r->net);
-  /* The first event says what ran and as whom, so a trace stands alone. */
-  json_t *o = json_object();
-  json_t *a = json_array();
-  for (char **c = cmd; *c; c++)
-    json_array_append_new(a, pt_json_bytes(*c, strlen(*c), 4096));
-  json_object_set_new(o, "argv", a);
-  json_object_set_new(o, "user", json_string(h->user));
-  json_object_set_new(o, "hostname", json_string(h->hostname));
-  json_object_set_new(o, "home", json_string(h->home));
-  json_t *toks = json_array();
-  for (size_t i = 0; i < h->n_tokens; i++) {
-    json_t *t = json_object();
-    json_object_set_new(t, "id", json_string(h->tokens[i].id));
-    json_object_set_new(t, "where", json_string(h->tokens[i].where));
-    json_array_append_new(toks, t);
-  }
-  json_object_set_new(o, "honeytokens", toks);
-  pt_events_emit(r->events, 0, "run", o);
-  return 0;
 }
 
 int pt_cmd_run(int argc, char **argv) {
@@ -298,89 +215,23 @@ int pt_cmd_run(int argc, char **argv) {
   }
   char **cmd = argv + optind;
 
-  struct pt_rundir rd = {0};
-  pt_honey honey = {0};
-  char **envp = NULL;
-  struct recording rec = {0};
-  if (pt_rundir_create(&rd, &err) < 0)
+  pt_session *sess = pt_session_new(
+      &(struct pt_session_opts){.trace_path = trace,
+                                .max_sleep_ms = max_sleep_ms},
+      &err);
+  if (sess == NULL)
     goto fail;
-  if (pt_honey_generate(pt_profiles_dir(), &honey, &err) < 0)
-    goto fail;
-  int hfd = open(rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (hfd < 0) {
-    pt_err_make(&err, errno, "open `%s`", rd.home);
-    goto fail;
-  }
-  int wrc = pt_honey_write_home(&honey, hfd, &err);
-  close(hfd);
-  if (wrc < 0)
-    goto fail;
-
-  struct jail_spec spec = {0};
-  jail_pick_host_ids(&spec.host_uid, &spec.host_gid);
-  if (pt_chown_tree(rd.home, spec.host_uid, spec.host_gid, &err) < 0)
-    goto fail;
-  /* The environment: the profile's base, the identity, the honeytoken
-   * variables, then --env (last wins for the program's getenv). */
-  size_t n_env = prof.n_env + honey.n_env + n_extra + 8;
-  envp = calloc(n_env, sizeof(char *));
-  if (envp == NULL)
-    goto fail;
-  size_t k = 0;
-  char *home_e = NULL, *user_e = NULL, *logname_e = NULL, *host_e = NULL;
-  for (size_t i = 0; i < prof.n_env; i++)
-    envp[k++] = prof.env[i];
-  if (asprintf(&home_e, "HOME=%s", honey.home) < 0 ||
-      asprintf(&user_e, "USER=%s", honey.user) < 0 ||
-      asprintf(&logname_e, "LOGNAME=%s", honey.user) < 0 ||
-      asprintf(&host_e, "HOSTNAME=%s", honey.hostname) < 0)
-    goto fail;
-  envp[k++] = home_e;
-  envp[k++] = user_e;
-  envp[k++] = logname_e;
-  envp[k++] = host_e;
-  for (size_t i = 0; i < honey.n_env; i++)
-    envp[k++] = honey.env[i];
-  for (size_t i = 0; i < n_extra; i++)
-    envp[k++] = extra_env[i];
-  envp[k] = NULL;
-
-  spec.argv = cmd;
-  spec.envp = envp;
-  spec.cwd = cwd;
-  spec.id = (struct jail_identity){.user = honey.user,
-                                   .hostname = honey.hostname,
-                                   .home = honey.home,
-                                   .uid = 1000,
-                                   .gid = 1000};
-  spec.home_src = rd.home;
-  spec.mounts = mounts;
-  spec.n_mounts = n_mounts;
-  spec.host_ro = (const char *const *)prof.host_ro;
-  char policy[4096];
-  spec.seccomp_policy = pt_profile_path("seccomp.json", policy, sizeof(policy));
-  spec.limits = lim;
-  spec.out_fd = STDOUT_FILENO;
-  spec.err_fd = STDERR_FILENO;
-  spec.state_dir = rd.path;
-
-  if (recording_start(&rec, &honey, rd.home, trace, max_sleep_ms, cmd,
-                      &err) < 0)
-    goto fail;
-  spec.notify = pt_recorder_rules(&spec.n_notify);
-  spec.hooks = pt_recorder_hooks();
-  spec.hooks_ctx = rec.rec;
-
+  struct pt_session_run r = {.argv = cmd,
+                             .cwd = cwd,
+                             .env = extra_env,
+                             .n_env = n_extra,
+                             .mounts = mounts,
+                             .n_mounts = n_mounts,
+                             .limits = lim,
+                             .out_fd = STDOUT_FILENO,
+                             .err_fd = STDERR_FILENO};
   struct jail_result res;
-  int rc = jail_run(&spec, &res, &err);
-  if (rc == 0 && pt_events_flush(rec.events, &err) < 0) {
-    jail_result_free(&res);
-    goto fail;
-  }
-  free(home_e);
-  free(user_e);
-  free(logname_e);
-  free(host_e);
+  int rc = pt_session_run(sess, &r, &res, &err);
   if (rc < 0) {
     int sig = err && err->errnum < 0 ? -err->errnum : 0;
     jail_result_free(&res);
@@ -388,11 +239,7 @@ int pt_cmd_run(int argc, char **argv) {
       /* Interrupted: clean up, then die of the same signal, as a shell
        * expects of a command it interrupted. */
       pt_err_free(err);
-      err = NULL;
-      pt_rundir_remove(&rd, NULL);
-      pt_honey_free(&honey);
-      free(envp);
-      recording_free(&rec);
+      pt_session_free(sess, false);
       pt_jail_profile_free(&prof);
       signal(sig, SIG_DFL);
       raise(sig);
@@ -404,20 +251,14 @@ int pt_cmd_run(int argc, char **argv) {
   status = jail_result_status(&res);
   jail_result_free(&res);
   if (keep)
-    fprintf(stderr, "pkgtrap: run directory kept: %s\n", rd.path);
-  else if (pt_rundir_remove(&rd, &err) < 0)
-    pt_err_print(steal_pointer(&err));
-  pt_honey_free(&honey);
-  free(envp);
-  recording_free(&rec);
+    fprintf(stderr, "pkgtrap: run directory kept: %s\n",
+            pt_session_rundir(sess)->path);
+  pt_session_free(sess, keep);
   goto out;
 
 fail:
   pt_err_print(err);
-  pt_rundir_remove(&rd, NULL);
-  pt_honey_free(&honey);
-  free(envp);
-  recording_free(&rec);
+  pt_session_free(sess, false);
   status = PT_EXIT_RUN_FAILED;
 out:
   pt_jail_profile_free(&prof);

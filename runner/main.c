@@ -2,10 +2,12 @@
  * they are malicious. A thin CLI over runner/ and sandbox/. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "jail.h"
 
 static const char usage[] =
     "Usage: pkgtrap VERB [OPTION]... [ARG]...\n"
@@ -24,6 +26,18 @@ static const char usage[] =
 int main(int argc, char **argv) {
   /* A closed stdout must not kill us mid-cleanup; writes report EPIPE. */
   signal(SIGPIPE, SIG_IGN);
+  /* The fake network may hold several hundred sockets at its limits:
+   * take the hard limit of open files (raising the soft one needs no
+   * privilege). The jail lowers it again for the sample. */
+  struct rlimit nf;
+  if (getrlimit(RLIMIT_NOFILE, &nf) == 0 && nf.rlim_cur < nf.rlim_max) {
+    nf.rlim_cur = nf.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &nf);
+  }
+  if (argc > 0) {
+    char *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+    jail_set_title_area(argv[0], (size_t)(end - argv[0]));
+  }
   if (argc < 2) {
     fputs(usage, stderr);
     return PT_EXIT_ERROR;

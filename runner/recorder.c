@@ -225,6 +225,10 @@ static struct proc *proc_find(pt_recorder *r, pid_t pid) {
 
 static json_t *argv_from_cmdline(const char *buf, size_t n) {
   json_t *a = json_array();
+  /* A process that overwrote its argv area (setproctitle, our init)
+   * leaves NULs up to the area's end: not arguments. */
+  while (n > 1 && buf[n - 1] == '\0' && buf[n - 2] == '\0')
+    n--;
   for (size_t i = 0; i < n && json_array_size(a) < ARGV_MAX_ARGS;) {
     size_t l = strnlen(buf + i, n - i);
     json_array_append_new(a, pt_json_bytes(buf + i, l, 1024));
@@ -275,8 +279,17 @@ static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
   json_t *ev = json_object();
   json_object_set_new(ev, "ppid", json_integer(p->ppid));
   json_object_set_new(ev, "jpid", json_integer(p->jpid));
-  json_object_set_new(ev, "argv",
-                      n > 0 ? argv_from_cmdline(cmd, (size_t)n) : json_array());
+  if (p->jpid == 1) {
+    /* The jail's own init (a clone of pkgtrap until it renames itself):
+     * not the sample's, and its command line is the host's business. */
+    json_t *a = json_array();
+    json_array_append_new(a, json_string("init"));
+    json_object_set_new(ev, "argv", a);
+    el = 0;
+  } else {
+    json_object_set_new(ev, "argv", n > 0 ? argv_from_cmdline(cmd, (size_t)n)
+                                          : json_array());
+  }
   if (el > 0)
     json_object_set_new(ev, "exe", pt_json_bytes(exe, (size_t)el, 1024));
   char stat[1024];
@@ -469,6 +482,14 @@ static void remember_connect(pt_recorder *r, int proto,
   c->proto = proto;
   c->dst = *ss;
   c->pid = pid;
+  /* The fake network sees a v4-mapped IPv6 connect as plain IPv4. */
+  const struct sockaddr_in6 *in6 = (const void *)ss;
+  if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+    struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = in6->sin6_port};
+    memcpy(&in.sin_addr, &in6->sin6_addr.s6_addr[12], 4);
+    memset(&c->dst, 0, sizeof(c->dst));
+    memcpy(&c->dst, &in, sizeof(in));
+  }
 }
 
 static bool same_dst(const struct sockaddr_storage *a,

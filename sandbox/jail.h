@@ -167,6 +167,12 @@ int jail_result_status(const struct jail_result *r);
  * writable dirs it binds to them. */
 void jail_pick_host_ids(uid_t *uid, gid_t *gid);
 
+/* The memory of the caller's argv strings (argv[0] to the end of the
+ * last), which init overwrites with "init": init is a clone of the
+ * supervisor, and the jail can read /proc/1/cmdline (a sandbox
+ * fingerprint, and the host paths in it are none of its business). */
+void jail_set_title_area(char *start, size_t len);
+
 /* For hooks. */
 pt_loop *jail_loop(struct jail *j);
 pid_t jail_init_pid(struct jail *j);

