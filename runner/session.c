@@ -1,0 +1,276 @@
+/* See session.h. Factored out of `pkgtrap run` so that triage's phases
+ * share one HOME, one identity and one event sink. */
+#define _GNU_SOURCE
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fakenet.h"
+#include "profile.h"
+#include "recorder.h"
+#include "tokscan.h"
+
+struct pt_session {
+  struct pt_rundir rd;
+  pt_honey honey;
+  struct pt_jail_profile prof;
+  uid_t host_uid;
+  gid_t host_gid;
+  char **base_env; /* profile env, identity, honeytoken variables */
+  size_t n_base_env;
+  char *owned_env[4]; /* HOME=, USER=, LOGNAME=, HOSTNAME= */
+  pt_events *events;
+  pt_tok_scanner *tokens;
+  uint64_t max_sleep_ms;
+  char policy[4096];
+  struct pt_session_stats st;
+};
+
+static int make_tokens(pt_session *s, pt_err **err) {
+  s->tokens = pt_tok_new();
+  if (s->tokens == NULL)
+    return pt_err_make(err, ENOMEM, "token scanner");
+  for (size_t i = 0; i < s->honey.n_tokens; i++) {
+    const char *v = s->honey.tokens[i].value;
+    size_t vl = strlen(v);
+    /* The scanner takes values up to 512 bytes; a longer token (a JWT) is
+     * looked for by its last 128 characters, its signature, which is as
+     * unique and survives any prefix being cut. */
+    if (vl > 512)
+      v += vl - 128;
+    if (pt_tok_add(s->tokens, s->honey.tokens[i].id, v) < 0)
+      return pt_err_make(err, errno, "honeytoken `%s`",
+                         s->honey.tokens[i].id);
+  }
+  return 0;
+}
+
+static int make_base_env(pt_session *s, pt_err **err) {
+  const pt_honey *h = &s->honey;
+  s->base_env = calloc(s->prof.n_env + h->n_env + 8, sizeof(char *));
+  if (s->base_env == NULL)
+    return pt_err_make(err, ENOMEM, "environment");
+  if (asprintf(&s->owned_env[0], "HOME=%s", h->home) < 0 ||
+      asprintf(&s->owned_env[1], "USER=%s", h->user) < 0 ||
+      asprintf(&s->owned_env[2], "LOGNAME=%s", h->user) < 0 ||
+      asprintf(&s->owned_env[3], "HOSTNAME=%s", h->hostname) < 0)
+    return pt_err_make(err, ENOMEM, "environment");
+  /* The profile's base, the identity, then the honeytoken variables. */
+  size_t k = 0;
+  for (size_t i = 0; i < s->prof.n_env; i++)
+    s->base_env[k++] = s->prof.env[i];
+  for (size_t i = 0; i < 4; i++)
+    s->base_env[k++] = s->owned_env[i];
+  for (size_t i = 0; i < h->n_env; i++)
+    s->base_env[k++] = h->env[i];
+  s->n_base_env = k;
+  return 0;
+}
+
+pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
+  pt_session *s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    pt_err_make(err, ENOMEM, "session");
+    return NULL;
+  }
+  s->max_sleep_ms = o->max_sleep_ms;
+  if (pt_jail_profile_load(&s->prof, err) < 0)
+    goto fail;
+  if (pt_rundir_create(&s->rd, err) < 0)
+    goto fail;
+  if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
+    goto fail;
+  {
+    cleanup_close int hfd =
+        open(s->rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (hfd < 0) {
+      pt_err_make(err, errno, "open `%s`", s->rd.home);
+      goto fail;
+    }
+    if (pt_honey_write_home(&s->honey, hfd, err) < 0)
+      goto fail;
+  }
+  jail_pick_host_ids(&s->host_uid, &s->host_gid);
+  if (pt_chown_tree(s->rd.home, s->host_uid, s->host_gid, err) < 0)
+    goto fail;
+  if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
+    goto fail;
+  s->events = pt_events_new(o->max_events ? o->max_events : 200000, err);
+  if (s->events == NULL)
+    goto fail;
+  if (o->trace_path && pt_events_trace_to(s->events, o->trace_path, err) < 0)
+    goto fail;
+  pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));
+  return s;
+fail:
+  pt_session_free(s, false);
+  return NULL;
+}
+
+void pt_session_free(pt_session *s, bool keep) {
+  if (s == NULL)
+    return;
+  if (!keep)
+    pt_rundir_remove(&s->rd, NULL);
+  pt_events_free(s->events);
+  pt_tok_free(s->tokens);
+  free(s->base_env);
+  for (size_t i = 0; i < 4; i++)
+    free(s->owned_env[i]);
+  pt_honey_free(&s->honey);
+  pt_jail_profile_free(&s->prof);
+  free(s);
+}
+
+const pt_honey *pt_session_honey(const pt_session *s) { return &s->honey; }
+const struct pt_rundir *pt_session_rundir(const pt_session *s) {
+  return &s->rd;
+}
+pt_events *pt_session_events(pt_session *s) { return s->events; }
+const struct jail_limits *pt_session_limits(const pt_session *s) {
+  return &s->prof.limits;
+}
+
+int pt_session_chown(const pt_session *s, const char *path, pt_err **err) {
+  return pt_chown_tree(path, s->host_uid, s->host_gid, err);
+}
+
+/* base + extra, an extra NAME= replacing the base's: glibc's getenv takes
+ * the first match and Python's os.environ the last, so a repeated name
+ * would mean different things to different programs. */
+static char **merge_env(const pt_session *s, char *const *extra, size_t n) {
+  char **e = calloc(s->n_base_env + n + 1, sizeof(char *));
+  if (e == NULL)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < s->n_base_env; i++) {
+    const char *b = s->base_env[i];
+    size_t nl = strcspn(b, "=");
+    bool replaced = false;
+    for (size_t j = 0; j < n && !replaced; j++)
+      replaced = strncmp(extra[j], b, nl) == 0 && extra[j][nl] == '=';
+    if (!replaced)
+      e[k++] = (char *)b;
+  }
+  for (size_t j = 0; j < n; j++) {
+    /* A name given twice in extra: the last one. */
+    size_t nl = strcspn(extra[j], "=");
+    bool later = false;
+    for (size_t m = j + 1; m < n && !later; m++)
+      later = strncmp(extra[m], extra[j], nl) == 0 && extra[m][nl] == '=';
+    if (!later)
+      e[k++] = extra[j];
+  }
+  e[k] = NULL;
+  return e;
+}
+
+/* The first event of each run says what ran and as whom, so a trace (or
+ * one run's slice of it) stands alone. */
+static void emit_run_event(pt_session *s, char *const *argv) {
+  const pt_honey *h = &s->honey;
+  json_t *o = json_object();
+  json_t *a = json_array();
+  for (char *const *c = argv; *c; c++)
+    json_array_append_new(a, pt_json_bytes(*c, strlen(*c), 4096));
+  json_object_set_new(o, "argv", a);
+  json_object_set_new(o, "user", json_string(h->user));
+  json_object_set_new(o, "hostname", json_string(h->hostname));
+  json_object_set_new(o, "home", json_string(h->home));
+  json_t *toks = json_array();
+  for (size_t i = 0; i < h->n_tokens; i++) {
+    json_t *t = json_object();
+    json_object_set_new(t, "id", json_string(h->tokens[i].id));
+    json_object_set_new(t, "where", json_string(h->tokens[i].where));
+    json_array_append_new(toks, t);
+  }
+  json_object_set_new(o, "honeytokens", toks);
+  pt_events_emit(s->events, 0, "run", o);
+}
+
+int pt_session_run(pt_session *s, const struct pt_session_run *r,
+                   struct jail_result *res, pt_err **err) {
+  memset(res, 0, sizeof(*res));
+  cleanup_free char **envp = merge_env(s, r->env, r->n_env);
+  if (envp == NULL)
+    return pt_err_make(err, ENOMEM, "environment");
+  const pt_honey *h = &s->honey;
+  struct pt_recorder_config rc = {.events = s->events,
+                                  .tokens = s->tokens,
+                                  .home_host = s->rd.home,
+                                  .home_jail = h->home,
+                                  .token_files = h->files,
+                                  .n_token_files = h->n_files,
+                                  .max_sleep_ms = s->max_sleep_ms};
+  pt_recorder *rec = pt_recorder_new(&rc, err);
+  if (rec == NULL)
+    return -1;
+  struct pt_fakenet_config nc = {.events = s->events,
+                                 .tokens = s->tokens,
+                                 .who = pt_recorder_who,
+                                 .who_ctx = rec};
+  pt_fakenet *net = pt_fakenet_new(&nc, err);
+  if (net == NULL) {
+    pt_recorder_free(rec);
+    return -1;
+  }
+  pt_recorder_set_net(rec, net);
+  emit_run_event(s, r->argv);
+
+  struct jail_spec spec = {0};
+  spec.host_uid = s->host_uid;
+  spec.host_gid = s->host_gid;
+  spec.argv = r->argv;
+  spec.envp = envp;
+  spec.cwd = r->cwd;
+  spec.id = (struct jail_identity){.user = h->user,
+                                   .hostname = h->hostname,
+                                   .home = h->home,
+                                   .uid = 1000,
+                                   .gid = 1000};
+  spec.home_src = s->rd.home;
+  spec.mounts = r->mounts;
+  spec.n_mounts = r->n_mounts;
+  spec.host_ro = (const char *const *)s->prof.host_ro;
+  spec.seccomp_policy = s->policy;
+  spec.limits = r->limits;
+  spec.out_fd = r->out_fd;
+  spec.err_fd = r->err_fd;
+  spec.state_dir = s->rd.path;
+  spec.notify = pt_recorder_rules(&spec.n_notify);
+  spec.hooks = pt_recorder_hooks();
+  spec.hooks_ctx = rec;
+
+  int rc_run = jail_run(&spec, res, err);
+  struct pt_recorder_stats rs;
+  pt_recorder_stats(rec, &rs);
+  struct pt_fakenet_stats ns;
+  pt_fakenet_stats(net, &ns);
+  s->st.runs++;
+  s->st.notifications += rs.notifications;
+  s->st.processes += rs.processes;
+  s->st.refused += rs.refused;
+  s->st.sleeps_shortened += rs.sleeps_shortened;
+  s->st.sleep_ms_skipped += rs.sleep_ms_skipped;
+  s->st.dns_queries += ns.dns_queries;
+  s->st.tcp_conns += ns.tcp_conns;
+  s->st.udp_datagrams += ns.udp_datagrams;
+  pt_fakenet_free(net);
+  pt_recorder_free(rec);
+  if (rc_run == 0 && pt_events_flush(s->events, err) < 0) {
+    jail_result_free(res);
+    return -1;
+  }
+  return rc_run;
+}
+
+void pt_session_stats(const pt_session *s, struct pt_session_stats *out) {
+  *out = s->st;
+  out->events = pt_events_count(s->events);
+  out->events_dropped = pt_events_dropped(s->events);
+}

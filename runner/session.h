@@ -1,0 +1,84 @@
+/* A session: what every jailed run of pkgtrap needs, made once and reused
+ * by any number of runs so state carries over between them:
+ *
+ *   - a run directory ($TMPDIR/pkgtrap-XXXXXX) with a fresh honeytoken HOME
+ *     (random identity, credentials in their real formats), owned by the
+ *     host ids the jail maps to;
+ *   - the jail profile (host toolchain, base environment, default limits);
+ *   - one event sink (so event times and the trace span every run) and one
+ *     honeytoken scanner.
+ *
+ * Each pt_session_run() builds a fresh recorder and fake network (a run's
+ * inotify watches, process table and listeners die with its jail) on the
+ * shared sink, runs the jail, and adds the recorder's counters to the
+ * session's. `pkgtrap run` is one session with one run; `pkgtrap triage`
+ * is one session with a run per phase.
+ *
+ *   pt_session *s = pt_session_new(&(struct pt_session_opts){...}, &err);
+ *   struct pt_session_run r = {.argv = ..., .limits = *pt_session_limits(s)};
+ *   pt_session_run(s, &r, &res, &err);   (any number of times)
+ *   pt_session_free(s, keep);
+ */
+#ifndef PT_SESSION_H
+#define PT_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events.h"
+#include "honey.h"
+#include "jail.h"
+#include "pt_err.h"
+#include "rundir.h"
+
+typedef struct pt_session pt_session;
+
+struct pt_session_opts {
+  const char *trace_path; /* stream every event as JSON lines; NULL: none */
+  uint64_t max_sleep_ms;  /* sleeps longer are answered at once; 0: never */
+  size_t max_events;      /* kept in memory; 0: 200000 */
+};
+
+pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err);
+/* Removes the run directory unless keep (then its path is the caller's to
+ * print: pt_session_rundir()). NULL is fine. */
+void pt_session_free(pt_session *s, bool keep);
+
+const pt_honey *pt_session_honey(const pt_session *s);
+const struct pt_rundir *pt_session_rundir(const pt_session *s);
+pt_events *pt_session_events(pt_session *s);
+/* The profile's default limits (jail.json), for the caller to adjust. */
+const struct jail_limits *pt_session_limits(const pt_session *s);
+/* Give a host path the caller created under the run directory to the
+ * jail's ids (no-op rootless), so the jail can write it. */
+int pt_session_chown(const pt_session *s, const char *path, pt_err **err);
+
+struct pt_session_run {
+  char *const *argv;     /* argv[0] looked up on the jail's PATH */
+  const char *cwd;       /* inside the jail; NULL: HOME */
+  char *const *env;      /* "NAME=VALUE" added last; a NAME already in the
+                            base environment is replaced, not repeated */
+  size_t n_env;
+  const struct jail_mount *mounts;
+  size_t n_mounts;
+  struct jail_limits limits;
+  int out_fd, err_fd; /* pass-through of CMD's stdout/stderr; -1: drop */
+};
+
+/* One jailed run, recorded. -1 with *err when the supervisor failed (an
+ * interrupting signal N gives err->errnum == -N, as jail_run does); a
+ * failure inside the jail is a result. *res is the caller's to free. */
+int pt_session_run(pt_session *s, const struct pt_session_run *r,
+                   struct jail_result *res, pt_err **err);
+
+/* Counters summed over every run of the session. */
+struct pt_session_stats {
+  uint64_t runs, notifications, processes, refused;
+  uint64_t sleeps_shortened, sleep_ms_skipped;
+  uint64_t dns_queries, tcp_conns, udp_datagrams;
+  uint64_t events, events_dropped;
+};
+void pt_session_stats(const pt_session *s, struct pt_session_stats *out);
+
+#endif
