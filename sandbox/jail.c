@@ -236,6 +236,21 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     j->cmd_done = true;
     j->cmd_status = m.value;
     break;
+  case JAIL_MSG_CGROUP_JOINED: {
+    /* init joined its v1 groups by itself (the v2 one was attached before
+     * the loop started): tell it which limits a cgroup holds, the rest
+     * fall back to rlimits. */
+    struct jail_limits_applied *ap = &j->res->applied;
+    struct jail_msg cgm = {.type = JAIL_MSG_CGROUP,
+                           .value = jail_cgroup_joined(&j->cg, m.value, ap)};
+    ap->memory_rlimit = !ap->memory_cgroup;
+    ap->pids_rlimit = !ap->pids_cgroup;
+    if (pt_write_all(j->chan, &cgm, sizeof(cgm)) < 0) {
+      pt_err_make(&j->fatal, errno, "start init");
+      kill_jail(j);
+    }
+    break;
+  }
   case JAIL_MSG_SETUP_FAILED:
     j->setup_failed = true;
     m.text[sizeof(m.text) - 1] = '\0';
@@ -382,6 +397,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto out;
   }
 
+  /* The groups exist before init does: it joins v1 groups by itself. */
+  jail_cgroup_prepare(&j->cg, &spec->limits, &res->applied);
   uint64_t t0 = pt_now_ns();
   /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
    * reuse race) and lets us take its seccomp listener and wait on it. */
@@ -404,7 +421,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     close(out_p[0]);
     close(err_p[0]);
     close(ch[0]);
-    jail_init_main(spec, &j->policy, newroot, ch[1], out_p[1], err_p[1]);
+    jail_init_main(spec, &j->policy, &j->cg, newroot, ch[1], out_p[1],
+                   err_p[1]);
   }
   j->init_pid = pid;
   j->init_pidfd = pidfd;
@@ -445,18 +463,10 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     pt_err_make(err, errno, "start init");
     goto fail_kill;
   }
-  /* init builds its root meanwhile; it waits for this before it lets
-   * anything untrusted run. */
-  jail_cgroup_setup(&j->cg, &spec->limits, pid, &res->applied);
-  res->applied.memory_rlimit = !res->applied.memory_cgroup;
-  res->applied.pids_rlimit = !res->applied.pids_cgroup;
-  struct jail_msg cgm = {.type = JAIL_MSG_CGROUP,
-                         .value = (res->applied.memory_cgroup ? 1 : 0) |
-                                  (res->applied.pids_cgroup ? 2 : 0)};
-  if (pt_write_all(j->chan, &cgm, sizeof(cgm)) < 0) {
-    pt_err_make(err, errno, "start init");
-    goto fail_kill;
-  }
+  /* init builds its root meanwhile; it waits for JAIL_MSG_CGROUP (sent
+   * from on_chan once it reported its v1 joins) before it lets anything
+   * untrusted run. */
+  jail_cgroup_attach(&j->cg, pid, &res->applied);
 
   uint64_t deadline =
       spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;

@@ -93,9 +93,10 @@ static void gc_stale(const char *parent) {
 }
 
 /* v2: as root a group under <mount>/pkgtrap; rootless, a sibling group
- * under our own group's parent when it is delegated to us. */
-static bool setup_v2(struct jail_cgroup *cg, const struct jail_limits *l,
-                     pid_t pid, struct jail_limits_applied *ap) {
+ * under our own group's parent when it is delegated to us. Created with
+ * its limits here; attach_v2 moves init in after clone3. */
+static bool prepare_v2(struct jail_cgroup *cg, const struct jail_limits *l,
+                       struct jail_limits_applied *ap) {
   const char *mnt = "/sys/fs/cgroup";
   struct statfs sf;
   if (statfs(mnt, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
@@ -147,20 +148,24 @@ static bool setup_v2(struct jail_cgroup *cg, const struct jail_limits *l,
     snprintf(val, sizeof(val), "%u 100000", l->cpu_percent * 1000);
     ap->cpu_cgroup = write_str(path, "cpu.max", val) == 0;
   }
+  return true;
+}
+
+static void attach_v2(struct jail_cgroup *cg, pid_t pid,
+                      struct jail_limits_applied *ap) {
+  char val[64];
   snprintf(val, sizeof(val), "%d", (int)pid);
-  if (write_str(path, "cgroup.procs", val) < 0) {
-    rmdir(path);
+  if (write_str(cg->path_v2, "cgroup.procs", val) < 0) {
+    rmdir(cg->path_v2);
     cg->path_v2[0] = '\0';
     ap->memory_cgroup = ap->pids_cgroup = ap->cpu_cgroup = false;
-    return false;
+    return;
   }
   cg->version = 2;
   ap->cgroup = "v2";
-  return ap->memory_cgroup || ap->pids_cgroup || ap->cpu_cgroup;
 }
 
-static bool v1_group(const char *controller, char *out, size_t cap,
-                     pid_t pid) {
+static bool v1_group(const char *controller, char *out, size_t cap) {
   char base[256];
   snprintf(base, sizeof(base), "/sys/fs/cgroup/%s", controller);
   struct statfs sf;
@@ -176,53 +181,101 @@ static bool v1_group(const char *controller, char *out, size_t cap,
     out[0] = '\0';
     return false;
   }
-  (void)pid;
   return true;
 }
 
-static bool join_v1(const char *path, pid_t pid) {
-  char val[32];
-  snprintf(val, sizeof(val), "%d", (int)pid);
-  return write_str(path, "cgroup.procs", val) == 0;
+/* Moving a process into a group (a write to cgroup.procs) write-locks
+ * cgroup_threadgroup_rwsem, which waits for an RCU grace period: 5-25 ms
+ * on these VMs, on the critical path of every run. A single thread moving
+ * itself (`0` written to v1's `tasks`) skips that lock, so init joins by
+ * itself, through fds the supervisor opened: v1 checks the opener's
+ * credentials, so a root-opened fd lets the jail's uid join. init is
+ * single-threaded, so its thread is the whole process. */
+static void open_join(struct jail_cgroup *cg, int slot, const char *path,
+                      int bit) {
+  char p[800];
+  snprintf(p, sizeof(p), "%s/tasks", path);
+  cg->join_fd[slot] = open(p, O_WRONLY | O_CLOEXEC);
+  if (cg->join_fd[slot] >= 0)
+    cg->ready |= bit;
 }
 
-static void setup_v1(struct jail_cgroup *cg, const struct jail_limits *l,
-                     pid_t pid, struct jail_limits_applied *ap) {
+static void prepare_v1(struct jail_cgroup *cg, const struct jail_limits *l) {
   char val[64];
   if (l->memory_bytes &&
-      v1_group("memory", cg->path_mem, sizeof(cg->path_mem), pid)) {
+      v1_group("memory", cg->path_mem, sizeof(cg->path_mem))) {
     snprintf(val, sizeof(val), "%llu", (unsigned long long)l->memory_bytes);
-    ap->memory_cgroup = write_str(cg->path_mem, "memory.limit_in_bytes", val) == 0;
+    bool ok = write_str(cg->path_mem, "memory.limit_in_bytes", val) == 0;
     (void)write_str(cg->path_mem, "memory.memsw.limit_in_bytes", val);
-    ap->memory_cgroup = ap->memory_cgroup && join_v1(cg->path_mem, pid);
+    if (ok)
+      open_join(cg, 0, cg->path_mem, JAIL_CG_MEMORY);
   }
-  if (l->pids && v1_group("pids", cg->path_pids, sizeof(cg->path_pids), pid)) {
+  if (l->pids && v1_group("pids", cg->path_pids, sizeof(cg->path_pids))) {
     snprintf(val, sizeof(val), "%u", l->pids);
-    ap->pids_cgroup = write_str(cg->path_pids, "pids.max", val) == 0 &&
-                      join_v1(cg->path_pids, pid);
+    if (write_str(cg->path_pids, "pids.max", val) == 0)
+      open_join(cg, 1, cg->path_pids, JAIL_CG_PIDS);
   }
   if (l->cpu_percent &&
-      v1_group("cpu", cg->path_cpu, sizeof(cg->path_cpu), pid)) {
+      v1_group("cpu", cg->path_cpu, sizeof(cg->path_cpu))) {
     (void)write_str(cg->path_cpu, "cpu.cfs_period_us", "100000");
     snprintf(val, sizeof(val), "%u", l->cpu_percent * 1000);
-    ap->cpu_cgroup = write_str(cg->path_cpu, "cpu.cfs_quota_us", val) == 0 &&
-                     join_v1(cg->path_cpu, pid);
-  }
-  if (ap->memory_cgroup || ap->pids_cgroup || ap->cpu_cgroup) {
-    cg->version = 1;
-    ap->cgroup = "v1";
+    if (write_str(cg->path_cpu, "cpu.cfs_quota_us", val) == 0)
+      open_join(cg, 2, cg->path_cpu, JAIL_CG_CPU);
   }
 }
 
-void jail_cgroup_setup(struct jail_cgroup *cg, const struct jail_limits *l,
-                       pid_t pid, struct jail_limits_applied *ap) {
+static void close_join(struct jail_cgroup *cg) {
+  for (int i = 0; i < 3; i++) {
+    if (cg->join_fd[i] >= 0)
+      close(cg->join_fd[i]);
+    cg->join_fd[i] = -1;
+  }
+}
+
+void jail_cgroup_prepare(struct jail_cgroup *cg, const struct jail_limits *l,
+                         struct jail_limits_applied *ap) {
   memset(cg, 0, sizeof(*cg));
+  cg->join_fd[0] = cg->join_fd[1] = cg->join_fd[2] = -1;
   ap->cgroup = "none";
   run_serial++;
-  if (setup_v2(cg, l, pid, ap))
+  if (prepare_v2(cg, l, ap))
     return;
   if (cg->path_v2[0] == '\0' && geteuid() == 0)
-    setup_v1(cg, l, pid, ap);
+    prepare_v1(cg, l);
+}
+
+void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
+                        struct jail_limits_applied *ap) {
+  close_join(cg);
+  if (cg->path_v2[0])
+    attach_v2(cg, pid, ap);
+}
+
+int jail_cgroup_join_self(struct jail_cgroup *cg) {
+  static const int bits[3] = {JAIL_CG_MEMORY, JAIL_CG_PIDS, JAIL_CG_CPU};
+  int joined = 0;
+  for (int i = 0; i < 3; i++)
+    if (cg->join_fd[i] >= 0 && write(cg->join_fd[i], "0", 1) == 1)
+      joined |= bits[i];
+  close_join(cg);
+  return joined;
+}
+
+int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
+                       struct jail_limits_applied *ap) {
+  if (cg->path_v2[0] == '\0') {
+    joined &= cg->ready;
+    ap->memory_cgroup = (joined & JAIL_CG_MEMORY) != 0;
+    ap->pids_cgroup = (joined & JAIL_CG_PIDS) != 0;
+    ap->cpu_cgroup = (joined & JAIL_CG_CPU) != 0;
+    if (joined) {
+      cg->version = 1;
+      ap->cgroup = "v1";
+    }
+  }
+  return (ap->memory_cgroup ? JAIL_CG_MEMORY : 0) |
+         (ap->pids_cgroup ? JAIL_CG_PIDS : 0) |
+         (ap->cpu_cgroup ? JAIL_CG_CPU : 0);
 }
 
 static bool counter_nonzero(const char *dir, const char *file,
@@ -281,6 +334,7 @@ static void remove_dir(char *path) {
 }
 
 void jail_cgroup_destroy(struct jail_cgroup *cg) {
+  close_join(cg);
   remove_dir(cg->path_v2);
   remove_dir(cg->path_mem);
   remove_dir(cg->path_pids);

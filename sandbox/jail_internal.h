@@ -51,12 +51,32 @@ struct jail_cgroup {
   int version; /* 0 none, 1, 2 */
   char path_v2[640];
   char path_mem[640], path_pids[640], path_cpu[640]; /* v1 */
+  /* v1: each group's `tasks` file, opened by the supervisor for init to
+   * join by itself (-1: none); which groups hold their limit. */
+  int join_fd[3];
+  int ready;
 };
-/* Creates the run's cgroup(s) with the limits and moves pid into them.
+/* Bits of the limits a joined group holds (JAIL_MSG_CGROUP values). */
+#define JAIL_CG_MEMORY 1
+#define JAIL_CG_PIDS 2
+#define JAIL_CG_CPU 4
+/* Before clone3: creates the run's cgroup(s) with the limits. A v2
+ * group is then joined by jail_cgroup_attach (supervisor), v1 groups by
+ * jail_cgroup_join_self (init) and reported with jail_cgroup_joined.
  * Never fails the run: what could not be applied is reported in
  * applied (and rlimits take over). */
-void jail_cgroup_setup(struct jail_cgroup *cg, const struct jail_limits *l,
-                       pid_t pid, struct jail_limits_applied *applied);
+void jail_cgroup_prepare(struct jail_cgroup *cg, const struct jail_limits *l,
+                         struct jail_limits_applied *applied);
+/* Supervisor, after clone3: moves pid into the v2 group; closes the
+ * supervisor's copies of the v1 join fds. */
+void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
+                        struct jail_limits_applied *applied);
+/* init, first thing: joins the prepared v1 groups, returns JAIL_CG_* of
+ * those joined. */
+int jail_cgroup_join_self(struct jail_cgroup *cg);
+/* Supervisor: init's report; returns JAIL_CG_* of the limits held. */
+int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
+                       struct jail_limits_applied *applied);
 bool jail_cgroup_oom_killed(const struct jail_cgroup *cg);
 void jail_cgroup_kill(const struct jail_cgroup *cg);
 void jail_cgroup_destroy(struct jail_cgroup *cg);
@@ -79,7 +99,8 @@ enum jail_msg_type {
   JAIL_MSG_LISTENER_OK,/* supervisor -> init: got it, start CMD */
   JAIL_MSG_EXEC_FAILED,/* init -> supervisor: value = errno of execve */
   JAIL_MSG_CMD_STATUS, /* init -> supervisor: value = wait status of CMD */
-  JAIL_MSG_SETUP_FAILED/* init -> supervisor: value = errno, text = what */
+  JAIL_MSG_SETUP_FAILED,/* init -> supervisor: value = errno, text = what */
+  JAIL_MSG_CGROUP_JOINED/* init -> supervisor: value = v1 groups joined */
 };
 struct jail_msg {
   uint32_t type;
@@ -90,6 +111,7 @@ struct jail_msg {
 /* init's main (jail_init.c). Never returns. */
 __attribute__((noreturn)) void jail_init_main(const struct jail_spec *spec,
                                               const struct jail_policy *pol,
+                                              struct jail_cgroup *cg,
                                               const char *newroot, int chan,
                                               int out_w, int err_w);
 
