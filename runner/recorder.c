@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -37,6 +38,9 @@
 #define CMDLINE_MAX 8192      /* /proc/<pid>/cmdline bytes read */
 #define PROC_TABLE_MAX 20000  /* processes tracked per run */
 #define RECENT_CONNECTS 256   /* connects remembered for attribution */
+#define WRITTEN_MAX 128       /* written files remembered per run for scans */
+#define WRITTEN_SCAN_CAP (1 << 20) /* bytes of a written file scanned */
+#define ENV_MAX_VARS 512      /* environment entries read per exec */
 
 /* ---- what stops ------------------------------------------------------ */
 
@@ -112,8 +116,19 @@ struct recent_connect {
   pid_t pid;
 };
 
+/* A file a process opened for writing: scanned for honeytokens when that
+ * process exits (it is still alive then, so its root — and /tmp — can be
+ * reached through /proc/<pid>/root; after the run the jail's tmpfs is
+ * gone). */
+struct written {
+  pid_t pid;
+  char path[512];
+};
+
 struct pt_recorder {
   struct pt_recorder_config cfg;
+  struct written written[WRITTEN_MAX];
+  size_t n_written;
   struct jail *jail;
   struct proc *buckets[4096];
   size_t n_procs;
@@ -393,6 +408,58 @@ static void scan_tokens(pt_recorder *r, pid_t pid, const void *buf,
 
 /* ---- handlers --------------------------------------------------------- */
 
+/* Is NAME=... the variable a token was planted in? */
+static bool planted_env(const pt_recorder *r, const char *entry,
+                        const char *token_id) {
+  const pt_honey *h = r->cfg.honey;
+  const char *eq = strchr(entry, '=');
+  if (h == NULL || eq == NULL)
+    return false;
+  size_t nl = (size_t)(eq - entry);
+  for (size_t i = 0; i < h->n_tokens; i++) {
+    if (strcmp(h->tokens[i].id, token_id) != 0)
+      continue;
+    for (size_t k = 0; k < h->tokens[i].n_locations; k++) {
+      const char *loc = h->tokens[i].locations[k];
+      if (strncmp(loc, "env:", 4) == 0 && strlen(loc + 4) == nl &&
+          strncmp(loc + 4, entry, nl) == 0)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* A token in the environment of an exec, outside the variables it was
+ * planted in (AWS_ACCESS_KEY_ID=... is expected; LEAK=AKIA... is not). */
+static void scan_env(pt_recorder *r, pid_t tid, pid_t tgid, uint64_t envp) {
+  if (r->cfg.tokens == NULL || envp == 0)
+    return;
+  for (int i = 0; i < ENV_MAX_VARS; i++) {
+    uint64_t ptr = 0;
+    if (read_mem(tid, envp + (uint64_t)i * 8, &ptr, 8) != 8 || ptr == 0)
+      break;
+    char e[4096];
+    if (!read_str(tid, ptr, e, sizeof(e)))
+      break;
+    pt_tok_match m[4];
+    size_t n = 0;
+    if (pt_tok_scan(r->cfg.tokens, e, strlen(e), m, PT_ARRAY_LEN(m), &n) <= 0)
+      continue;
+    for (size_t k = 0; k < n && k < PT_ARRAY_LEN(m); k++) {
+      if (planted_env(r, e, m[k].id))
+        continue;
+      const char *eq = strchr(e, '=');
+      char where[300];
+      snprintf(where, sizeof(where), "env:%.*s", eq ? (int)(eq - e) : 64, e);
+      json_t *o = json_object();
+      json_object_set_new(o, "token", json_string(m[k].id));
+      json_object_set_new(o, "encoding", json_string(m[k].encoding));
+      json_object_set_new(o, "where", json_string(where));
+      pt_events_emit(r->cfg.events, tgid, "honeytoken", o);
+    }
+  }
+}
+
 static void on_exec(pt_recorder *r, pid_t tid, pid_t tgid,
                     const struct seccomp_notif *req, bool at) {
   char path[PATH_MAX], full[PATH_MAX];
@@ -425,6 +492,7 @@ static void on_exec(pt_recorder *r, pid_t tid, pid_t tgid,
   json_object_set_new(o, "argv", argv);
   pt_events_emit(r->cfg.events, tgid, "exec", o);
   scan_tokens(r, tgid, joined, jl, "argv");
+  scan_env(r, tid, tgid, req->data.args[at ? 3 : 2]);
 }
 
 static void sockaddr_json(json_t *o, const struct sockaddr_storage *ss,
@@ -614,6 +682,58 @@ static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
   }
 }
 
+static void remember_written(pt_recorder *r, pid_t pid, const char *path) {
+  if (r->cfg.tokens == NULL || path[0] != '/' || strlen(path) >= 512)
+    return;
+  /* The token files themselves hold tokens by design. */
+  size_t hl = r->cfg.home_jail ? strlen(r->cfg.home_jail) : 0;
+  for (size_t i = 0; hl && i < r->cfg.n_token_files; i++)
+    if (strncmp(path, r->cfg.home_jail, hl) == 0 && path[hl] == '/' &&
+        strcmp(path + hl + 1, r->cfg.token_files[i]) == 0)
+      return;
+  if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
+    return;
+  for (size_t i = 0; i < r->n_written; i++)
+    if (r->written[i].pid == pid && strcmp(r->written[i].path, path) == 0)
+      return;
+  if (r->n_written == WRITTEN_MAX)
+    return; /* bounded; the first ones are the interesting ones */
+  r->written[r->n_written].pid = pid;
+  snprintf(r->written[r->n_written].path, 512, "%s", path);
+  r->n_written++;
+}
+
+/* Scan what pid wrote, through its own root, before it is gone. */
+static void scan_written(pt_recorder *r, pid_t pid) {
+  for (size_t i = 0; i < r->n_written;) {
+    if (r->written[i].pid != pid) {
+      i++;
+      continue;
+    }
+    char proc_path[640];
+    snprintf(proc_path, sizeof(proc_path), "/proc/%d/root%s", (int)pid,
+             r->written[i].path);
+    int fd = open(proc_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd >= 0) {
+      struct stat st;
+      if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        size_t cap = st.st_size < WRITTEN_SCAN_CAP ? (size_t)st.st_size
+                                                   : WRITTEN_SCAN_CAP;
+        char *buf = malloc(cap + 1);
+        ssize_t n = buf ? read(fd, buf, cap) : -1;
+        if (n > 0) {
+          char where[600];
+          snprintf(where, sizeof(where), "file:%s", r->written[i].path);
+          scan_tokens(r, pid, buf, (size_t)n, where);
+        }
+        free(buf);
+      }
+      close(fd);
+    }
+    r->written[i] = r->written[--r->n_written];
+  }
+}
+
 static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
                     const struct seccomp_notif *req) {
   char p1[PATH_MAX], p2[PATH_MAX], f1[PATH_MAX], f2[PATH_MAX];
@@ -642,6 +762,7 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
     resolve_at(tgid, dirfd, p1, f1, sizeof(f1));
     json_object_set_new(extra, "flags", open_flags_json(fl));
     emit_file(r, tgid, (fl & O_CREAT) ? "create" : "write", f1, extra);
+    remember_written(r, tgid, f1);
     return;
   }
   case S_UNLINK:
@@ -797,6 +918,7 @@ static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
      * is already known. */
     break;
   case S_EXIT_GROUP: {
+    scan_written(r, tgid);
     json_t *o = json_object();
     json_object_set_new(o, "code", json_integer((json_int_t)(int)req->data.args[0]));
     pt_events_emit(r->cfg.events, tgid, "exit", o);

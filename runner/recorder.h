@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "events.h"
+#include "honey.h"
 #include "jail.h"
 #include "tokscan.h"
 
@@ -26,6 +27,9 @@ struct pt_recorder_config {
   const char *home_host, *home_jail;
   char *const *token_files;
   size_t n_token_files;
+  /* The planted tokens: a token in an exec's environment counts as a
+   * leak unless it sits in a variable it was planted in. May be NULL. */
+  const pt_honey *honey;
   /* Sleeps longer than this are answered at once (0: never), so code
    * that waits to outlast a sandbox shows its hand within the budget. */
   uint64_t max_sleep_ms;

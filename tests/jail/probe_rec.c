@@ -254,6 +254,29 @@ int probe_rec_main(int argc, char **argv) {
     resolve(name, addr, sizeof(addr));
     return 0;
   }
+  if (!strcmp(c, "stage-file") && argc >= 3) {
+    /* the AWS key id written (staged) into a file outside its home */
+    if (aws_key(key, sizeof(key)) < 0)
+      return 1;
+    FILE *f = fopen(argv[2], "w");
+    if (!f)
+      return 1;
+    fprintf(f, "k=%s\n", key);
+    fclose(f);
+    printf("staged\n");
+    return 0;
+  }
+  if (!strcmp(c, "exec-env")) {
+    /* the AWS key id handed to a child in a variable of its own */
+    if (aws_key(key, sizeof(key)) < 0)
+      return 1;
+    char var[200];
+    snprintf(var, sizeof(var), "LEAKED=%s", key);
+    char *args[] = {"/bin/true", NULL};
+    char *env[] = {var, NULL};
+    execve("/bin/true", args, env);
+    return 1;
+  }
   if (!strcmp(c, "files") && argc >= 3) {
     /* create, chmod, rename, unlink under DIR */
     char a[512], b[512];

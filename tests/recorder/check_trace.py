@@ -84,7 +84,14 @@ one("read of ~/.aws/credentials", "file", op="read", path=f"{home}/.aws/credenti
 
 # leaks: base64 in a POST, base32 split over DNS labels
 leaks = sorted((x["token"], x["encoding"], x["where"]) for x in find("honeytoken"))
-check(f"exactly the two leaks are found: {leaks}", leaks == sorted([("AWS_ACCESS_KEY_ID", "base64", "http-body"), ("AWS_ACCESS_KEY_ID", "dns-split-base32", "dns")]))
+check(f"exactly the expected leaks are found: {leaks}", leaks == sorted([
+    ("AWS_ACCESS_KEY_ID", "base64", "http-body"),        # base64 in a POST
+    ("AWS_ACCESS_KEY_ID", "dns-split-base32", "dns"),    # base32 across DNS labels
+    ("AWS_ACCESS_KEY_ID", "raw", "file:/tmp/stage.txt"), # staged in a file
+    ("AWS_ACCESS_KEY_ID", "raw", "env:LEAKED"),          # handed on in the environment
+]))
+# The planted variables (AWS_ACCESS_KEY_ID=..., GITHUB_TOKEN=...) go with
+# every exec; they are not leaks, and the set above being exact proves it.
 one("the base32 DNS exfil query is recorded", "dns", name=lambda s: isinstance(s, str) and s.endswith(".exfil.invalid") and len(s) > 40)
 
 # IPv6 connect, UDP send
@@ -109,6 +116,7 @@ check(f"exactly one refusal, the mount: {refused}", refused == ["mount"])
 
 # nothing unexpected
 kinds = {x["kind"] for x in events}
+one("the staging write", "file", op="create", path="/tmp/stage.txt")
 allowed = {"run", "process", "exec", "exit", "connect", "send", "net", "dns", "file", "honeytoken", "memfd", "refused"}
 check(f"no unexpected event kinds: {sorted(kinds - allowed)}", kinds <= allowed)
 nets = find("net")

