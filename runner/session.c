@@ -206,6 +206,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                   .home_jail = h->home,
                                   .token_files = h->files,
                                   .n_token_files = h->n_files,
+                                  .honey = h,
                                   .max_sleep_ms = s->max_sleep_ms};
   pt_recorder *rec = pt_recorder_new(&rc, err);
   if (rec == NULL)
