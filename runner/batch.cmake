@@ -1,0 +1,14 @@
+# Batch verbs: the SQLite result store, the scan driver (fork per artifact,
+# single writer), the registry clients and the sweep, `pkgtrap report`.
+# Triage is reached through a function pointer (scan.h: pt_scan_triage),
+# so this library does not depend on it.
+add_library(pkgtrap_batch STATIC
+  ${CMAKE_CURRENT_SOURCE_DIR}/store.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/scan.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/scan_progress.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/cmd_scan.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/cmd_report.c
+)
+target_include_directories(pkgtrap_batch PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(pkgtrap_batch PUBLIC
+  pkgtrap_sandbox PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CURL PkgConfig::CRYPTO)

@@ -1,0 +1,28 @@
+# Batch verbs (scan, sweep, report) and the store, with a stub triage (the
+# verdict comes from the file name), inside an outer `unshare --net` with
+# only loopback: the registry tests start their servers on 127.0.0.1.
+add_executable(pkgtrap-batch-test
+  ${CMAKE_CURRENT_SOURCE_DIR}/batch/batch_cli.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/batch/stub_triage.c)
+target_link_libraries(pkgtrap-batch-test PRIVATE pkgtrap_batch)
+
+pkgtrap_unit_test(test_store
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_store.c
+  LIBS pkgtrap_batch)
+
+find_program(UNSHARE unshare REQUIRED)
+set(PKGTRAP_BATCH_TEST_ENV
+  "PKGTRAP_BATCH=$<TARGET_FILE:pkgtrap-batch-test>"
+  "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  "BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch"
+  "CORPUS_OUT=${CMAKE_BINARY_DIR}/corpus")
+
+# name -> script in tests/batch/
+foreach(t scan)
+  add_test(NAME batch_${t}
+    COMMAND ${UNSHARE} --net -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/${t}.sh"
+    )
+  set_tests_properties(batch_${t} PROPERTIES
+    ENVIRONMENT "${PKGTRAP_BATCH_TEST_ENV}"
+    SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "batch;integration")
+endforeach()
