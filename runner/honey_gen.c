@@ -3,6 +3,9 @@
  * grep for (and, where a format carries a checksum, one that passes it),
  * so a sample cannot tell our tokens from a developer's. */
 #define _GNU_SOURCE
+/* AES_* in honey_chrome_v10: the low-level API, deprecated in OpenSSL 3
+ * but free of its per-process start-up cost (see there). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "honey_int.h"
 
 #include <errno.h>
@@ -10,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/aes.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -507,6 +512,8 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
 
 /* ---- Chrome password store -------------------------------------------- */
 
+/* Chrome's Linux key without a keyring: PBKDF2-HMAC-SHA1("peanuts",
+ * "saltysalt", 1 iteration, 16 bytes). */
 static int chrome_key(unsigned char key[16]) {
   return PKCS5_PBKDF2_HMAC_SHA1("peanuts", 7, (const unsigned char *)"saltysalt",
                                 9, 1, 16, key) == 1
@@ -514,28 +521,59 @@ static int chrome_key(unsigned char key[16]) {
              : -1;
 }
 
+/* Encryption runs in every `pkgtrap run`, where it was the first OpenSSL
+ * call of the process: OpenSSL 3's first EVP use (configuration, default
+ * provider, algorithm fetch) cost ~2 ms of each start, for three short
+ * passwords. So the key is a constant and the cipher the low-level one
+ * (same AES-128-CBC, same PKCS#7 padding); where the low-level API is
+ * compiled out, EVP. Decryption (tests, never on a run's path) stays on
+ * EVP and derives the key for real, so test_honey's round trip checks
+ * both. */
+static const unsigned char chrome_key_const[16] = {
+    0xfd, 0x62, 0x1f, 0xe5, 0xa2, 0xb4, 0x02, 0x53,
+    0x9d, 0xfa, 0x14, 0x7c, 0xa9, 0x27, 0x27, 0x78};
+
 int honey_chrome_v10(const char *plain, size_t plen, unsigned char **out,
                      size_t *olen) {
-  unsigned char key[16], iv[16];
+  unsigned char iv[16];
   memset(iv, ' ', sizeof(iv));
-  if (chrome_key(key) < 0)
+  size_t pad = 16 - plen % 16; /* PKCS#7: 1..16 bytes of value pad */
+  size_t clen = plen + pad;
+  unsigned char *buf = malloc(3 + clen);
+  if (buf == NULL)
     return -1;
-  unsigned char *buf = malloc(3 + plen + 16);
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+  unsigned char *in = malloc(clen);
+  AES_KEY k;
+  if (in == NULL || AES_set_encrypt_key(chrome_key_const, 128, &k) != 0) {
+    free(in);
+    free(buf);
+    return -1;
+  }
+  memcpy(in, plain, plen);
+  memset(in + plen, (int)pad, pad);
+  AES_cbc_encrypt(in, buf + 3, clen, &k, iv, AES_ENCRYPT);
+  OPENSSL_cleanse(&k, sizeof(k));
+  free(in);
+#else
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   int n1 = 0, n2 = 0;
-  if (buf == NULL || c == NULL ||
-      EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) != 1 ||
+  if (c == NULL ||
+      EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, chrome_key_const, iv) !=
+          1 ||
       EVP_EncryptUpdate(c, buf + 3, &n1, (const unsigned char *)plain,
                         (int)plen) != 1 ||
-      EVP_EncryptFinal_ex(c, buf + 3 + n1, &n2) != 1) {
+      EVP_EncryptFinal_ex(c, buf + 3 + n1, &n2) != 1 ||
+      (size_t)n1 + (size_t)n2 != clen) {
     EVP_CIPHER_CTX_free(c);
     free(buf);
     return -1;
   }
   EVP_CIPHER_CTX_free(c);
+#endif
   memcpy(buf, "v10", 3);
   *out = buf;
-  *olen = 3 + (size_t)n1 + (size_t)n2;
+  *olen = 3 + clen;
   return 0;
 }
 
