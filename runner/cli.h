@@ -13,6 +13,7 @@ enum {
 };
 
 int pt_cmd_run(int argc, char **argv);
+int pt_cmd_triage(int argc, char **argv);
 
 /* Parse a positive number (seconds, MB, ...) for option opt; prints a
  * message and returns false when it is not one. */

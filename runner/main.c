@@ -16,6 +16,9 @@ static const char usage[] =
     "\n"
     "Verbs:\n"
     "  run [--trace FILE] -- CMD [ARG]...   run any command in the jail\n"
+    "  triage [--json FILE] [--deps DIR] ARTIFACT\n"
+    "                                       install a package in the jail and\n"
+    "                                       run every phase; record what it did\n"
     "\n"
     "  pkgtrap VERB --help    options of a verb\n"
     "  pkgtrap --version      version\n"
@@ -54,6 +57,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(verb, "run") == 0)
     return pt_cmd_run(argc - 1, argv + 1);
+  if (strcmp(verb, "triage") == 0)
+    return pt_cmd_triage(argc - 1, argv + 1);
   fprintf(stderr, "pkgtrap: unknown verb `%s`\n%s", verb, usage);
   return PT_EXIT_ERROR;
 }

@@ -136,6 +136,14 @@ const struct jail_limits *pt_session_limits(const pt_session *s) {
   return &s->prof.limits;
 }
 
+const char *pt_session_getenv(const pt_session *s, const char *name) {
+  size_t nl = strlen(name);
+  for (size_t i = 0; i < s->n_base_env; i++)
+    if (strncmp(s->base_env[i], name, nl) == 0 && s->base_env[i][nl] == '=')
+      return s->base_env[i] + nl + 1;
+  return NULL;
+}
+
 int pt_session_chown(const pt_session *s, const char *path, pt_err **err) {
   return pt_chown_tree(path, s->host_uid, s->host_gid, err);
 }

@@ -50,6 +50,8 @@ const struct pt_rundir *pt_session_rundir(const pt_session *s);
 pt_events *pt_session_events(pt_session *s);
 /* The profile's default limits (jail.json), for the caller to adjust. */
 const struct jail_limits *pt_session_limits(const pt_session *s);
+/* The value of NAME in the base environment every run gets, or NULL. */
+const char *pt_session_getenv(const pt_session *s, const char *name);
 /* Give a host path the caller created under the run directory to the
  * jail's ids (no-op rootless), so the jail can write it. */
 int pt_session_chown(const pt_session *s, const char *path, pt_err **err);

@@ -1,0 +1,423 @@
+/* npm phases, argv from profiles/ecosystems/npm.json:
+ *
+ *   install                    a fresh project dir; `npm install --offline
+ *                              --ignore-scripts` of the dependency tarballs
+ *                              (from --deps) and the artifact, so that no
+ *                              package code runs yet
+ *   lifecycle:EVENT:DEP        each lifecycle script of each dependency,
+ *                              deepest first (npm's order)
+ *   lifecycle:EVENT            each of the package's own (preinstall,
+ *                              install, postinstall, prepare), each run as
+ *                              npm runs it: `npm run-script` in the
+ *                              package's dir (npm_lifecycle_event, ...)
+ *   import                     require() of the package
+ *   bin:NAME [--help]          each bin through node_modules/.bin on PATH
+ *
+ * Dependencies come only from --deps: every *.tgz there is identified by
+ * its content (name, version); the package's dependencies are looked up
+ * by name, transitively. What is missing is recorded.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "npmmeta.h"
+#include "pt_util.h"
+#include "triage_int.h"
+
+struct dep_file {
+  char *name, *version, *path;
+  pt_npmmeta meta; /* read when needed */
+  bool meta_read, wanted;
+};
+
+struct npm_state {
+  struct dep_file *deps;
+  size_t n_deps;
+  char bin_jail[700];
+};
+
+static void npm_state_free(struct npm_state *s) {
+  for (size_t i = 0; i < s->n_deps; i++) {
+    free(s->deps[i].name);
+    free(s->deps[i].version);
+    free(s->deps[i].path);
+    pt_npmmeta_free(&s->deps[i].meta);
+  }
+  free(s->deps);
+}
+
+static int read_pkg_json(const char *path, pt_npmmeta *m) {
+  char *buf = NULL;
+  size_t len = 0;
+  pt_err *e = NULL;
+  int rc = pt_read_file_at(AT_FDCWD, path, PT_NPMMETA_MAX_INPUT, &buf, &len,
+                           &e);
+  if (rc == 0)
+    rc = pt_npmmeta_parse(buf, len, m, &e);
+  pt_err_free(e);
+  free(buf);
+  return rc;
+}
+
+/* Every *.tgz in --deps that is an npm package, by content. */
+static void scan_deps_dir(struct pt_triage *t, struct npm_state *s) {
+  if (t->opts->deps_dir == NULL)
+    return;
+  DIR *d = opendir(t->opts->deps_dir);
+  if (d == NULL)
+    return;
+  s->deps = calloc(PT_TRIAGE_MAX_DEPS_FILES, sizeof(*s->deps));
+  struct dirent *de;
+  size_t seen = 0;
+  while (s->deps && (de = readdir(d)) != NULL &&
+         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES &&
+         s->n_deps < PT_TRIAGE_MAX_DEPS_FILES) {
+    size_t n = strlen(de->d_name);
+    if (n < 5 || strcmp(de->d_name + n - 4, ".tgz") != 0)
+      continue;
+    char path[4400];
+    snprintf(path, sizeof(path), "%s/%s", t->opts->deps_dir, de->d_name);
+    pt_artifact_info info = {0};
+    pt_err *e = NULL;
+    if (pt_artifact_inspect(path, NULL, &info, NULL, &e) == 0 &&
+        info.ecosystem == PT_ECO_NPM && info.name) {
+      struct dep_file *f = &s->deps[s->n_deps++];
+      f->name = strdup(info.name);
+      f->version = info.version ? strdup(info.version) : NULL;
+      f->path = strdup(path);
+    }
+    pt_err_free(e);
+    pt_artifact_info_free(&info);
+  }
+  closedir(d);
+}
+
+static struct dep_file *dep_by_name(struct npm_state *s, const char *name) {
+  for (size_t i = 0; i < s->n_deps; i++)
+    if (s->deps[i].name && strcmp(s->deps[i].name, name) == 0)
+      return &s->deps[i];
+  return NULL;
+}
+
+/* A dependency's own package.json, from a scratch unpack (host side, the
+ * hardened unpacker; no code runs). */
+static pt_npmmeta *dep_meta(struct pt_triage *t, struct dep_file *f,
+                            size_t idx) {
+  if (f->meta_read)
+    return &f->meta;
+  f->meta_read = true;
+  char dest[4400], pj[4600];
+  snprintf(dest, sizeof(dest), "%s.dep%zu", t->unpacked, idx);
+  pt_artifact_info info = {0};
+  pt_err *e = NULL;
+  if (pt_artifact_unpack(f->path, dest, NULL, &info, NULL, &e) == 0 &&
+      info.root) {
+    snprintf(pj, sizeof(pj), "%s/%s/package.json", dest, info.root);
+    read_pkg_json(pj, &f->meta);
+  }
+  pt_err_free(e);
+  pt_artifact_info_free(&info);
+  return &f->meta;
+}
+
+/* Breadth-first over dependency names from the package's own; each name
+ * is looked up once. */
+static void resolve_deps(struct pt_triage *t, struct npm_state *s,
+                         const pt_npmmeta *top) {
+  const char *queue[PT_TRIAGE_MAX_PACKAGES];
+  bool optional[PT_TRIAGE_MAX_PACKAGES];
+  size_t qh = 0, qt = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const pt_npmmeta_map *m =
+        pass == 0 ? &top->dependencies : &top->optional_dependencies;
+    for (size_t i = 0; i < m->len && qt < PT_TRIAGE_MAX_PACKAGES; i++) {
+      char decl[600];
+      snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
+               m->items[i].value);
+      pt_triage_dep(t, "declared", decl);
+      optional[qt] = pass == 1;
+      queue[qt++] = m->items[i].key;
+    }
+  }
+  while (qh < qt) {
+    const char *name = queue[qh];
+    bool opt = optional[qh++];
+    bool seen = false;
+    for (size_t i = 0; i + 1 < qh && !seen; i++)
+      seen = strcmp(queue[i], name) == 0;
+    if (seen)
+      continue;
+    struct dep_file *f = dep_by_name(s, name);
+    if (f == NULL) {
+      char u[300];
+      snprintf(u, sizeof(u), "%s%s", name, opt ? " (optional)" : "");
+      pt_triage_dep(t, "unresolved", u);
+      continue;
+    }
+    f->wanted = true;
+    char r[600];
+    snprintf(r, sizeof(r), "%s@%s", f->name, f->version ? f->version : "?");
+    pt_triage_dep(t, "resolved", r);
+    pt_npmmeta *m = dep_meta(t, f, (size_t)(f - s->deps));
+    for (size_t i = 0; i < m->dependencies.len && qt < PT_TRIAGE_MAX_PACKAGES;
+         i++) {
+      optional[qt] = false;
+      queue[qt++] = m->dependencies.items[i].key;
+    }
+  }
+}
+
+/* ---- after the install -------------------------------------------------- */
+
+struct installed {
+  char *name; /* "x" or "@scope/x" */
+  pt_npmmeta meta;
+  bool done;
+};
+
+static size_t list_installed(struct pt_triage *t, struct installed *out,
+                             size_t cap) {
+  size_t n = 0;
+  char **top = pt_triage_list(t, "project/node_modules", NULL);
+  for (char **p = top; p && *p && n < cap; p++) {
+    if ((*p)[0] == '.')
+      continue;
+    char **names = NULL;
+    char *one[2] = {*p, NULL};
+    char rel[1024];
+    if ((*p)[0] == '@') {
+      snprintf(rel, sizeof(rel), "project/node_modules/%s", *p);
+      names = pt_triage_list(t, rel, NULL);
+    }
+    for (char **q = names ? names : one; *q && n < cap; q++) {
+      char full[600];
+      if (names)
+        snprintf(full, sizeof(full), "%s/%s", *p, *q);
+      else
+        snprintf(full, sizeof(full), "%s", *q);
+      snprintf(rel, sizeof(rel), "project/node_modules/%s/package.json", full);
+      char *buf = NULL;
+      size_t len = 0;
+      pt_err *e = NULL;
+      struct installed *in = &out[n];
+      memset(in, 0, sizeof(*in));
+      if (pt_triage_read(t, rel, PT_NPMMETA_MAX_INPUT, &buf, &len, &e) == 0 &&
+          pt_npmmeta_parse(buf, len, &in->meta, &e) == 0 &&
+          pt_npmmeta_valid_name(full)) {
+        in->name = strdup(full);
+        n++;
+      } else {
+        pt_npmmeta_free(&in->meta);
+      }
+      pt_err_free(e);
+      free(buf);
+    }
+    pt_strv_free(names);
+  }
+  pt_strv_free(top);
+  return n;
+}
+
+static void run_lifecycle(struct pt_triage *t, struct installed *in,
+                          bool root) {
+  const json_t *events = json_object_get(
+      t->profile, root ? "root_lifecycle_events" : "lifecycle_events");
+  size_t i;
+  json_t *ev;
+  json_array_foreach(events, i, ev) {
+    const char *event = json_string_value(ev);
+    if (event == NULL || pt_triage_stopped(t))
+      continue;
+    char name[800];
+    if (root)
+      snprintf(name, sizeof(name), "lifecycle:%s", event);
+    else
+      snprintf(name, sizeof(name), "lifecycle:%s:%s", event, in->name);
+    if (pt_npmmeta_script(&in->meta, event) == NULL) {
+      if (strcmp(event, "install") == 0 && root && t->info.npm_binding_gyp)
+        pt_triage_phase_skipped(t, name, "lifecycle", NULL,
+                                "binding.gyp without an install script: npm "
+                                "would run `node-gyp rebuild` (not run)");
+      continue;
+    }
+    char pkgdir[700];
+    snprintf(pkgdir, sizeof(pkgdir), "node_modules/%s", in->name);
+    struct pt_tvar vars[] = {{"pkgdir", pkgdir, NULL},
+                             {"event", event, NULL},
+                             {"project", t->project_jail, NULL}};
+    pt_err *e = NULL;
+    char **argv = pt_triage_argv(json_object_get(t->profile, "lifecycle"),
+                                 vars, 3, &e);
+    if (argv)
+      pt_triage_phase(t, name, "lifecycle", argv, NULL, NULL);
+    pt_err_free(e);
+    pt_triage_argv_free(argv);
+  }
+}
+
+/* Dependencies before their dependents, as npm runs install scripts. */
+static void lifecycle_order(struct pt_triage *t, struct installed *all,
+                            size_t n, struct installed *in, int depth) {
+  if (in->done || depth > 64 || pt_triage_stopped(t))
+    return;
+  in->done = true;
+  for (size_t i = 0; i < in->meta.dependencies.len; i++)
+    for (size_t k = 0; k < n; k++)
+      if (strcmp(all[k].name, in->meta.dependencies.items[i].key) == 0)
+        lifecycle_order(t, all, n, &all[k], depth + 1);
+  if (depth > 0)
+    run_lifecycle(t, in, false);
+}
+
+static bool valid_bin(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > 128 || s[0] == '-' || s[0] == '.')
+    return false;
+  for (const char *p = s; *p; p++)
+    if (!(isalnum((unsigned char)*p) || strchr("._+-@", *p)))
+      return false;
+  return true;
+}
+
+static void run_bins(struct pt_triage *t, struct npm_state *s,
+                     const struct installed *pkg) {
+  const pt_npmmeta_map *bin = &pkg->meta.bin;
+  for (size_t i = 0; i < bin->len && !pt_triage_stopped(t); i++) {
+    const char *b = bin->items[i].key;
+    char name[300];
+    snprintf(name, sizeof(name), "bin:%s", b);
+    pt_triage_add_bin(t, b, bin->items[i].value);
+    char rel[600];
+    snprintf(rel, sizeof(rel), "project/node_modules/.bin/%s", b);
+    if (i >= PT_TRIAGE_MAX_ENTRY_POINTS || !valid_bin(b) ||
+        !pt_triage_exists(t, rel)) {
+      pt_triage_phase_skipped(t, name, "bin", NULL,
+                              i >= PT_TRIAGE_MAX_ENTRY_POINTS
+                                  ? "too many bins"
+                                  : "npm did not link it in node_modules/.bin");
+      continue;
+    }
+    size_t j;
+    json_t *extra;
+    json_array_foreach(json_object_get(t->profile, "bin_runs"), j, extra) {
+      char *argv[8] = {(char *)b};
+      size_t k = 1;
+      char pname[400];
+      snprintf(pname, sizeof(pname), "%s", name);
+      size_t x;
+      json_t *a;
+      json_array_foreach(extra, x, a) {
+        if (k + 1 < PT_ARRAY_LEN(argv) && json_is_string(a)) {
+          argv[k++] = (char *)json_string_value(a);
+          size_t pl = strlen(pname);
+          snprintf(pname + pl, sizeof(pname) - pl, " %s", argv[k - 1]);
+        }
+      }
+      argv[k] = NULL;
+      pt_triage_phase(t, pname, "bin", argv, NULL, NULL);
+    }
+    pt_triage_check_hijack(t, b, name, s->bin_jail);
+  }
+  if (pkg->meta.directories_bin && bin->len == 0)
+    json_array_append_new(json_object_get(t->record, "notes"),
+                          json_string("directories.bin is not expanded yet: "
+                                      "those commands were not run"));
+}
+
+int pt_phases_npm(struct pt_triage *t) {
+  struct npm_state s = {0};
+  snprintf(s.bin_jail, sizeof(s.bin_jail), "%s/node_modules/.bin",
+           t->project_jail);
+  /* The artifact's own package.json (hardened unpack, host side). */
+  char pj[4600];
+  snprintf(pj, sizeof(pj), "%s/%s/package.json", t->unpacked,
+           t->info.root ? t->info.root : "package");
+  pt_npmmeta top = {0};
+  if (read_pkg_json(pj, &top) < 0) {
+    pt_triage_set_error(t, "package.json unreadable");
+    return 0;
+  }
+  scan_deps_dir(t, &s);
+  resolve_deps(t, &s, &top);
+  pt_npmmeta_free(&top);
+  /* A project of the user's own into which the package is installed. */
+  char path[4700];
+  snprintf(path, sizeof(path), "%s/package.json", t->project_host);
+  static const char proj[] =
+      "{\n  \"name\": \"project\",\n  \"version\": \"1.0.0\",\n"
+      "  \"private\": true,\n  \"license\": \"ISC\"\n}\n";
+  pt_err *e = NULL;
+  if (pt_write_file_at(AT_FDCWD, path, proj, sizeof(proj) - 1, 0644, &e) < 0 ||
+      pt_session_chown(t->sess, path, &e) < 0) {
+    pt_triage_set_error(t, "%s", e->msg);
+    pt_err_free(e);
+    npm_state_free(&s);
+    return 0;
+  }
+  char **tarballs = calloc(s.n_deps + 2, sizeof(char *));
+  size_t nt = 0;
+  for (size_t i = 0; tarballs && i < s.n_deps; i++)
+    if (s.deps[i].wanted)
+      tarballs[nt++] = s.deps[i].path;
+  if (tarballs)
+    tarballs[nt++] = t->artifact_jail;
+  struct pt_tvar vars[] = {{"tarballs", NULL, tarballs},
+                           {"project", t->project_jail, NULL}};
+  char **argv = tarballs ? pt_triage_argv(json_object_get(t->profile,
+                                                          "install"),
+                                          vars, 2, &e)
+                         : NULL;
+  free(tarballs);
+  struct pt_phase_result r = {0};
+  if (argv)
+    pt_triage_phase(t, "install", "install", argv, NULL, &r);
+  pt_triage_argv_free(argv);
+  pt_err_free(e);
+  bool ok = r.status == PT_PHASE_OK;
+  pt_phase_result_free(&r);
+  if (pt_triage_stopped(t)) {
+    npm_state_free(&s);
+    return -1;
+  }
+  struct installed *all = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(*all));
+  size_t n = all ? list_installed(t, all, PT_TRIAGE_MAX_PACKAGES) : 0;
+  struct installed *pkg = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (t->info.name && strcmp(all[i].name, t->info.name) == 0)
+      pkg = &all[i];
+  if (!ok || pkg == NULL) {
+    pt_triage_set_error(t, "the package did not install (see the install "
+                           "phase)");
+    goto out;
+  }
+  /* Dependencies (deepest first), then the package's own scripts. */
+  lifecycle_order(t, all, n, pkg, 0);
+  for (size_t i = 0; i < n; i++)
+    lifecycle_order(t, all, n, &all[i], 1);
+  run_lifecycle(t, pkg, true);
+  if (!pt_triage_stopped(t)) {
+    struct pt_tvar iv[] = {{"name", pkg->name, NULL},
+                           {"project", t->project_jail, NULL}};
+    argv = pt_triage_argv(json_object_get(t->profile, "import"), iv, 2, &e);
+    if (argv)
+      pt_triage_phase(t, "import", "import", argv, NULL, NULL);
+    pt_triage_argv_free(argv);
+    pt_err_free(e);
+  }
+  run_bins(t, &s, pkg);
+out:
+  for (size_t i = 0; i < n; i++) {
+    free(all[i].name);
+    pt_npmmeta_free(&all[i].meta);
+  }
+  free(all);
+  npm_state_free(&s);
+  return pt_triage_stopped(t) ? -1 : 0;
+}

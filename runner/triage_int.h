@@ -1,0 +1,126 @@
+/* Shared by triage.c (orchestration, record), triage_phase.c (running one
+ * phase, reading the installed tree back safely) and phases_{py,npm}.c
+ * (what each ecosystem runs). Not a public API. */
+#ifndef PT_TRIAGE_INT_H
+#define PT_TRIAGE_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "artifact.h"
+#include "jail.h"
+#include "session.h"
+#include "triage.h"
+
+/* Hard caps on what is read back from the installed tree (written by the
+ * package, so hostile). */
+#define PT_TRIAGE_MAX_ENTRY_POINTS 64 /* entry point / bin phases planned */
+#define PT_TRIAGE_MAX_MODULES 64      /* top-level modules imported */
+#define PT_TRIAGE_MAX_DIR_ENTRIES 4096
+#define PT_TRIAGE_MAX_PACKAGES 512 /* npm packages installed */
+#define PT_TRIAGE_MAX_DEPS_FILES 1000
+#define PT_TRIAGE_MAX_NAME 214
+
+enum pt_phase_status {
+  PT_PHASE_OK,
+  PT_PHASE_FAILED,
+  PT_PHASE_TIMED_OUT,
+  PT_PHASE_SKIPPED
+};
+
+struct pt_triage {
+  const struct pt_triage_opts *opts;
+  pt_session *sess;
+  pt_artifact_info info;
+  const char *unpacked; /* host dir of the unpacked artifact */
+  json_t *record;       /* being built */
+  json_t *profile;      /* profiles/ecosystems/<eco>.json */
+  json_t *commands;     /* profiles/ecosystems/commands.json */
+  uint64_t phase_timeout_ms, deadline_ns;
+  /* Paths: *_jail as the jail sees them, *_host on the host. */
+  char home_jail[512];
+  char project_jail[600], project_host[4400];
+  char artifact_jail[1024];
+  char path_env[2048]; /* PATH=<prepend>:<base> */
+  int home_fd;         /* O_PATH of the HOME on the host */
+  bool interrupted;    /* a signal stopped a run: stop everything */
+  pt_err *fatal;       /* the supervisor failed: stop, record error */
+};
+
+/* One phase, as the record shows it. */
+struct pt_phase_result {
+  enum pt_phase_status status;
+  int exit_code;
+  struct jail_result res; /* valid when ran */
+  bool ran;
+};
+
+/* Run argv (a NULL-terminated, already expanded vector) as phase name of
+ * kind, cwd inside the jail (NULL: the project dir), with the profile's
+ * env and PATH. Appends the phase to record.phases and returns it
+ * (borrowed) or NULL when triage must stop (t->interrupted / t->fatal).
+ * out (may be NULL) receives status and captured output; the caller frees
+ * it with pt_phase_result_free. */
+json_t *pt_triage_phase(struct pt_triage *t, const char *name,
+                        const char *kind, char *const *argv, const char *cwd,
+                        struct pt_phase_result *out);
+/* A phase that did not run: status skipped with note. */
+json_t *pt_triage_phase_skipped(struct pt_triage *t, const char *name,
+                                const char *kind, char *const *argv,
+                                const char *note);
+void pt_phase_result_free(struct pt_phase_result *r);
+bool pt_triage_stopped(const struct pt_triage *t);
+
+/* Expand an argv template from the profile: each string may hold
+ * {placeholders}; a string that is exactly "{key}" whose value is a list
+ * expands to that many arguments (zero included). vars are pairs
+ * key, value (value NULL = empty list), lists are pairs key, char**
+ * (NULL-terminated). Returns a NULL-terminated vector (free with
+ * pt_triage_argv_free), NULL on a bad template. */
+struct pt_tvar {
+  const char *key;
+  const char *value;     /* scalar, or NULL */
+  char *const *list;     /* list, or NULL */
+};
+char **pt_triage_argv(const json_t *tmpl, const struct pt_tvar *vars,
+                      size_t n_vars, pt_err **err);
+void pt_triage_argv_free(char **argv);
+/* Same expansion for one string (malloc'ed). */
+char *pt_triage_expand(const char *s, const struct pt_tvar *vars,
+                       size_t n_vars);
+
+/* Read a file below HOME on the host side without following any link or
+ * leaving HOME (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), regular
+ * files only, at most cap bytes (EFBIG beyond). rel is relative to HOME. */
+int pt_triage_read(const struct pt_triage *t, const char *rel, size_t cap,
+                   char **out, size_t *len, pt_err **err);
+/* Names in a directory below HOME (same rules), sorted, at most
+ * PT_TRIAGE_MAX_DIR_ENTRIES, "." and ".." left out. NULL-terminated. */
+char **pt_triage_list(const struct pt_triage *t, const char *rel,
+                      pt_err **err);
+/* 1 if rel exists below HOME (any type, links not followed), else 0. */
+int pt_triage_exists(const struct pt_triage *t, const char *rel);
+void pt_strv_free(char **v);
+
+/* Record helpers. */
+void pt_triage_add_entry_point(struct pt_triage *t, const char *group,
+                               const char *name, const char *value);
+void pt_triage_add_bin(struct pt_triage *t, const char *name,
+                       const char *path);
+/* name is run by a user as a command: check it against the common-command
+ * list and the jail's PATH; phase_prefix finds the phases that ran it (for
+ * wrapping). */
+void pt_triage_check_hijack(struct pt_triage *t, const char *name,
+                            const char *phase_prefix,
+                            const char *bin_dir_jail);
+void pt_triage_dep(struct pt_triage *t, const char *list, const char *v);
+void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Ecosystems: plan and run every phase after the artifact is unpacked and
+ * the session made. 0, or -1 when triage must stop (see t). */
+int pt_phases_python(struct pt_triage *t);
+int pt_phases_npm(struct pt_triage *t);
+
+#endif

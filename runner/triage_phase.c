@@ -1,0 +1,443 @@
+/* Running one triage phase in the session, argv templates from the
+ * ecosystem profiles, and reading the installed tree back from the host
+ * side (see triage_int.h). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "pt_util.h"
+#include "triage_int.h"
+
+/* Output of a phase kept in the record, per stream. The jail keeps 64 KiB;
+ * the record only needs enough to explain a failure. */
+#define PHASE_OUTPUT_MAX 4096
+#define ARGV_MAX 512
+
+/* ---- argv templates ---------------------------------------------------- */
+
+static const struct pt_tvar *find_var(const struct pt_tvar *vars, size_t n,
+                                      const char *key, size_t kl) {
+  for (size_t i = 0; i < n; i++)
+    if (strlen(vars[i].key) == kl && memcmp(vars[i].key, key, kl) == 0)
+      return &vars[i];
+  return NULL;
+}
+
+char *pt_triage_expand(const char *s, const struct pt_tvar *vars,
+                       size_t n_vars) {
+  pt_buf b;
+  pt_buf_init(&b, 1 << 20);
+  for (const char *p = s; *p;) {
+    const char *o = strchr(p, '{');
+    const char *c = o ? strchr(o, '}') : NULL;
+    const struct pt_tvar *v =
+        o && c ? find_var(vars, n_vars, o + 1, (size_t)(c - o - 1)) : NULL;
+    if (v == NULL || v->list) {
+      /* Not a placeholder we know (Python source is full of braces):
+       * copied as written. */
+      size_t l = o ? (size_t)(o - p) + 1 : strlen(p);
+      pt_buf_append(&b, p, l);
+      p += l;
+      continue;
+    }
+    pt_buf_append(&b, p, (size_t)(o - p));
+    if (v->value)
+      pt_buf_append(&b, v->value, strlen(v->value));
+    p = c + 1;
+  }
+  pt_buf_append(&b, "", 1);
+  if (b.data == NULL || b.dropped)
+    return pt_buf_free(&b), NULL;
+  return b.data;
+}
+
+char **pt_triage_argv(const json_t *tmpl, const struct pt_tvar *vars,
+                      size_t n_vars, pt_err **err) {
+  if (!json_is_array(tmpl) || json_array_size(tmpl) == 0) {
+    pt_err_make(err, 0, "argv template must be a non-empty array");
+    return NULL;
+  }
+  char **argv = calloc(ARGV_MAX + 1, sizeof(char *));
+  if (argv == NULL) {
+    pt_err_make(err, ENOMEM, "argv");
+    return NULL;
+  }
+  size_t k = 0;
+  size_t i;
+  json_t *e;
+  json_array_foreach(tmpl, i, e) {
+    const char *s = json_string_value(e);
+    if (s == NULL) {
+      pt_err_make(err, 0, "argv template: element %zu is not a string", i);
+      goto fail;
+    }
+    size_t sl = strlen(s);
+    const struct pt_tvar *v =
+        sl > 2 && s[0] == '{' && s[sl - 1] == '}'
+            ? find_var(vars, n_vars, s + 1, sl - 2)
+            : NULL;
+    if (v && (v->list || v->value == NULL)) {
+      for (char *const *l = v->list; l && *l; l++) {
+        if (k == ARGV_MAX) {
+          pt_err_make(err, E2BIG, "argv longer than %d", ARGV_MAX);
+          goto fail;
+        }
+        if ((argv[k++] = strdup(*l)) == NULL)
+          goto nomem;
+      }
+      continue;
+    }
+    if (k == ARGV_MAX) {
+      pt_err_make(err, E2BIG, "argv longer than %d", ARGV_MAX);
+      goto fail;
+    }
+    if ((argv[k++] = pt_triage_expand(s, vars, n_vars)) == NULL)
+      goto nomem;
+  }
+  return argv;
+nomem:
+  pt_err_make(err, ENOMEM, "argv");
+fail:
+  pt_triage_argv_free(argv);
+  return NULL;
+}
+
+void pt_triage_argv_free(char **argv) { pt_strv_free(argv); }
+
+void pt_strv_free(char **v) {
+  for (char **p = v; p && *p; p++)
+    free(*p);
+  free(v);
+}
+
+/* ---- phases ------------------------------------------------------------ */
+
+bool pt_triage_stopped(const struct pt_triage *t) {
+  return t->interrupted || t->fatal != NULL;
+}
+
+static const char *status_name(enum pt_phase_status s) {
+  switch (s) {
+  case PT_PHASE_OK:
+    return "ok";
+  case PT_PHASE_FAILED:
+    return "failed";
+  case PT_PHASE_TIMED_OUT:
+    return "timed_out";
+  case PT_PHASE_SKIPPED:
+    break;
+  }
+  return "skipped";
+}
+
+static json_t *phase_json(const char *name, const char *kind,
+                          char *const *argv) {
+  json_t *p = json_object();
+  json_object_set_new(p, "name", pt_json_bytes(name, strlen(name), 1024));
+  json_object_set_new(p, "kind", json_string(kind));
+  json_t *a = json_array();
+  for (char *const *c = argv; c && *c; c++)
+    json_array_append_new(a, pt_json_bytes(*c, strlen(*c), 4096));
+  json_object_set_new(p, "argv", a);
+  return p;
+}
+
+json_t *pt_triage_phase_skipped(struct pt_triage *t, const char *name,
+                                const char *kind, char *const *argv,
+                                const char *note) {
+  json_t *p = phase_json(name, kind, argv);
+  json_object_set_new(p, "exit_code", json_null());
+  json_object_set_new(p, "duration_ms", json_integer(0));
+  json_object_set_new(p, "timed_out", json_false());
+  json_object_set_new(p, "status", json_string("skipped"));
+  json_object_set_new(p, "note", json_string(note));
+  json_array_append_new(json_object_get(t->record, "phases"), p);
+  return p;
+}
+
+void pt_phase_result_free(struct pt_phase_result *r) {
+  if (r->ran)
+    jail_result_free(&r->res);
+  memset(r, 0, sizeof(*r));
+}
+
+json_t *pt_triage_phase(struct pt_triage *t, const char *name,
+                        const char *kind, char *const *argv, const char *cwd,
+                        struct pt_phase_result *out) {
+  struct pt_phase_result local = {0};
+  struct pt_phase_result *r = out ? out : &local;
+  memset(r, 0, sizeof(*r));
+  r->status = PT_PHASE_SKIPPED;
+  if (pt_triage_stopped(t))
+    return NULL;
+  uint64_t now = pt_now_ns();
+  uint64_t left_ms = now < t->deadline_ns ? (t->deadline_ns - now) / 1000000 : 0;
+  if (left_ms < 1000)
+    return pt_triage_phase_skipped(t, name, kind, argv,
+                                   "total budget exhausted");
+  /* Environment: the profile's, with PATH led by the package's bin dir
+   * (a developer's activated venv / npm run's PATH). */
+  const json_t *envt = json_object_get(t->profile, "env");
+  char *env[40];
+  size_t n_env = 0;
+  struct pt_tvar vars[] = {{"venv", NULL, NULL}, {"project", NULL, NULL}};
+  char venv[700];
+  snprintf(venv, sizeof(venv), "%s/.venv", t->project_jail);
+  vars[0].value = venv;
+  vars[1].value = t->project_jail;
+  size_t i;
+  json_t *e;
+  env[n_env++] = t->path_env;
+  json_array_foreach(envt, i, e) {
+    if (n_env + 1 >= PT_ARRAY_LEN(env) || !json_is_string(e))
+      break;
+    env[n_env++] = pt_triage_expand(json_string_value(e), vars, 2);
+  }
+  struct pt_session_run run = {.argv = argv,
+                               .cwd = cwd ? cwd : t->project_jail,
+                               .env = env,
+                               .n_env = n_env,
+                               .limits = *pt_session_limits(t->sess),
+                               .out_fd = -1,
+                               .err_fd = -1};
+  struct jail_mount m = {0};
+  if (t->opts->deps_dir) {
+    m = (struct jail_mount){.src = t->opts->deps_dir,
+                            .dst = t->opts->deps_dir,
+                            .kind = JAIL_BIND_RO};
+    run.mounts = &m;
+    run.n_mounts = 1;
+  }
+  uint64_t timeout = t->phase_timeout_ms < left_ms ? t->phase_timeout_ms
+                                                   : left_ms;
+  run.limits.timeout_ms = timeout;
+  pt_events_set_phase(pt_session_events(t->sess), name);
+  pt_err *err = NULL;
+  int rc = pt_session_run(t->sess, &run, &r->res, &err);
+  pt_events_set_phase(pt_session_events(t->sess), NULL);
+  for (size_t k = 1; k < n_env; k++)
+    free(env[k]);
+  if (rc < 0) {
+    jail_result_free(&r->res);
+    if (err && err->errnum < 0)
+      t->interrupted = true;
+    t->fatal = err ? err : NULL;
+    if (t->fatal == NULL)
+      pt_err_make(&t->fatal, 0, "phase `%s`: supervisor failed", name);
+    else
+      pt_err_wrap(&t->fatal, "phase `%s`", name);
+    return NULL;
+  }
+  r->ran = true;
+  json_t *p = phase_json(name, kind, argv);
+  const struct jail_result *res = &r->res;
+  r->exit_code = jail_result_status(res);
+  const char *note = NULL;
+  char buf[PT_ERR_WIRE_MAX + 64];
+  switch (res->outcome) {
+  case JAIL_EXITED:
+    r->status = res->exit_code == 0 ? PT_PHASE_OK : PT_PHASE_FAILED;
+    break;
+  case JAIL_SIGNALED:
+    r->status = PT_PHASE_FAILED;
+    snprintf(buf, sizeof(buf), "killed by signal %d%s", res->term_signal,
+             res->oom_killed ? " at the memory limit" : "");
+    note = buf;
+    break;
+  case JAIL_TIMED_OUT:
+    r->status = PT_PHASE_TIMED_OUT;
+    snprintf(buf, sizeof(buf), "timed out after %llu ms",
+             (unsigned long long)timeout);
+    note = buf;
+    break;
+  case JAIL_EXEC_FAILED:
+    r->status = PT_PHASE_FAILED;
+    snprintf(buf, sizeof(buf), "cannot execute `%s`: %s", argv[0],
+             strerror(res->exec_errno));
+    note = buf;
+    break;
+  case JAIL_SETUP_FAILED:
+    r->status = PT_PHASE_FAILED;
+    snprintf(buf, sizeof(buf), "jail setup failed: %s", res->setup_error);
+    note = buf;
+    break;
+  }
+  json_object_set_new(p, "exit_code", json_integer(r->exit_code));
+  json_object_set_new(p, "duration_ms",
+                      json_integer((json_int_t)(res->wall_ns / 1000000)));
+  json_object_set_new(p, "timed_out",
+                      json_boolean(res->outcome == JAIL_TIMED_OUT));
+  json_object_set_new(p, "status", json_string(status_name(r->status)));
+  json_object_set_new(p, "note", note ? json_string(note) : json_null());
+  json_object_set_new(p, "stdout",
+                      pt_json_bytes(res->out.data ? res->out.data : "",
+                                    res->out.len, PHASE_OUTPUT_MAX));
+  json_object_set_new(p, "stderr",
+                      pt_json_bytes(res->err.data ? res->err.data : "",
+                                    res->err.len, PHASE_OUTPUT_MAX));
+  json_array_append_new(json_object_get(t->record, "phases"), p);
+  if (out == NULL)
+    pt_phase_result_free(&local);
+  return p;
+}
+
+/* ---- reading the installed tree ---------------------------------------- */
+
+/* Everything below HOME was written by the package: a path component may
+ * be a symlink to a host file, a FIFO that blocks, a device. openat2 with
+ * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS refuses to leave HOME or follow any
+ * link, O_NONBLOCK keeps a FIFO from blocking, and only regular files are
+ * read. */
+static int open_beneath(const struct pt_triage *t, const char *rel,
+                        int flags) {
+  /* openat2 refuses O_PATH with any flag beyond O_DIRECTORY/O_CLOEXEC. */
+  if (!(flags & O_PATH))
+    flags |= O_NOCTTY | O_NONBLOCK;
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                 RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+  return (int)syscall(SYS_openat2, t->home_fd, rel, &how, sizeof(how));
+}
+
+int pt_triage_read(const struct pt_triage *t, const char *rel, size_t cap,
+                   char **out, size_t *len, pt_err **err) {
+  cleanup_close int fd = open_beneath(t, rel, O_RDONLY);
+  if (fd < 0)
+    return pt_err_make(err, errno, "open `~/%s`", rel);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return pt_err_make(err, errno, "stat `~/%s`", rel);
+  if (!S_ISREG(st.st_mode))
+    return pt_err_make(err, EINVAL, "`~/%s` is not a regular file", rel);
+  if ((uint64_t)st.st_size > cap)
+    return pt_err_make(err, EFBIG, "`~/%s` is larger than %zu bytes", rel,
+                       cap);
+  char *buf = malloc((size_t)st.st_size + 1);
+  if (buf == NULL)
+    return pt_err_make(err, ENOMEM, "read `~/%s`", rel);
+  size_t got = 0;
+  while (got < (size_t)st.st_size) {
+    ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      free(buf);
+      return pt_err_make(err, errno, "read `~/%s`", rel);
+    }
+    if (n == 0)
+      break; /* shrank while we read: what was there */
+    got += (size_t)n;
+  }
+  buf[got] = '\0';
+  *out = buf;
+  *len = got;
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **pt_triage_list(const struct pt_triage *t, const char *rel,
+                      pt_err **err) {
+  int fd = open_beneath(t, rel, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) {
+    pt_err_make(err, errno, "open `~/%s`", rel);
+    return NULL;
+  }
+  DIR *d = fdopendir(fd);
+  if (d == NULL) {
+    pt_err_make(err, errno, "fdopendir `~/%s`", rel);
+    close(fd);
+    return NULL;
+  }
+  size_t n = 0, cap = 16;
+  char **v = calloc(cap + 1, sizeof(char *));
+  struct dirent *de;
+  while (v && (de = readdir(d)) != NULL && n < PT_TRIAGE_MAX_DIR_ENTRIES) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+      continue;
+    if (n == cap) {
+      char **nv = realloc(v, (cap * 2 + 1) * sizeof(char *));
+      if (nv == NULL)
+        break;
+      v = nv;
+      cap *= 2;
+    }
+    v[n] = strdup(de->d_name);
+    if (v[n] == NULL)
+      break;
+    v[++n] = NULL;
+  }
+  closedir(d);
+  if (v == NULL) {
+    pt_err_make(err, ENOMEM, "list `~/%s`", rel);
+    return NULL;
+  }
+  qsort(v, n, sizeof(char *), cmp_str);
+  return v;
+}
+
+int pt_triage_exists(const struct pt_triage *t, const char *rel) {
+  /* O_PATH opens a symlink itself only with O_NOFOLLOW; RESOLVE_NO_SYMLINKS
+   * refuses it as the last component, so a link counts through its lstat
+   * from the parent. */
+  const char *slash = strrchr(rel, '/');
+  cleanup_free char *dir = slash ? strndup(rel, (size_t)(slash - rel)) : NULL;
+  cleanup_close int dfd =
+      slash ? open_beneath(t, dir, O_PATH | O_DIRECTORY) : dup(t->home_fd);
+  if (dfd < 0)
+    return 0;
+  struct stat st;
+  return fstatat(dfd, slash ? slash + 1 : rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* ---- record helpers ---------------------------------------------------- */
+
+void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...) {
+  if (!json_is_null(json_object_get(t->record, "error")))
+    return; /* the first error is the cause; later ones follow from it */
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  json_object_set_new(t->record, "error", pt_json_bytes(buf, strlen(buf), 1024));
+}
+
+void pt_triage_dep(struct pt_triage *t, const char *list, const char *v) {
+  json_t *a = json_object_get(json_object_get(t->record, "dependencies"), list);
+  size_t i;
+  json_t *e;
+  json_array_foreach(a, i, e) if (strcmp(json_string_value(e), v) == 0) return;
+  if (json_array_size(a) < 10000)
+    json_array_append_new(a, pt_json_bytes(v, strlen(v), 512));
+}
+
+void pt_triage_add_entry_point(struct pt_triage *t, const char *group,
+                               const char *name, const char *value) {
+  json_t *o = json_object();
+  json_object_set_new(o, "group", pt_json_bytes(group, strlen(group), 256));
+  json_object_set_new(o, "name", pt_json_bytes(name, strlen(name), 256));
+  json_object_set_new(o, "value", pt_json_bytes(value, strlen(value), 1024));
+  json_array_append_new(json_object_get(t->record, "entry_points"), o);
+}
+
+void pt_triage_add_bin(struct pt_triage *t, const char *name,
+                       const char *path) {
+  json_t *o = json_object();
+  json_object_set_new(o, "name", pt_json_bytes(name, strlen(name), 256));
+  json_object_set_new(o, "path", pt_json_bytes(path, strlen(path), 1024));
+  json_array_append_new(json_object_get(t->record, "bins"), o);
+}
