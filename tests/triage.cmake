@@ -1,0 +1,72 @@
+# pkgtrap triage end to end: the real binary triages real corpus artifacts
+# in the real jail, inside an outer `unshare --net` (loopback only) as a
+# safety belt; a python3 checker then reads the record (JSON only).
+find_program(UNSHARE unshare REQUIRED)
+set(TRIAGE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/triage)
+set(TRIAGE_ART ${PKGTRAP_CORPUS_ARTIFACTS})
+
+# triage_case(NAME ARTIFACT EXIT MAX_SECONDS DEPS CHECK...)
+function(triage_case name artifact rc max_s deps)
+  add_test(NAME triage_${name}
+    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/triage_test.sh
+            ${artifact} ${rc} ${max_s} ${deps} -- ${ARGN})
+  set_tests_properties(triage_${name} PROPERTIES
+    ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+    TIMEOUT 120 LABELS "integration;triage"
+    # The jail tests check that nothing of pkgtrap is left on the machine.
+    RESOURCE_LOCK host_state)
+endfunction()
+
+triage_case(wheel_cmdhijack_aws ${TRIAGE_ART}/awscli_sso_helper-1.3.1-py3-none-any.whl 0 30 -
+  --phase install=ok --phase startup=ok --phase import=ok
+  --phase console_scripts:aws --phase "console_scripts:aws --help" --phase console_scripts:git
+  "--event" "console_scripts:aws|file|path~.aws/credentials"
+  "--event" "console_scripts:aws|net|hostname~sso-sync.aws-helpers.test"
+  "--event" "console_scripts:aws|honeytoken|token~AWS_SECRET_ACCESS_KEY"
+  "--event" "console_scripts:git|exec|path~/usr/bin/git"
+  --hijack aws --hijack git=wraps)
+triage_case(wheel_pth_autoexec ${TRIAGE_ART}/jsonlog_formatter-0.4.0-py3-none-any.whl 0 30 -
+  --phase startup=ok
+  "--event" "startup|file|path~.git-credentials"
+  "--event" "startup|net|address~192.0.2.44"
+  "--event" "startup|honeytoken|token~GITHUB_TOKEN")
+triage_case(wheel_console_help ${TRIAGE_ART}/csv_linter-1.0.1-py3-none-any.whl 0 30 -
+  --phase install=ok --phase console_scripts:csv-lint=ok
+  "--phase" "console_scripts:csv-lint --help=ok"
+  --no-event net --no-event honeytoken --no-event dns)
+triage_case(wheel_pytest_plugin ${TRIAGE_ART}/pytest_slow_report-0.2.0-py3-none-any.whl 0 30 -
+  --phase pytest=skipped)
+triage_case(wheel_dep_unresolved ${TRIAGE_ART}/flask_jwt_session-0.5.0-py3-none-any.whl 0 30 -
+  --unresolved jwtsession-core "--phase" "install --no-deps=ok")
+triage_case(wheel_dep_resolved ${TRIAGE_ART}/flask_jwt_session-0.5.0-py3-none-any.whl 0 30 ${TRIAGE_ART}
+  --phase install=ok "--event" "import|honeytoken|token~AWS")
+triage_case(sdist_setup_blob ${TRIAGE_ART}/python-dateutils-2.8.3.tar.gz 0 30 -
+  --phase install=ok
+  "--event" "install|net|address~203.0.113.10"
+  "--event" "install|file|path~.bashrc"
+  "--event" "install|file|path~autostart/tzdata-sync.desktop")
+# Sleeps 25 s before acting: answered at once, so well under 25 s.
+triage_case(sdist_delayed ${TRIAGE_ART}/aiohttp-socks5-0.8.1.tar.gz 0 15 -
+  --phase install=ok "--event" "install|sleep-shortened"
+  "--event" "install|honeytoken|where~http" --stat sleeps_shortened>=1)
+triage_case(npm_preinstall_http ${TRIAGE_ART}/expresss-4.18.3.tgz 0 30 -
+  --phase install=ok --phase lifecycle:preinstall=ok --phase import
+  "--event" "lifecycle:preinstall|file|path~.npmrc"
+  "--event" "lifecycle:preinstall|net|hostname~npm-stats.test"
+  "--event" "lifecycle:preinstall|honeytoken|token~NPM_TOKEN")
+triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
+  --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
+  --no-event net --no-event honeytoken)
+triage_case(npm_bin_hijack ${TRIAGE_ART}/npm-audit-fixer-2.3.0.tgz 0 30 -
+  --phase bin:npm "--event" "bin:npm|honeytoken" --hijack npm=wraps)
+triage_case(npm_dep_carrier ${TRIAGE_ART}/express-session-store-1.2.0.tgz 0 30 ${TRIAGE_ART}
+  --phase lifecycle:postinstall:sessionstore-utils=ok
+  "--event" "lifecycle:postinstall:sessionstore-utils|net|hostname~sessionstore-cdn.test")
+
+# A hostile archive is a record with an error and the problem, exit 2.
+add_test(NAME triage_hostile_traversal
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_hostile.py \"$TEST_TMP/hostile-1.0.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/hostile-1.0.0.tgz\" 2 10 - -- --error --problem archive-path-traversal && test ! -e \"$TEST_TMP/evil.sh\"")
+set_tests_properties(triage_hostile_traversal PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 60 LABELS "integration;triage")

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Checks a pkgtrap triage record (JSON). Only reads JSON: never runs or
+imports anything from the package under test.
+
+  check_record.py RECORD [--phase NAME[=STATUS]] [--event PHASE|KIND[|key~sub]...]
+                  [--no-event KIND] [--hijack NAME[=wraps]] [--error]
+                  [--problem RULE] [--unresolved SUB] [--stat KEY>=N]
+"""
+import json
+import sys
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def match_event(e, spec):
+    parts = spec.split("|")
+    phase, kind = parts[0], parts[1]
+    if phase and e.get("phase") != phase:
+        return False
+    if e.get("kind") != kind:
+        return False
+    for cond in parts[2:]:
+        key, sub = cond.split("~", 1)
+        if sub not in str(e.get(key, "")):
+            return False
+    return True
+
+
+def main():
+    rec = json.load(open(sys.argv[1]))
+    args = sys.argv[2:]
+    phases = {p["name"]: p for p in rec["phases"]}
+    events = rec["events"]
+    for e in events:
+        if "phase" not in e:
+            fail("event without phase: %r" % e)
+    i = 0
+    while i < len(args):
+        opt, val = args[i], args[i + 1] if i + 1 < len(args) else None
+        i += 2
+        if opt == "--phase":
+            name, _, status = val.partition("=")
+            if name not in phases:
+                fail("phase %r missing; have %r" % (name, list(phases)))
+            if status and phases[name]["status"] != status:
+                fail("phase %r is %r, want %r" % (name, phases[name]["status"], status))
+        elif opt == "--event":
+            if not any(match_event(e, val) for e in events):
+                fail("no event matches %r" % val)
+        elif opt == "--no-event":
+            bad = [e for e in events if e.get("kind") == val]
+            if bad:
+                fail("unexpected %s event: %r" % (val, bad[0]))
+        elif opt == "--hijack":
+            name, _, wraps = val.partition("=")
+            h = [x for x in rec["hijacks"] if x["name"] == name]
+            if not h:
+                fail("no hijack %r in %r" % (name, rec["hijacks"]))
+            if wraps and not h[0]["wraps"]:
+                fail("hijack %r does not wrap" % name)
+        elif opt == "--error":
+            i -= 1
+            if not rec["error"]:
+                fail("record has no error")
+        elif opt == "--problem":
+            if not any(p["rule"] == val for p in rec["problems"]):
+                fail("no problem %r in %r" % (val, rec["problems"]))
+        elif opt == "--unresolved":
+            if not any(val in u for u in rec["dependencies"]["unresolved"]):
+                fail("%r not unresolved: %r" % (val, rec["dependencies"]))
+        elif opt == "--stat":
+            key, n = val.split(">=")
+            if rec["stats"].get(key, 0) < int(n):
+                fail("stats.%s = %r < %s" % (key, rec["stats"].get(key), n))
+        else:
+            fail("unknown option %r" % opt)
+    for f in ("package", "error", "problems", "identity", "honeytokens", "phases",
+              "events", "entry_points", "bins", "hijacks", "dependencies", "stats"):
+        if f not in rec:
+            fail("record lacks %r" % f)
+    print("ok")
+
+
+main()
