@@ -8,6 +8,10 @@ add_library(pkgtrap_batch STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/scan_progress.c
   ${CMAKE_CURRENT_SOURCE_DIR}/cmd_scan.c
   ${CMAKE_CURRENT_SOURCE_DIR}/cmd_report.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/registry.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/registry_npm.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/registry_pypi.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/cmd_sweep.c
 )
 target_include_directories(pkgtrap_batch PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(pkgtrap_batch PUBLIC

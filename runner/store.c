@@ -318,6 +318,29 @@ int pt_store_sweep_done(pt_store *s, const struct pt_store_sweep_key *sk,
   return 0;
 }
 
+int pt_store_sweep_mark(pt_store *s, const struct pt_store_sweep_key *sk,
+                        const char *sha256, pt_err **err) {
+  cleanup_stmt sqlite3_stmt *st = NULL;
+  if (prepare(s,
+              "INSERT INTO sweep_state(ecosystem, registry, name, version, "
+              "filename, url, published, sha256, status, error, attempts, "
+              "updated_at) SELECT ?,?,?,?,?,?,?,?,'done',NULL,1,? WHERE "
+              "EXISTS (SELECT 1 FROM packages WHERE sha256 = ?8) "
+              "ON CONFLICT DO UPDATE SET url=excluded.url, "
+              "published=excluded.published, sha256=excluded.sha256, "
+              "status='done', error=NULL, updated_at=excluded.updated_at",
+              &st, err) < 0)
+    return -1;
+  bind_key(st, sk);
+  bind_str(st, 6, sk->url);
+  sqlite3_bind_int64(st, 7, sk->published);
+  bind_str(st, 8, sha256);
+  sqlite3_bind_int64(st, 9, (int64_t)time(NULL));
+  if (sqlite3_step(st) != SQLITE_DONE)
+    return db_err(s, err, "mark sweep state");
+  return 0;
+}
+
 int pt_store_sweep_error(pt_store *s, const struct pt_store_sweep_key *sk,
                          const char *msg, pt_err **err) {
   cleanup_stmt sqlite3_stmt *st = NULL;

@@ -49,6 +49,10 @@ int pt_store_put(pt_store *s, const char *sha256, json_t *report,
 /* Whether the sweep has already scanned this registry file. */
 int pt_store_sweep_done(pt_store *s, const struct pt_store_sweep_key *sk,
                         bool *done, pt_err **err);
+/* Mark a registry file done whose artifact (sha256) the store already has
+ * a report for (the same file seen under another name or registry). */
+int pt_store_sweep_mark(pt_store *s, const struct pt_store_sweep_key *sk,
+                        const char *sha256, pt_err **err);
 /* Record a failure for a registry file (fetch, hash, ...): kept for the
  * report, and the file is retried by the next sweep. */
 int pt_store_sweep_error(pt_store *s, const struct pt_store_sweep_key *sk,

@@ -5,6 +5,7 @@ add_executable(pkgtrap-batch-test
   ${CMAKE_CURRENT_SOURCE_DIR}/batch/batch_cli.c
   ${CMAKE_CURRENT_SOURCE_DIR}/batch/stub_triage.c)
 target_link_libraries(pkgtrap-batch-test PRIVATE pkgtrap_batch)
+target_compile_definitions(pkgtrap-batch-test PRIVATE HAVE_SWEEP=1)
 
 pkgtrap_unit_test(test_store
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_store.c
@@ -17,10 +18,11 @@ set(PKGTRAP_BATCH_TEST_ENV
   "BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch"
   "CORPUS_OUT=${CMAKE_BINARY_DIR}/corpus")
 
-# name -> script in tests/batch/
-foreach(t scan)
+# name -> script in tests/batch/. A pid namespace of its own too, so the
+# servers a test starts die with it whatever happens.
+foreach(t scan sweep_pypi)
   add_test(NAME batch_${t}
-    COMMAND ${UNSHARE} --net -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/${t}.sh"
+    COMMAND ${UNSHARE} --net --pid --fork --kill-child -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/${t}.sh"
     )
   set_tests_properties(batch_${t} PROPERTIES
     ENVIRONMENT "${PKGTRAP_BATCH_TEST_ENV}"

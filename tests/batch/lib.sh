@@ -4,6 +4,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 T=$(mkdir -p "$TEST_TMP" && mktemp -d "$TEST_TMP/batch.XXXXXX")
 trap 'rc=$?; for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done; [ $rc = 0 ] && rm -rf "$T"; exit $rc' EXIT
 B=$PKGTRAP_BATCH
+BG_PIDS=""
 # A free port on 127.0.0.1 (the kernel picks; python asks it).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { # port
