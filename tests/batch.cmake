@@ -16,13 +16,30 @@ set(PKGTRAP_BATCH_TEST_ENV
   "PKGTRAP_BATCH=$<TARGET_FILE:pkgtrap-batch-test>"
   "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   "BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch"
-  "CORPUS_OUT=${CMAKE_BINARY_DIR}/corpus")
+  "VERDACCIO_DIR=${CMAKE_BINARY_DIR}/verdaccio")
+
+# verdaccio (the npm registry server) for batch_sweep_npm, installed into
+# the build tree from the npm registry: needs the network, so it is a
+# target of its own, not part of `all`; the test skips (77) without it.
+# node-fetch is pinned because verdaccio-audit asks for a dist-tag (`cjs`)
+# the registry no longer has.
+find_program(NPM npm)
+if(NPM)
+  file(WRITE ${CMAKE_BINARY_DIR}/verdaccio/package.json
+    "{ \"name\": \"pkgtrap-test-verdaccio\", \"private\": true,\n"
+    "  \"dependencies\": { \"verdaccio\": \"^6\" },\n"
+    "  \"overrides\": { \"node-fetch\": \"2.7.0\" } }\n")
+  add_custom_target(verdaccio
+    COMMAND ${NPM} install --no-audit --no-fund
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/verdaccio
+    COMMENT "npm install verdaccio into the build tree")
+endif()
 
 # name -> script in tests/batch/. A pid namespace of its own too, so the
 # servers a test starts die with it whatever happens.
-foreach(t scan sweep_pypi)
+foreach(t scan sweep_pypi sweep_npm sweep_liar)
   add_test(NAME batch_${t}
-    COMMAND ${UNSHARE} --net --pid --fork --kill-child -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/${t}.sh"
+    COMMAND ${UNSHARE} --net --pid --fork --mount-proc --kill-child -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/${t}.sh"
     )
   set_tests_properties(batch_${t} PROPERTIES
     ENVIRONMENT "${PKGTRAP_BATCH_TEST_ENV}"

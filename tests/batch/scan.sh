@@ -29,7 +29,7 @@ rs=[json.loads(l) for l in open(sys.argv[1])]
 assert all(r["schema"]=="pkgtrap/report/v1" and len(r["package"]["sha256"])==64 for r in rs)
 assert all(r["stub_deps_ok"] for r in rs), "artifact missing from the batch deps dir"
 PY
-ls /tmp/pkgtrap-deps-* $TEST_TMP/pkgtrap-deps-* 2>/dev/null && fail "deps dir left behind" || true
+ls $TMPDIR/pkgtrap-deps-* 2>/dev/null && fail "deps dir left behind" || true
 
 # Resume: everything stored, nothing scanned again.
 set +e; $B scan --db $T/s.db --progress lines $A > $T/lines2 2>$T/err2; rc=$?; set -e
@@ -71,7 +71,9 @@ for round in $(seq 1 4); do
   kill -9 $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
 done
-sleep 0.3   # orphaned workers die with PR_SET_PDEATHSIG
+# Orphaned workers die with PR_SET_PDEATHSIG (the test has a pid
+# namespace and /proc of its own, so pgrep sees only ours).
+for _ in $(seq 30); do pgrep -f "pkgtrap-batch-test scan" >/dev/null || break; sleep 0.1; done
 pgrep -f "pkgtrap-batch-test scan" && fail "workers left"
 before=$(sqlite3 $T/k.db 'select count(*) from packages')
 STUB_TRIAGE_SLEEP_MS=20 $B scan -j3 --db $T/k.db --jsonl $T/k.jsonl --progress none $K
