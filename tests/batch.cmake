@@ -11,6 +11,10 @@ pkgtrap_unit_test(test_store
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_store.c
   LIBS pkgtrap_batch)
 
+pkgtrap_unit_test(test_registry
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_registry.c
+  LIBS pkgtrap_batch)
+
 find_program(UNSHARE unshare REQUIRED)
 set(PKGTRAP_BATCH_TEST_ENV
   "PKGTRAP_BATCH=$<TARGET_FILE:pkgtrap-batch-test>"
