@@ -216,7 +216,8 @@ int pt_cmd_run(int argc, char **argv) {
   char **cmd = argv + optind;
 
   pt_session *sess = pt_session_new(
-      &(struct pt_session_opts){.trace_path = trace,
+      &(struct pt_session_opts){.max_events = PT_SESSION_KEEP_NONE,
+                                .trace_path = trace,
                                 .max_sleep_ms = max_sleep_ms},
       &err);
   if (sess == NULL)

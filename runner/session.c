@@ -100,7 +100,12 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     goto fail;
   if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
     goto fail;
-  s->events = pt_events_new(o->max_events ? o->max_events : 200000, err);
+  /* 50,000 kept events cost ~70 MB of jansson objects at most; beyond,
+   * events are still traced and counted as dropped in the record. */
+  size_t keep = o->max_events == PT_SESSION_KEEP_NONE ? 0
+                : o->max_events                       ? o->max_events
+                                                      : 50000;
+  s->events = pt_events_new(keep, err);
   if (s->events == NULL)
     goto fail;
   if (o->trace_path && pt_events_trace_to(s->events, o->trace_path, err) < 0)

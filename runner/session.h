@@ -37,8 +37,12 @@ typedef struct pt_session pt_session;
 struct pt_session_opts {
   const char *trace_path; /* stream every event as JSON lines; NULL: none */
   uint64_t max_sleep_ms;  /* sleeps longer are answered at once; 0: never */
-  size_t max_events;      /* kept in memory; 0: 200000 */
+  size_t max_events;      /* kept in memory; 0: 50000 */
 };
+/* max_events for a caller that only streams (pkgtrap run): a run may stop
+ * millions of times, and the supervisor's memory must stay bounded
+ * whatever the sample does. */
+#define PT_SESSION_KEEP_NONE ((size_t)-1)
 
 pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err);
 /* Removes the run directory unless keep (then its path is the caller's to

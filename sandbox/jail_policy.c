@@ -232,7 +232,7 @@ bool jail_policy_refuses(const struct jail_policy *p,
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
                     const struct jail_arg_cond *cond, unsigned n_cond,
                     pt_err **err) {
-  struct scmp_arg_cmp cmp[2];
+  struct scmp_arg_cmp cmp[2] = {{0}};
   unsigned n = 0;
   for (unsigned i = 0; i < n_cond; i++) {
     if (cond[i].op == 0)

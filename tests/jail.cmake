@@ -23,10 +23,7 @@ foreach(mode root rootless)
     COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/jail/jail_test.sh ${mode})
   set_tests_properties(jail_${mode} PROPERTIES
     ENVIRONMENT "${PKGTRAP_TEST_ENV}"
-    SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "jail;integration"
-    # They check that no process, cgroup or mount of pkgtrap is left on the
-    # machine, which a concurrent jail test would falsify.
-    RESOURCE_LOCK host_state)
+    SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "jail;integration")
 endforeach()
 
 # The recorder: a golden trace, and a multi-threaded stress that must lose

@@ -13,13 +13,17 @@ if [ "$(id -u)" != 0 ]; then
   echo "skip: the jail tests start as root (root mode, and runuser for rootless)"
   exit 77
 fi
-PROBE_DIR=$(dirname "$PROBE")
 WORK="$TEST_TMP/jail-$MODE"
 rm -rf "$WORK"
-mkdir -p "$WORK/tmp" "$WORK/shared"
+mkdir -p "$WORK/tmp" "$WORK/shared" "$WORK/bin"
 chmod 1777 "$WORK/tmp" "$WORK/shared"
-chmod 0755 "$TEST_TMP" "$WORK"
+chmod 0755 "$TEST_TMP" "$WORK" "$WORK/bin"
 export TMPDIR="$WORK/tmp"
+# A copy of the probe of our own, so "no jailed process is left" cannot be
+# confused by another test's probes running concurrently.
+cp "$PROBE" "$WORK/bin/probe"
+PROBE="$WORK/bin/probe"
+PROBE_DIR="$WORK/bin"
 
 if [ "$MODE" = rootless ]; then
   command -v runuser >/dev/null || { echo "skip: no runuser"; exit 77; }
@@ -78,7 +82,7 @@ out=$(pt -- /bin/sh -c "$PROBE write \$HOME/x")
 expect_match "HOME is writable" "write /home/[^/]+/x OK" "$out"
 
 host_home_dirs=$(ls -d /home/* 2>/dev/null | head -3)
-out=$(probe exists /root "$HERE/../CMakeLists.txt" /run /sys /var/lib /opt /boot /mnt /srv "$TEST_TMP" "$HERE" $host_home_dirs)
+out=$(probe exists /root "$HERE/../CMakeLists.txt" /run /sys /var/lib /opt /boot /mnt /srv "$TEST_TMP/../CMakeCache.txt" "$HERE" $host_home_dirs)
 expect_nomatch "no host path is visible" " yes" "$out"
 out=$(probe mounts)
 expect_nomatch "every mount is nosuid" "^mount [^ ]+ [^ ]*$" "$(echo "$out" | grep -v nosuid)"
@@ -155,7 +159,13 @@ out=$("$PKGTRAP" run --help); expect_match "run --help documents the exit status
 sleep 0.2
 check "no jailed process is left" test -z "$(pgrep -f "^$PROBE")"
 check "no run directory is left in TMPDIR" test -z "$(ls -A "$TMPDIR")"
-left=$(ls -d /sys/fs/cgroup/*/pkgtrap/run-* /sys/fs/cgroup/pkgtrap/run-* 2>/dev/null)
+# A group run-<pid>-<n> whose supervisor is alive belongs to a run still
+# going on (another test); one whose supervisor is gone is a leak.
+left=""
+for g in $(ls -d /sys/fs/cgroup/*/pkgtrap/run-* /sys/fs/cgroup/pkgtrap/run-* 2>/dev/null); do
+  sup=$(basename "$g" | cut -d- -f2)
+  kill -0 "$sup" 2>/dev/null || left="$left $g"
+done
 expect_eq "no cgroup is left" "" "$left"
 expect_eq "the host mount table is unchanged" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
 rm -rf "$WORK"
