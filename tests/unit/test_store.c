@@ -111,10 +111,12 @@ static void test_basic(void) {
         q_int(path, "SELECT count(*) FROM findings"));
   CHECK(q_int(path, "SELECT count(*) FROM packages") == 1, "packages");
   /* Bad keys and reports are refused. */
-  CHECK(pt_store_put(s, "abc", json_object(), NULL, &err) < 0, "short sha");
+  json_t *empty = json_object();
+  CHECK(pt_store_put(s, "abc", empty, NULL, &err) < 0, "short sha");
   pt_err_free(err);
   err = NULL;
-  CHECK(pt_store_put(s, "G000000000000000000000000000000000000000000000000000000000000000", json_object(), NULL, &err) < 0, "non-hex sha");
+  CHECK(pt_store_put(s, "G000000000000000000000000000000000000000000000000000000000000000", empty, NULL, &err) < 0, "non-hex sha");
+  json_decref(empty);
   pt_err_free(err);
   err = NULL;
 
