@@ -55,7 +55,7 @@ grep -q "4 files: 3 already scanned, 0 older than --since, 1 fetched" $T/e2 || f
 # verdaccio's publish times are kept
 [ "$(sqlite3 $T/s.db "select count(*) from sweep_state where published > 1600000000")" = 4 ] || fail "times"
 
-# --all through the registry's listing (verdaccio: /-/v1/search).
+# --all through the registry's listing (verdaccio answers /-/all).
 set +e
 $B sweep --ecosystem npm --registry $REG --all --db $T/all.db --progress none 2> $T/e3; rc=$?
 set -e
