@@ -298,6 +298,13 @@ __attribute__((noreturn)) static void child_main(const struct pt_scan_opts *o,
   json_t *report = NULL;
   pt_err *err = NULL;
   if (o->triage(it->path, &to, &report, &err) < 0 || report == NULL) {
+    /* Triage interrupted by a signal (errnum -SIG): die of it, so no
+     * error report is stored for an artifact nobody finished looking at. */
+    if (err && err->errnum < 0) {
+      signal(-err->errnum, SIG_DFL);
+      raise(-err->errnum);
+      _exit(128 - err->errnum);
+    }
     report = pt_scan_error_report(it->path, it->sha256,
                                   err ? err->msg : "triage gave no report");
     pt_err_free(err);
