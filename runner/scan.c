@@ -594,6 +594,14 @@ int pt_scan_run(const struct pt_scan_opts *o, struct pt_scan_item *items,
       if (sl->pid > 0)
         waitpid(sl->pid, &status, 0);
       struct pt_scan_item *it = &items[sl->item];
+      if (why == NULL && !sl->overflow && WIFSIGNALED(status) &&
+          (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+           WTERMSIG(status) == SIGHUP)) {
+        /* Interrupted, not failed: store nothing, a rerun scans it. */
+        slot_end(sl);
+        running--;
+        continue;
+      }
       json_t *report = slot_report(sl, it, status, why);
       slot_end(sl);
       running--;
