@@ -1,16 +1,23 @@
 /* pkgtrap triage: one artifact through every phase of its ecosystem, in
- * the jail. Until the verdict rules and report renderers land, prints a
- * plain summary of the raw record and writes the record with --json. */
+ * the jail; then the rules judge the record and the report says why.
+ * The verdict comes first on stdout; --json/--html/--sarif write report v1
+ * in those forms, --record the raw observation. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "pt_util.h"
+#include "report.h"
 #include "triage.h"
+#include "triage_report.h"
+#include <unistd.h>
 
 static const char triage_usage[] =
     "Usage: pkgtrap triage [OPTION]... ARTIFACT\n"
@@ -19,7 +26,10 @@ static const char triage_usage[] =
     "startup, import, every entry point / lifecycle script / bin; each phase\n"
     "is its own jailed run with the same HOME and work dir.\n"
     "\n"
-    "  --json FILE        write the record (JSON) to FILE (- for stdout)\n"
+    "  --json FILE        write report v1 (JSON) to FILE (- for stdout)\n"
+    "  --html FILE        write the report as one self-contained HTML page\n"
+    "  --sarif FILE       write the findings as SARIF 2.1.0 (code scanning)\n"
+    "  --record FILE      write the raw record (every phase and event) to FILE\n"
     "  --deps DIR         dependencies (wheels, sdists, npm .tgz) offered to\n"
     "                     the installer; nothing else is ever fetched\n"
     "  --timeout S        per-phase timeout (default: profiles/ecosystems)\n"
@@ -27,13 +37,19 @@ static const char triage_usage[] =
     "  --trace FILE       every event as JSON lines, as it happens\n"
     "  -h, --help         this help\n"
     "\n"
-    "Exit status: 0 when a record was made, 2 on error (the artifact was\n"
-    "rejected, did not install, or pkgtrap failed).\n";
+    "Exit status (clamscan's): 0 clean, 1 flagged (suspicious or\n"
+    "malicious), 2 error (the artifact was rejected or could not be\n"
+    "triaged, or pkgtrap itself failed).\n";
 
-enum { OPT_JSON = 256, OPT_DEPS, OPT_TIMEOUT, OPT_BUDGET, OPT_TRACE };
+enum { OPT_JSON = 256, OPT_DEPS, OPT_TIMEOUT, OPT_BUDGET, OPT_TRACE, OPT_HTML,
+       OPT_SARIF, OPT_RECORD, OPT_SUMMARY };
 
 static const struct option triage_opts[] = {
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"sarif", required_argument, NULL, OPT_SARIF},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"raw-summary", no_argument, NULL, OPT_SUMMARY},
     {"deps", required_argument, NULL, OPT_DEPS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"budget", required_argument, NULL, OPT_BUDGET},
@@ -120,7 +136,10 @@ static void print_summary(const json_t *r) {
 
 int pt_cmd_triage(int argc, char **argv) {
   struct pt_triage_opts o = {0};
-  const char *json_path = NULL;
+  const char *json_path = NULL, *html_path = NULL, *sarif_path = NULL,
+             *record_path = NULL;
+  bool raw_summary = false;
+  char *deps_real = NULL;
   unsigned long long v;
   optind = 1;
   int c;
@@ -129,8 +148,27 @@ int pt_cmd_triage(int argc, char **argv) {
     case OPT_JSON:
       json_path = optarg;
       break;
+    case OPT_HTML:
+      html_path = optarg;
+      break;
+    case OPT_SARIF:
+      sarif_path = optarg;
+      break;
+    case OPT_RECORD:
+      record_path = optarg;
+      break;
+    case OPT_SUMMARY:
+      raw_summary = true;
+      break;
     case OPT_DEPS:
-      o.deps_dir = optarg;
+      /* The jail binds it at the same path: make it absolute here. */
+      free(deps_real);
+      deps_real = realpath(optarg, NULL);
+      if (deps_real == NULL) {
+        fprintf(stderr, "pkgtrap: --deps `%s`: %s\n", optarg, strerror(errno));
+        return PT_EXIT_ERROR;
+      }
+      o.deps_dir = deps_real;
       break;
     case OPT_TIMEOUT:
       if (!pt_parse_u64("--timeout", optarg, 86400, &v))
@@ -159,9 +197,9 @@ int pt_cmd_triage(int argc, char **argv) {
           stderr);
     return PT_EXIT_ERROR;
   }
-  json_t *rec = NULL;
+  json_t *rec = NULL, *rep = NULL;
   pt_err *err = NULL;
-  if (pt_triage_record(argv[optind], &o, &rec, &err) < 0) {
+  if (pt_triage_report_ex(argv[optind], &o, &rep, &rec, &err) < 0) {
     int sig = err && err->errnum < 0 ? -err->errnum : 0;
     if (sig) {
       pt_err_free(err);
@@ -172,21 +210,39 @@ int pt_cmd_triage(int argc, char **argv) {
     pt_err_print(err);
     return PT_EXIT_ERROR;
   }
-  int status = json_is_null(json_object_get(rec, "error")) ? PT_EXIT_CLEAN
-                                                          : PT_EXIT_ERROR;
-  if (json_path) {
-    int rc = strcmp(json_path, "-") == 0
-                 ? json_dumpf(rec, stdout, JSON_INDENT(1) | JSON_SORT_KEYS)
-                 : json_dump_file(rec, json_path,
-                                  JSON_INDENT(1) | JSON_SORT_KEYS);
-    if (rc < 0) {
-      fprintf(stderr, "pkgtrap: write `%s`: %s\n", json_path,
-              strerror(errno));
-      status = PT_EXIT_ERROR;
-    }
+  const char *verdict = json_string_value(json_object_get(rep, "verdict"));
+  int status = verdict == NULL || strcmp(verdict, "error") == 0
+                   ? PT_EXIT_ERROR
+               : strcmp(verdict, "clean") == 0 ? PT_EXIT_CLEAN
+                                               : PT_EXIT_FLAGGED;
+  if (record_path &&
+      (strcmp(record_path, "-") == 0
+           ? json_dumpf(rec, stdout, JSON_INDENT(1) | JSON_SORT_KEYS)
+           : json_dump_file(rec, record_path,
+                            JSON_INDENT(1) | JSON_SORT_KEYS)) < 0) {
+    fprintf(stderr, "pkgtrap: write `%s`: %s\n", record_path,
+            strerror(errno));
+    status = PT_EXIT_ERROR;
   }
-  if (json_path == NULL || strcmp(json_path, "-") != 0)
-    print_summary(rec);
+  if ((json_path && pt_report_write_json(json_path, rep, &err) < 0) ||
+      (html_path && pt_report_write_html(html_path, rep, &err) < 0) ||
+      (sarif_path && pt_report_write_sarif(sarif_path, rep, &err) < 0)) {
+    pt_err_print(steal_pointer(&err));
+    status = PT_EXIT_ERROR;
+  }
+  /* The readable report on stdout, unless stdout carries JSON. */
+  bool stdout_taken = (json_path && strcmp(json_path, "-") == 0) ||
+                      (record_path && strcmp(record_path, "-") == 0) ||
+                      (sarif_path && strcmp(sarif_path, "-") == 0) ||
+                      (html_path && strcmp(html_path, "-") == 0);
+  if (!stdout_taken) {
+    if (raw_summary)
+      print_summary(rec);
+    else
+      pt_report_print_text(stdout, rep, isatty(STDOUT_FILENO));
+  }
   json_decref(rec);
+  json_decref(rep);
+  free(deps_real);
   return status;
 }

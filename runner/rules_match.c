@@ -194,6 +194,40 @@ const char *pt_rules_phase_kind(const struct pt_rules_ctx *c,
 /* ---- field paths ------------------------------------------------------ */
 
 /* A plain dotted path; numeric segments index arrays. */
+/* Is el (an exec event) the phase's own command line, as triage recorded
+ * it in record.phases[].argv (argv[0] compared by its last component)? */
+static bool is_phase_argv(const struct pt_rules_ctx *c, json_t *el) {
+  const char *ph = json_string_value(json_object_get(el, "phase"));
+  json_t *av = json_object_get(el, "argv");
+  if (ph == NULL || !json_is_array(av) || json_array_size(av) == 0)
+    return false;
+  size_t i;
+  json_t *phase;
+  json_array_foreach(c->phases, i, phase) {
+    const char *name = json_string_value(json_object_get(phase, "name"));
+    json_t *pv = json_object_get(phase, "argv");
+    if (name == NULL || strcmp(name, ph) != 0 || !json_is_array(pv) ||
+        json_array_size(pv) != json_array_size(av))
+      continue;
+    bool same = true;
+    for (size_t k = 0; same && k < json_array_size(pv); k++) {
+      const char *a = json_string_value(json_array_get(av, k));
+      const char *b = json_string_value(json_array_get(pv, k));
+      if (a == NULL || b == NULL) {
+        same = false;
+      } else if (k == 0) {
+        const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+        same = strcmp(sa ? sa + 1 : a, sb ? sb + 1 : b) == 0;
+      } else {
+        same = strcmp(a, b) == 0;
+      }
+    }
+    if (same)
+      return true;
+  }
+  return false;
+}
+
 static json_t *walk(json_t *v, const char *path) {
   char seg[257];
   const char *p = path;
@@ -250,8 +284,14 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
     if (!is_proc && !is_parent) {
       /* The phase's own command: the first program a fresh jail process
        * runs (neither it nor its parent ran one before). Triage starts
-       * it; the package did not. */
-      if (!is_exec_event(el) || p == NULL)
+       * it; the package did not. The exec of a PATH search is tried in
+       * each PATH directory (each attempt an exec event): any attempt
+       * whose argv is the phase's own argv counts too. */
+      if (!is_exec_event(el))
+        return json_false();
+      if (is_phase_argv(c, el))
+        return json_true();
+      if (p == NULL)
         return json_false();
       struct pt_rules_image *pim = image_at(proc_get(c, p->ppid), idx);
       bool first =
