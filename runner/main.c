@@ -8,6 +8,8 @@
 
 #include "cli.h"
 #include "jail.h"
+#include "scan_cli.h"
+#include "triage_report.h"
 
 static const char usage[] =
     "Usage: pkgtrap VERB [OPTION]... [ARG]...\n"
@@ -16,7 +18,15 @@ static const char usage[] =
     "\n"
     "Verbs:\n"
     "  run [--trace FILE] -- CMD [ARG]...   run any command in the jail\n"
-    "  triage [--json FILE] [--deps DIR] ARTIFACT\n"
+    "  triage [--json FILE] [--html FILE] [--sarif FILE] [--deps DIR] ARTIFACT\n"
+    "                                       one package: verdict and report\n"
+    "  scan PATH... [-j N] [--db FILE] [--jsonl FILE] [--deps DIR]\n"
+    "                                       a batch, in parallel, into a store\n"
+    "  sweep --ecosystem npm|pypi --registry URL (--names FILE | --all)\n"
+    "        [--db FILE] [--since T] [--shard K/N] [-j N]\n"
+    "                                       a registry's new releases\n"
+    "  report --db FILE [--db FILE]... [--json]\n"
+    "                                       what a store holds\n"
     "                                       install a package in the jail and\n"
     "                                       run every phase; record what it did\n"
     "\n"
@@ -59,6 +69,12 @@ int main(int argc, char **argv) {
     return pt_cmd_run(argc - 1, argv + 1);
   if (strcmp(verb, "triage") == 0)
     return pt_cmd_triage(argc - 1, argv + 1);
+  if (strcmp(verb, "scan") == 0)
+    return pt_cmd_scan_with(argc - 1, argv + 1, pt_triage_report);
+  if (strcmp(verb, "sweep") == 0)
+    return pt_cmd_sweep_with(argc - 1, argv + 1, pt_triage_report);
+  if (strcmp(verb, "report") == 0)
+    return pt_cmd_report(argc - 1, argv + 1);
   fprintf(stderr, "pkgtrap: unknown verb `%s`\n%s", verb, usage);
   return PT_EXIT_ERROR;
 }

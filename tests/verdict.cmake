@@ -1,0 +1,11 @@
+# The corpus confusion matrix: every labelled corpus sample triaged by the
+# real pkgtrap in the real jail (inside an outer `unshare --net`); every
+# malicious sample must come out `malicious`, every benign one `clean`.
+find_program(UNSHARE unshare REQUIRED)
+add_test(NAME corpus_confusion_matrix
+  COMMAND ${UNSHARE} --net -- python3 ${CMAKE_CURRENT_SOURCE_DIR}/verdict/confusion.py
+          $<TARGET_FILE:pkgtrap> ${CMAKE_SOURCE_DIR}/corpus/labels.json
+          ${PKGTRAP_CORPUS_ARTIFACTS} ${CMAKE_BINARY_DIR}/test-tmp/confusion -j 2)
+set_tests_properties(corpus_confusion_matrix PROPERTIES
+  ENVIRONMENT "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
+  TIMEOUT 600 LABELS "integration;verdict")
