@@ -366,6 +366,10 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
        * failure into a pass. */
       json_object_set_new(ph, "failing_test_passed",
                           json_boolean(r.res.exit_code == 0));
+      if (r.res.exit_code == 0)
+        json_object_set_new(ph, "note",
+                            json_string("the suite's failing test was "
+                                        "reported as passed"));
     }
     pt_phase_result_free(&r);
   }

@@ -499,7 +499,13 @@ int pt_rules_evaluate(const pt_rules *rs, json_t *record, json_t **findings_out,
   static const char *const names[] = {"clean", "suspicious", "malicious"};
   const char *verdict = names[v];
   /* A run that failed and showed nothing is not evidence of cleanliness. */
-  if (v == V_CLEAN && json_is_string(json_object_get(record, "error")))
+  /* A rejected archive was never run: its verdict is error whatever the
+   * findings about the archive itself (they stay in the report). A
+   * package that failed later keeps what its code was seen doing (a
+   * payload may well crash the install), and is error only when clean. */
+  json_t *problems = json_object_get(record, "problems");
+  if (json_is_string(json_object_get(record, "error")) &&
+      (v == V_CLEAN || (json_is_array(problems) && json_array_size(problems))))
     verdict = "error";
   *findings_out = findings;
   *score_out = score;

@@ -16,7 +16,8 @@ set(PKGTRAP_TEST_ENV
   "PKGTRAP=$<TARGET_FILE:pkgtrap>"
   "PROBE=$<TARGET_FILE:probe>"
   "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles"
-  "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+  "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  "PKGTRAP_SANITIZED=${PKGTRAP_SANITIZE}")
 
 foreach(mode root rootless)
   add_test(NAME jail_${mode}

@@ -35,7 +35,7 @@ triage_case(wheel_console_help ${TRIAGE_ART}/csv_linter-1.0.1-py3-none-any.whl 0
   "--phase" "console_scripts:csv-lint --help=ok"
   --no-event net --no-event honeytoken --no-event dns)
 triage_case(wheel_pytest_plugin ${TRIAGE_ART}/pytest_slow_report-0.2.0-py3-none-any.whl 0 30 -
-  --phase pytest=skipped)
+  --phase pytest=failed)
 triage_case(wheel_dep_unresolved ${TRIAGE_ART}/flask_jwt_session-0.5.0-py3-none-any.whl 0 30 -
   --unresolved jwtsession-core "--phase" "install --no-deps=ok")
 triage_case(wheel_dep_resolved ${TRIAGE_ART}/flask_jwt_session-0.5.0-py3-none-any.whl 0 30 ${TRIAGE_ART}
