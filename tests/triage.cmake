@@ -70,3 +70,13 @@ add_test(NAME triage_hostile_traversal
 set_tests_properties(triage_hostile_traversal PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 60 LABELS "integration;triage")
+
+# Every hostile archive of issue 4 (traversal, absolute, symlink escape,
+# bomb, truncated, empty, invalid JSON, invalid UTF-8, a 1 MB name), end to
+# end: exit 2, verdict error with a clear reason, nothing written outside.
+add_test(NAME triage_hostile_archives
+  COMMAND ${UNSHARE} --net -- python3 ${TRIAGE_DIR}/hostile_archives.py
+          $<TARGET_FILE:pkgtrap> ${CMAKE_BINARY_DIR}/test-tmp/hostile)
+set_tests_properties(triage_hostile_archives PROPERTIES
+  ENVIRONMENT "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
+  TIMEOUT 300 LABELS "integration;triage")
