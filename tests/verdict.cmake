@@ -9,3 +9,10 @@ add_test(NAME corpus_confusion_matrix
 set_tests_properties(corpus_confusion_matrix PROPERTIES
   ENVIRONMENT "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
   TIMEOUT 600 LABELS "integration;verdict")
+
+# scan/report/resume with the real triage on real corpus artifacts.
+add_test(NAME batch_scan_real
+  COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/batch_real/scan_real.sh)
+set_tests_properties(batch_scan_real PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;ART=${PKGTRAP_CORPUS_ARTIFACTS};TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
+  TIMEOUT 300 LABELS "integration;batch")

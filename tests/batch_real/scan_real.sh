@@ -1,0 +1,36 @@
+#!/bin/bash
+# `pkgtrap scan` with the real triage on real corpus artifacts (one
+# malicious wheel, one benign npm tarball, one benign sdist), in the real
+# jail, inside the outer `unshare --net` ctest gives it: verdicts stored,
+# --jsonl streamed, `report` counts them, a rerun skips all (resume), and
+# a scan killed with SIGKILL mid-way then rerun stores each exactly once.
+set -u
+source "$(dirname "$0")/../jail/lib.sh"
+: "${PKGTRAP:?} ${ART:?} ${TEST_TMP:?}"
+W="$TEST_TMP/scan-real"
+rm -rf "$W"; mkdir -p "$W/in"; chmod 755 "$TEST_TMP" "$W" "$W/in"
+for f in awscli_sso_helper-1.3.1-py3-none-any.whl lit-spinner-2.0.1.tgz tabulate-lite-0.9.1.tar.gz; do
+  cp "$ART/$f" "$W/in/"; chmod 644 "$W/in/$f"
+done
+out=$("$PKGTRAP" scan -j 2 --db "$W/s.db" --jsonl "$W/s.jsonl" "$W/in" 2>&1); rc=$?
+expect_eq "scan exits 1 when something is flagged" 1 "$rc"
+expect_match "one line per package: the malicious wheel" "malicious awscli-sso-helper 1.3.1" "$out"
+expect_match "one line per package: the benign npm tarball" "clean lit-spinner 2.0.1" "$out"
+expect_match "one line per package: the benign sdist" "clean tabulate-lite 0.9.1" "$out"
+expect_eq "--jsonl holds the three reports" 3 "$(grep -c '"schema":"pkgtrap/report/v1"' "$W/s.jsonl")"
+rep=$("$PKGTRAP" report --db "$W/s.db" --json)
+v=$(python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); c=r["by_verdict"]; print(c.get("malicious"), c.get("clean"))' <<<"$rep" 2>/dev/null)
+expect_eq "report counts 1 malicious and 2 clean" "1 2" "$v"
+out=$("$PKGTRAP" scan -j 2 --db "$W/s.db" "$W/in" 2>&1); rc=$?
+expect_match "a rerun skips what is stored" "skipped 3" "$out"
+
+# SIGKILL mid-scan, then resume: every package stored exactly once.
+"$PKGTRAP" scan -j 1 --db "$W/k.db" "$W/in" >/dev/null 2>&1 &
+pid=$!
+sleep 2.5
+kill -KILL "$pid"; wait "$pid" 2>/dev/null
+"$PKGTRAP" scan -j 2 --db "$W/k.db" "$W/in" >/dev/null 2>&1
+n=$(python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("select count(*), count(distinct sha256) from packages").fetchone())' "$W/k.db")
+expect_eq "after SIGKILL and resume: 3 packages, each once" "(3, 3)" "$n"
+rm -rf "$W"
+finish
