@@ -159,12 +159,17 @@ out=$("$PKGTRAP" run --help); expect_match "run --help documents the exit status
 sleep 0.2
 check "no jailed process is left" test -z "$(pgrep -f "^$PROBE")"
 check "no run directory is left in TMPDIR" test -z "$(ls -A "$TMPDIR")"
-# A group run-<pid>-<n> whose supervisor is alive belongs to a run still
-# going on (another test); one whose supervisor is gone is a leak.
+# No cgroup of ours is left: each run's groups are named run-<supervisor
+# pid>-<n>; run a few (a normal exit, a timeout kill, an OOM kill) with a
+# known supervisor pid and look for their groups afterwards. (A global
+# look would see other tests' runs, and groups of a supervisor killed with
+# SIGKILL, which the next run removes.)
 left=""
-for g in $(ls -d /sys/fs/cgroup/*/pkgtrap/run-* /sys/fs/cgroup/pkgtrap/run-* 2>/dev/null); do
-  sup=$(basename "$g" | cut -d- -f2)
-  kill -0 "$sup" 2>/dev/null || left="$left $g"
+for args in "-- $PROBE exit 0" "--timeout 1 -- $PROBE sleep 30" "--memory 64 -- $PROBE membomb 512"; do
+  "${AS[@]}" "$PKGTRAP" run --ro-bind "$PROBE_DIR" $args >/dev/null 2>&1 &
+  sup=$!
+  wait "$sup"
+  left="$left$(ls -d /sys/fs/cgroup/*/pkgtrap/run-$sup-* /sys/fs/cgroup/pkgtrap/run-$sup-* 2>/dev/null)"
 done
 expect_eq "no cgroup is left" "" "$left"
 expect_eq "the host mount table is unchanged" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
