@@ -37,29 +37,31 @@ static int mkparent(const char *relpath, pt_err **err) {
   return pt_mkdir_p_at(AT_FDCWD, buf, 0755, err);
 }
 
-/* Remount read-only keeping the flags the kernel locked on the source
- * mount (nosuid, nodev, noexec, atime): in a user namespace a bind remount
- * that tries to clear a locked flag fails with EPERM. */
-static int remount_ro(const char *path, unsigned long extra, pt_err **err) {
+/* Remount a bind mount adding flags (read-only, nosuid, ...) while keeping
+ * those the kernel locked on the source mount (nosuid, nodev, noexec,
+ * atime): in a user namespace a bind remount that tries to clear a locked
+ * flag fails with EPERM. */
+static int remount_bind(const char *path, unsigned long add, const char *what,
+                        pt_err **err) {
   struct statvfs sv;
   if (statvfs(path, &sv) < 0)
     return pt_err_make(err, errno, "statvfs `%s`", path);
-  unsigned long fl = MS_REMOUNT | MS_BIND | MS_RDONLY | extra;
-  if (sv.f_flag & ST_NOSUID)
-    fl |= MS_NOSUID;
-  if (sv.f_flag & ST_NODEV)
-    fl |= MS_NODEV;
-  if (sv.f_flag & ST_NOEXEC)
-    fl |= MS_NOEXEC;
-  if (sv.f_flag & ST_NOATIME)
-    fl |= MS_NOATIME;
-  if (sv.f_flag & ST_NODIRATIME)
-    fl |= MS_NODIRATIME;
-  if (sv.f_flag & ST_RELATIME)
-    fl |= MS_RELATIME;
+  static const struct {
+    unsigned long st, ms;
+  } keep[] = {{ST_NOSUID, MS_NOSUID},     {ST_NODEV, MS_NODEV},
+              {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},
+              {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME}};
+  unsigned long fl = MS_REMOUNT | MS_BIND | add;
+  for (size_t i = 0; i < PT_ARRAY_LEN(keep); i++)
+    if (sv.f_flag & keep[i].st)
+      fl |= keep[i].ms;
   if (mount(NULL, path, NULL, fl, NULL) < 0)
-    return pt_err_make(err, errno, "remount `%s` read-only", path);
+    return pt_err_make(err, errno, "remount `%s` %s", path, what);
   return 0;
+}
+
+static int remount_ro(const char *path, unsigned long extra, pt_err **err) {
+  return remount_bind(path, MS_RDONLY | extra, "read-only", err);
 }
 
 static int bind_one(const char *src, const char *dst_rel, bool ro,
@@ -98,21 +100,7 @@ static int bind_one(const char *src, const char *dst_rel, bool ro,
   if (ro)
     return remount_ro(dst_rel, MS_NOSUID, err);
   /* Writable binds still lose setuid and device semantics. */
-  struct statvfs sv;
-  if (statvfs(dst_rel, &sv) == 0) {
-    unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC)
-      fl |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME)
-      fl |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME)
-      fl |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME)
-      fl |= MS_RELATIME;
-    if (mount(NULL, dst_rel, NULL, fl, NULL) < 0)
-      return pt_err_make(err, errno, "remount `%s` nosuid", dst_rel);
-  }
-  return 0;
+  return remount_bind(dst_rel, MS_NOSUID | MS_NODEV, "nosuid", err);
 }
 
 static int tmpfs_at(const char *dst_rel, const char *mode, uint64_t size,
