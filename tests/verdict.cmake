@@ -16,3 +16,11 @@ add_test(NAME batch_scan_real
 set_tests_properties(batch_scan_real PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;ART=${PKGTRAP_CORPUS_ARTIFACTS};TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
   TIMEOUT 300 LABELS "integration;batch")
+
+# sweep with the real triage against a real npm registry (verdaccio) on
+# 127.0.0.1; skips (77) only when verdaccio is not installed.
+add_test(NAME batch_sweep_real_npm
+  COMMAND ${UNSHARE} --net --pid --fork --mount-proc --kill-child -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch_real/sweep_real.sh")
+set_tests_properties(batch_sweep_real_npm PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;ART=${PKGTRAP_CORPUS_ARTIFACTS};TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch;VERDACCIO_DIR=${CMAKE_BINARY_DIR}/verdaccio"
+  SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "integration;batch")
