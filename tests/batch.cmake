@@ -16,11 +16,14 @@ pkgtrap_unit_test(test_registry
   LIBS pkgtrap_batch)
 
 find_program(UNSHARE unshare REQUIRED)
+# Where verdaccio is installed (the `verdaccio` target); a second build
+# configuration can point at the first one's instead of installing again.
+set(PKGTRAP_VERDACCIO_DIR ${CMAKE_BINARY_DIR}/verdaccio CACHE PATH "verdaccio install dir")
 set(PKGTRAP_BATCH_TEST_ENV
   "PKGTRAP_BATCH=$<TARGET_FILE:pkgtrap-batch-test>"
   "TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   "BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch"
-  "VERDACCIO_DIR=${CMAKE_BINARY_DIR}/verdaccio")
+  "VERDACCIO_DIR=${PKGTRAP_VERDACCIO_DIR}")
 
 # verdaccio (the npm registry server) for batch_sweep_npm, installed into
 # the build tree from the npm registry: needs the network, so it is a
@@ -29,13 +32,13 @@ set(PKGTRAP_BATCH_TEST_ENV
 # the registry no longer has.
 find_program(NPM npm)
 if(NPM)
-  file(WRITE ${CMAKE_BINARY_DIR}/verdaccio/package.json
+  file(WRITE ${PKGTRAP_VERDACCIO_DIR}/package.json
     "{ \"name\": \"pkgtrap-test-verdaccio\", \"private\": true,\n"
     "  \"dependencies\": { \"verdaccio\": \"^6\" },\n"
     "  \"overrides\": { \"node-fetch\": \"2.7.0\" } }\n")
   add_custom_target(verdaccio
     COMMAND ${NPM} install --no-audit --no-fund
-    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/verdaccio
+    WORKING_DIRECTORY ${PKGTRAP_VERDACCIO_DIR}
     COMMENT "npm install verdaccio into the build tree")
 endif()
 

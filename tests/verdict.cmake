@@ -22,5 +22,5 @@ set_tests_properties(batch_scan_real PROPERTIES
 add_test(NAME batch_sweep_real_npm
   COMMAND ${UNSHARE} --net --pid --fork --mount-proc --kill-child -- bash -c "ip link set lo up && exec bash ${CMAKE_CURRENT_SOURCE_DIR}/batch_real/sweep_real.sh")
 set_tests_properties(batch_sweep_real_npm PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;ART=${PKGTRAP_CORPUS_ARTIFACTS};TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch;VERDACCIO_DIR=${CMAKE_BINARY_DIR}/verdaccio"
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;ART=${PKGTRAP_CORPUS_ARTIFACTS};TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;BATCH_TESTS=${CMAKE_CURRENT_SOURCE_DIR}/batch;VERDACCIO_DIR=${PKGTRAP_VERDACCIO_DIR}"
   SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "integration;batch")
