@@ -10,16 +10,6 @@
 
 #include "pt_util.h"
 
-/* Arrays grow geometrically without storing a capacity: the capacity is
- * implicitly the next power of two >= len (at least 8), so a realloc is
- * only needed when len reaches one. Keeps 10000 pushes linear. */
-static void *grow(void *items, size_t len, size_t size) {
-  if (len >= 8 && (len & (len - 1)) != 0)
-    return items;
-  size_t cap = len < 8 ? 8 : len * 2;
-  return reallocarray(items, cap, size);
-}
-
 /* jansson ships the cleanup helper (json_decrefp); give it the
  * project's cleanup_* spelling. */
 #define cleanup_json __attribute__((cleanup(json_decrefp)))
@@ -141,7 +131,7 @@ static int map_add(pt_npmmeta_map *m, const char *field, const char *key,
   /* Keys may legally hold "\u0000"-free text only (jansson refuses NUL
    * in keys without JSON_ALLOW_NUL), so strdup is exact. */
   pt_npmmeta_kv *items =
-      grow(m->items, m->len, sizeof(*m->items));
+      pt_grow_array(m->items, m->len, sizeof(*m->items));
   if (items == NULL)
     return pt_err_make(err, ENOMEM, "`%s`", field);
   m->items = items;
@@ -216,7 +206,7 @@ static int bundle_add(pt_npmmeta *m, const char *name, pt_err **err) {
                                    "entries", PT_NPMMETA_MAX_ITEMS);
   if (strlen(name) > PT_NPMMETA_MAX_STRING)
     return pt_err_make(err, EFBIG, "bundleDependencies entry too long");
-  char **items = grow(m->bundle_dependencies, m->n_bundle_dependencies,
+  char **items = pt_grow_array(m->bundle_dependencies, m->n_bundle_dependencies,
                               sizeof(char *));
   if (items == NULL)
     return pt_err_make(err, ENOMEM, "bundleDependencies");

@@ -12,16 +12,6 @@
 
 #include "pt_util.h"
 
-/* Arrays grow geometrically without storing a capacity: the capacity is
- * implicitly the next power of two >= len (at least 8), so a realloc is
- * only needed when len reaches one. Keeps 10000 pushes linear. */
-static void *grow(void *items, size_t len, size_t size) {
-  if (len >= 8 && (len & (len - 1)) != 0)
-    return items;
-  size_t cap = len < 8 ? 8 : len * 2;
-  return reallocarray(items, cap, size);
-}
-
 void pt_pymeta_strlist_free(pt_pymeta_strlist *l) {
   if (l == NULL)
     return;
@@ -35,7 +25,7 @@ static int strlist_push(pt_pymeta_strlist *l, const char *s, size_t n,
                         size_t max, const char *what, pt_err **err) {
   if (l->len >= max)
     return pt_err_make(err, EFBIG, "more than %zu %s", max, what);
-  char **items = grow(l->items, l->len, sizeof(char *));
+  char **items = pt_grow_array(l->items, l->len, sizeof(char *));
   if (items == NULL)
     return pt_err_make(err, ENOMEM, "%s", what);
   l->items = items;
@@ -253,7 +243,7 @@ static int add_entry_point(pt_pymeta_entry_points *out, const char *group,
   if (nn == 0 || vn == 0)
     return pt_err_make(err, 0, "line %zu: empty name or value", lineno);
   pt_pymeta_entry_point *items =
-      grow(out->items, out->len, sizeof(*out->items));
+      pt_grow_array(out->items, out->len, sizeof(*out->items));
   if (items == NULL)
     return pt_err_make(err, ENOMEM, "entry point");
   out->items = items;

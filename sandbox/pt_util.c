@@ -163,6 +163,13 @@ uint64_t pt_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void *pt_grow_array(void *items, size_t len, size_t size) {
+  if (len >= 8 && (len & (len - 1)) != 0)
+    return items;
+  size_t cap = len < 8 ? 8 : len * 2;
+  return reallocarray(items, cap, size);
+}
+
 void pt_buf_init(pt_buf *b, size_t cap) {
   memset(b, 0, sizeof(*b));
   b->cap = cap;

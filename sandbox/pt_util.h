@@ -66,6 +66,13 @@ uint32_t pt_random_u32(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t pt_now_ns(void);
 
+/* Arrays that grow geometrically without storing a capacity: the capacity
+ * is implicitly the next power of two >= len (at least 8), so a realloc is
+ * only needed when len reaches one, which keeps n pushes linear. Returns
+ * items (or the reallocated array) ready for element len; NULL when
+ * allocation failed (items is then still valid). */
+void *pt_grow_array(void *items, size_t len, size_t size);
+
 /* Growable byte buffer with a hard cap: appends beyond cap are counted in
  * dropped but not stored. */
 typedef struct pt_buf {
