@@ -304,25 +304,7 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
                                   : "npm did not link it in node_modules/.bin");
       continue;
     }
-    size_t j;
-    json_t *extra;
-    json_array_foreach(json_object_get(t->profile, "bin_runs"), j, extra) {
-      char *argv[8] = {(char *)b};
-      size_t k = 1;
-      char pname[400];
-      snprintf(pname, sizeof(pname), "%s", name);
-      size_t x;
-      json_t *a;
-      json_array_foreach(extra, x, a) {
-        if (k + 1 < PT_ARRAY_LEN(argv) && json_is_string(a)) {
-          argv[k++] = (char *)json_string_value(a);
-          size_t pl = strlen(pname);
-          snprintf(pname + pl, sizeof(pname) - pl, " %s", argv[k - 1]);
-        }
-      }
-      argv[k] = NULL;
-      pt_triage_phase(t, pname, "bin", argv, NULL, NULL);
-    }
+    pt_triage_phase_variants(t, "bin_runs", name, "bin", (char *)b);
     pt_triage_check_hijack(t, b, name, s->bin_jail);
   }
   if (pkg->meta.directories_bin && bin->len == 0)

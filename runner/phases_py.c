@@ -314,26 +314,8 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
                                 "no wrapper script was installed for it");
         continue;
       }
-      size_t j;
-      json_t *extra;
-      json_array_foreach(json_object_get(t->profile, "script_runs"), j,
-                         extra) {
-        char *argv[8] = {ep->name};
-        size_t k = 1;
-        char pname[700];
-        snprintf(pname, sizeof(pname), "%s", name);
-        size_t x;
-        json_t *a;
-        json_array_foreach(extra, x, a) {
-          if (k + 1 < PT_ARRAY_LEN(argv) && json_is_string(a)) {
-            argv[k++] = (char *)json_string_value(a);
-            size_t pl = strlen(pname);
-            snprintf(pname + pl, sizeof(pname) - pl, " %s", argv[k - 1]);
-          }
-        }
-        argv[k] = NULL;
-        pt_triage_phase(t, pname, "entry_point", argv, NULL, NULL);
-      }
+      pt_triage_phase_variants(t, "script_runs", name, "entry_point",
+                               ep->name);
       pt_triage_check_hijack(t, ep->name, name, ps->bin_jail);
       continue;
     }

@@ -65,6 +65,11 @@ struct pt_phase_result {
 json_t *pt_triage_phase(struct pt_triage *t, const char *name,
                         const char *kind, char *const *argv, const char *cwd,
                         struct pt_phase_result *out);
+/* One phase per entry of the profile's list runs_key (each a list of extra
+ * arguments, e.g. [] and ["--help"]): cmd with those arguments, named
+ * "NAME ARG...". */
+void pt_triage_phase_variants(struct pt_triage *t, const char *runs_key,
+                              const char *name, const char *kind, char *cmd);
 /* A phase that did not run: status skipped with note. */
 json_t *pt_triage_phase_skipped(struct pt_triage *t, const char *name,
                                 const char *kind, char *const *argv,

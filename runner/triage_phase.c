@@ -441,3 +441,26 @@ void pt_triage_add_bin(struct pt_triage *t, const char *name,
   json_object_set_new(o, "path", pt_json_bytes(path, strlen(path), 1024));
   json_array_append_new(json_object_get(t->record, "bins"), o);
 }
+
+void pt_triage_phase_variants(struct pt_triage *t, const char *runs_key,
+                              const char *name, const char *kind, char *cmd) {
+  size_t j;
+  json_t *extra;
+  json_array_foreach(json_object_get(t->profile, runs_key), j, extra) {
+    char *argv[8] = {cmd};
+    size_t k = 1;
+    char pname[700];
+    snprintf(pname, sizeof(pname), "%s", name);
+    size_t x;
+    json_t *a;
+    json_array_foreach(extra, x, a) {
+      if (k + 1 < PT_ARRAY_LEN(argv) && json_is_string(a)) {
+        argv[k++] = (char *)json_string_value(a);
+        size_t pl = strlen(pname);
+        snprintf(pname + pl, sizeof(pname) - pl, " %s", argv[k - 1]);
+      }
+    }
+    argv[k] = NULL;
+    pt_triage_phase(t, pname, kind, argv, NULL, NULL);
+  }
+}
