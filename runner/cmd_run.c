@@ -124,6 +124,7 @@ int pt_cmd_run(int argc, char **argv) {
     pt_err_print(err);
     return PT_EXIT_RUN_FAILED;
   }
+  pt_mark("run: profile loaded");
   struct jail_limits lim = prof.limits;
   int status = PT_EXIT_RUN_FAILED;
   optind = 1;

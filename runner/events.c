@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pt_util.h"
 
@@ -59,13 +60,13 @@ void pt_events_set_phase(pt_events *ev, const char *phase) {
   ev->phase = phase ? strdup(phase) : NULL;
 }
 
-json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
-                       json_t *fields) {
+static json_t *emit(pt_events *ev, double t_ms, pid_t pid, const char *kind,
+                    json_t *fields) {
   json_t *o = fields ? fields : json_object();
   if (o == NULL)
     return NULL;
   /* Rounded to microseconds: enough to order, short to read. */
-  double t = (double)(long long)(pt_events_now_ms(ev) * 1000.0) / 1000.0;
+  double t = (double)(long long)(t_ms * 1000.0) / 1000.0;
   json_object_set_new(o, "t", json_real(t));
   json_object_set_new(o, "pid", json_integer(pid));
   json_object_set_new(o, "kind", json_string(kind));
@@ -85,6 +86,26 @@ json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
   }
   json_array_append_new(ev->all, o);
   return o;
+}
+
+json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
+                       json_t *fields) {
+  return emit(ev, pt_events_now_ms(ev), pid, kind, fields);
+}
+
+json_t *pt_events_emit_at(pt_events *ev, int64_t when_ns, pid_t pid,
+                          const char *kind, json_t *fields) {
+  double t = pt_events_now_ms(ev);
+  struct timespec now;
+  if (when_ns > 0 && clock_gettime(CLOCK_REALTIME, &now) == 0) {
+    /* Events are timed on the monotonic clock: go back by the age. */
+    int64_t age = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - when_ns;
+    if (age > 0)
+      t -= (double)age / 1e6;
+    if (t < 0)
+      t = 0;
+  }
+  return emit(ev, t, pid, kind, fields);
 }
 
 json_t *pt_events_all(pt_events *ev) { return ev->all; }

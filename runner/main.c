@@ -39,6 +39,7 @@ static const char usage[] =
 int main(int argc, char **argv) {
   /* A closed stdout must not kill us mid-cleanup; writes report EPIPE. */
   signal(SIGPIPE, SIG_IGN);
+  pt_mark("main");
   /* The fake network may hold several hundred sockets at its limits:
    * take the hard limit of open files (raising the soft one needs no
    * privilege). The jail lowers it again for the sample. */

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,6 +31,7 @@
 
 #include "fakenet.h"
 #include "pt_util.h"
+#include "tokwatch.h"
 
 #define ARGV_MAX_ARGS 256     /* argv entries read per exec */
 #define ARGV_MAX_BYTES 16384  /* total argv bytes kept per exec */
@@ -47,7 +47,7 @@
 /* Opens only stop when they may write: BPF sees flags but not the path,
  * and a stop costs ~100 us, so the thousands of read-only opens of an
  * interpreter start never stop. Reads of the token files are seen by
- * inotify instead. One rule per flag bit: BPF tests "these bits set"
+ * the token-file watch instead (tokwatch.h). One rule per flag bit: BPF tests "these bits set"
  * (masked equality), not "any of them". */
 #define OPEN_RULES(name, argi)                                                 \
   {name, {{argi, SCMP_CMP_MASKED_EQ, O_WRONLY, O_WRONLY}, {0}}},               \
@@ -135,10 +135,7 @@ struct pt_recorder {
   uint64_t procs_untracked;
   struct recent_connect recent[RECENT_CONNECTS];
   size_t recent_next;
-  int ino_fd;
-  int ino_wd[64];
-  char *ino_path[64];
-  size_t n_ino;
+  pt_tokwatch *tokwatch; /* reads of the honeytoken files */
   struct pt_recorder_stats stats;
   /* sysnums resolved once */
   int nr[64];
@@ -960,30 +957,28 @@ static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
   }
 }
 
-/* ---- reads of the token files (inotify) ------------------------------- */
+/* ---- reads of the token files (tokwatch.h) ---------------------------- */
 
-/* inotify, not a stop on every open: the few files worth watching are
- * known, and an interpreter start opens thousands of others read-only.
- * inotify does not say who read, so the event has pid 0 (the phase still
- * attributes it). */
-static void on_inotify(void *ctx, int fd, uint32_t ev) {
+/* Neither atime nor inotify says who read, so the event has pid 0 (the
+ * phase still attributes it); atime says when. */
+static void on_token_read(void *ctx, const char *file, const char *how,
+                          int64_t when_ns) {
   pt_recorder *r = ctx;
+  char path[PATH_MAX];
+  snprintf(path, sizeof(path), "%s/%s", r->cfg.home_jail, file);
+  json_t *o = json_object();
+  json_object_set_new(o, "op", json_string("read"));
+  json_object_set_new(o, "path", pt_json_bytes(path, strlen(path), 4096));
+  json_object_set_new(o, "token_file", json_string(file));
+  json_object_set_new(o, "seen_by", json_string(how));
+  pt_events_emit_at(r->cfg.events, when_ns, 0, "file", o);
+}
+
+static void on_tokwatch_fd(void *ctx, int fd, uint32_t ev) {
+  pt_recorder *r = ctx;
+  (void)fd;
   (void)ev;
-  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-  ssize_t n = read(fd, buf, sizeof(buf));
-  for (char *p = buf; n > 0 && p < buf + n;) {
-    struct inotify_event *ie = (struct inotify_event *)p;
-    for (size_t i = 0; i < r->n_ino; i++)
-      if (r->ino_wd[i] == ie->wd && (ie->mask & IN_OPEN)) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof(path), "%s/%s", r->cfg.home_jail,
-                 r->ino_path[i]);
-        json_t *o = json_object();
-        json_object_set_new(o, "token_file", json_string(r->ino_path[i]));
-        emit_file(r, 0, "read", path, o);
-      }
-    p += sizeof(*ie) + ie->len;
-  }
+  pt_tokwatch_poll(r->tokwatch, on_token_read, r);
 }
 
 static int start(void *ctx, struct jail *j, pt_err **err) {
@@ -992,22 +987,13 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   if (r->cfg.net && pt_fakenet_start(r->cfg.net, j, err) < 0)
     return pt_err_wrap(err, "fake network");
   if (r->cfg.home_host && r->cfg.n_token_files) {
-    r->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (r->ino_fd < 0)
-      return pt_err_make(err, errno, "inotify_init1");
-    for (size_t i = 0; i < r->cfg.n_token_files && r->n_ino < 64; i++) {
-      char path[PATH_MAX];
-      snprintf(path, sizeof(path), "%s/%s", r->cfg.home_host,
-               r->cfg.token_files[i]);
-      int wd = inotify_add_watch(r->ino_fd, path, IN_OPEN | IN_ONESHOT);
-      if (wd < 0)
-        continue; /* a file the profile did not write: nothing to watch */
-      r->ino_wd[r->n_ino] = wd;
-      r->ino_path[r->n_ino] = r->cfg.token_files[i];
-      r->n_ino++;
-    }
-    if (pt_loop_add(jail_loop(j), r->ino_fd, EPOLLIN, on_inotify, r, err) <
-        0)
+    r->tokwatch = pt_tokwatch_arm(r->cfg.home_host, r->cfg.token_files,
+                                  r->cfg.n_token_files, err);
+    if (r->tokwatch == NULL)
+      return pt_err_wrap(err, "honeytoken files");
+    int fd = pt_tokwatch_fd(r->tokwatch);
+    if (fd >= 0 &&
+        pt_loop_add(jail_loop(j), fd, EPOLLIN, on_tokwatch_fd, r, err) < 0)
       return -1;
   }
   return 0;
@@ -1016,17 +1002,11 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
 static void on_exit_hook(void *ctx, struct jail *j) {
   pt_recorder *r = ctx;
   (void)j;
-  if (r->ino_fd >= 0) {
-    on_inotify(r, r->ino_fd, EPOLLIN); /* what arrived at the very end */
-    pt_loop_del(jail_loop(j), r->ino_fd);
-    /* Closing an inotify instance that still has watches waits for the
-     * kernel to destroy them (an SRCU grace period, ~14 ms here, half of
-     * a `run`'s start-up). Removing the watches is cheap and lets that
-     * happen in the background; the fd is closed later, in
-     * pt_recorder_free, by when the wait is over. */
-    for (size_t i = 0; i < r->n_ino; i++)
-      (void)inotify_rm_watch(r->ino_fd, r->ino_wd[i]);
-    r->n_ino = 0;
+  if (r->tokwatch) {
+    int fd = pt_tokwatch_fd(r->tokwatch);
+    if (fd >= 0)
+      pt_loop_del(jail_loop(j), fd);
+    pt_tokwatch_finish(r->tokwatch, on_token_read, r);
   }
   if (r->cfg.net)
     pt_fakenet_finish(r->cfg.net);
@@ -1045,7 +1025,6 @@ pt_recorder *pt_recorder_new(const struct pt_recorder_config *cfg,
     return NULL;
   }
   r->cfg = *cfg;
-  r->ino_fd = -1;
   for (int i = 0; i < S_COUNT; i++)
     r->nr[i] = seccomp_syscall_resolve_name(sys_names[i]);
   return r;
@@ -1059,8 +1038,7 @@ void pt_recorder_free(pt_recorder *r) {
       n = p->next;
       free(p);
     }
-  if (r->ino_fd >= 0)
-    close(r->ino_fd);
+  pt_tokwatch_free(r->tokwatch);
   free(r);
 }
 

@@ -81,10 +81,13 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   s->max_sleep_ms = o->max_sleep_ms;
   if (pt_jail_profile_load(&s->prof, err) < 0)
     goto fail;
+  pt_mark("session: profile again");
   if (pt_rundir_create(&s->rd, err) < 0)
     goto fail;
+  pt_mark("session: rundir");
   if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
     goto fail;
+  pt_mark("session: honey generated");
   {
     cleanup_close int hfd =
         open(s->rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -96,8 +99,10 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
       goto fail;
   }
   jail_pick_host_ids(&s->host_uid, &s->host_gid);
+  pt_mark("session: home written");
   if (pt_chown_tree(s->rd.home, s->host_uid, s->host_gid, err) < 0)
     goto fail;
+  pt_mark("session: chowned");
   if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
     goto fail;
   /* 50,000 kept events cost ~70 MB of jansson objects at most; beyond,
@@ -111,6 +116,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   if (o->trace_path && pt_events_trace_to(s->events, o->trace_path, err) < 0)
     goto fail;
   pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));
+  pt_mark("session: ready");
   return s;
 fail:
   pt_session_free(s, false);
@@ -122,6 +128,7 @@ void pt_session_free(pt_session *s, bool keep) {
     return;
   if (!keep)
     pt_rundir_remove(&s->rd, NULL);
+  pt_mark("session: rundir removed");
   pt_events_free(s->events);
   pt_tok_free(s->tokens);
   free(s->base_env);
@@ -222,6 +229,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                   .honey = h,
                                   .max_sleep_ms = s->max_sleep_ms};
   pt_recorder *rec = pt_recorder_new(&rc, err);
+  pt_mark("run: recorder new");
   if (rec == NULL)
     return -1;
   struct pt_fakenet_config nc = {.events = s->events,
@@ -231,9 +239,11 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   pt_fakenet *net = pt_fakenet_new(&nc, err);
   if (net == NULL) {
     pt_recorder_free(rec);
+  pt_mark("run: recorder freed");
     return -1;
   }
   pt_recorder_set_net(rec, net);
+  pt_mark("run: fakenet new");
   emit_run_event(s, r->argv);
 
   struct jail_spec spec = {0};
@@ -261,6 +271,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.hooks_ctx = rec;
 
   int rc_run = jail_run(&spec, res, err);
+  pt_mark("run: jail_run returned");
   struct pt_recorder_stats rs;
   pt_recorder_stats(rec, &rs);
   struct pt_fakenet_stats ns;
@@ -275,6 +286,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   s->st.tcp_conns += ns.tcp_conns;
   s->st.udp_datagrams += ns.udp_datagrams;
   pt_fakenet_free(net);
+  pt_mark("run: fakenet freed");
   pt_recorder_free(rec);
   if (rc_run == 0 && pt_events_flush(s->events, err) < 0) {
     jail_result_free(res);

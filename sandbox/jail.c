@@ -185,6 +185,7 @@ static void on_notify(void *ctx, int fd, uint32_t ev) {
 }
 
 static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
+  pt_mark("jail: listener message");
   int fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, remote_fd, 0);
   if (fd < 0)
     return pt_err_make(err, errno, "pidfd_getfd(seccomp listener)");
@@ -200,6 +201,7 @@ static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
   if (j->spec->hooks && j->spec->hooks->on_start &&
       j->spec->hooks->on_start(j->spec->hooks_ctx, j, err) < 0)
     return pt_err_wrap(err, "recorder start");
+  pt_mark("jail: recorder started");
   return 0;
 }
 
@@ -233,10 +235,12 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     j->res->exec_errno = m.value;
     break;
   case JAIL_MSG_CMD_STATUS:
+    pt_mark("jail: cmd status");
     j->cmd_done = true;
     j->cmd_status = m.value;
     break;
   case JAIL_MSG_CGROUP_JOINED: {
+    pt_mark("jail: init joined cgroups");
     /* init joined its v1 groups by itself (the v2 one was attached before
      * the loop started): tell it which limits a cgroup holds, the rest
      * fall back to rlimits. */
@@ -263,6 +267,7 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
 
 static void on_init_exit(void *ctx, int fd, uint32_t ev) {
   struct jail *j = ctx;
+  pt_mark("jail: init exited");
   (void)ev;
   siginfo_t si;
   memset(&si, 0, sizeof(si));
@@ -358,6 +363,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     return pt_err_make(err, EINVAL, "no command to run");
   if (jail_policy_load(spec->seccomp_policy, &j->policy, err) < 0)
     return -1;
+  pt_mark("jail: policy loaded");
   if (seccomp_notify_alloc(&j->req, &j->resp) < 0)
     return pt_err_make(err, ENOMEM, "seccomp notification buffers");
   struct seccomp_notif_sizes sz;
@@ -399,6 +405,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
 
   /* The groups exist before init does: it joins v1 groups by itself. */
   jail_cgroup_prepare(&j->cg, &spec->limits, &res->applied);
+  pt_mark("jail: cgroup prepared");
   uint64_t t0 = pt_now_ns();
   /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
    * reuse race) and lets us take its seccomp listener and wait on it. */
@@ -425,6 +432,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                    err_p[1]);
   }
   j->init_pid = pid;
+  pt_mark("jail: cloned");
   j->init_pidfd = pidfd;
   res->init_pid = pid;
   close(out_p[1]);
@@ -450,6 +458,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
            (unsigned)spec->host_gid);
   if (write_proc(pid, "gid_map", map, err) < 0)
     goto fail_kill;
+  pt_mark("jail: maps written");
 
   if (pt_loop_add(j->loop, j->chan, EPOLLIN, on_chan, j, err) < 0 ||
       pt_loop_add(j->loop, j->out_r, EPOLLIN, on_output, j, err) < 0 ||
@@ -467,6 +476,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
    * from on_chan once it reported its v1 joins) before it lets anything
    * untrusted run. */
   jail_cgroup_attach(&j->cg, pid, &res->applied);
+  pt_mark("jail: cgroup attached");
 
   uint64_t deadline =
       spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;
@@ -494,9 +504,11 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     on_chan(j, j->chan, EPOLLIN);
   }
   res->wall_ns = pt_now_ns() - t0;
+  pt_mark("jail: loop done");
   finish_result(j);
   if (spec->hooks && spec->hooks->on_exit)
     spec->hooks->on_exit(spec->hooks_ctx, j);
+  pt_mark("jail: on_exit hook done");
   if (j->fatal) {
     *err = j->fatal;
     j->fatal = NULL;
@@ -516,7 +528,9 @@ fail_kill:
     waitid((idtype_t)P_PIDFD, (id_t)j->init_pidfd, NULL, WEXITED);
 out:
   jail_broker_stop(&j->broker);
+  pt_mark("jail: broker stopped");
   jail_cgroup_destroy(&j->cg);
+  pt_mark("jail: cgroup destroyed");
   int fds[] = {out_p[0], out_p[1], err_p[0], err_p[1], ch[0], ch[1],
                j->out_r, j->err_r, j->chan, j->notify_fd, j->sigfd,
                j->init_pidfd};
@@ -533,6 +547,7 @@ out:
     sigprocmask(SIG_SETMASK, &old, NULL);
   }
   rmdir(newroot);
+  pt_mark("jail: done");
   pt_err_free(j->fatal);
   return rc;
 }

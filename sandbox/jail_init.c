@@ -215,6 +215,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
   send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);
   struct jail_msg m;
   recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps are in place */
+  pt_mark("init: go");
 
   pt_err *e = NULL;
   /* Become the jail's user now, keeping our capabilities in the new user
@@ -229,15 +230,19 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_make(&e, errno, "setdomainname"), fail(e);
   if (jail_net_setup(&e) < 0)
     pt_err_wrap(&e, "network namespace"), fail(e);
+  pt_mark("init: net");
   if (jail_rootfs_build(spec, newroot, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
+  pt_mark("init: rootfs built");
   if (jail_rootfs_finish(spec, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
+  pt_mark("init: rootfs finished");
   /* A v2 group is joined by the supervisor while we build the root; we
    * wait for it (and for which limits the groups hold) here, before
    * anything untrusted runs. Then a cgroup namespace rooted at the run's
    * group hides the host's hierarchy (/proc/self/cgroup reads "/"). */
   recv_msg(&m, JAIL_MSG_CGROUP);
+  pt_mark("init: cgroup msg");
   if (unshare(CLONE_NEWCGROUP) < 0)
     pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
   const char *cwd = spec->cwd ? spec->cwd : spec->id.home;
@@ -252,11 +257,13 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
   int listener = jail_filter_load(pol, spec->notify, spec->n_notify, &e);
   if (listener < 0)
     pt_err_wrap(&e, "seccomp"), fail(e);
+  pt_mark("init: filter loaded");
   /* The supervisor takes the listener with pidfd_getfd(2): a sendmsg
    * could itself stop in the filter we just installed, before anyone
    * listens. */
   send_msg(JAIL_MSG_LISTENER, listener, NULL);
   recv_msg(&m, JAIL_MSG_LISTENER_OK);
+  pt_mark("init: listener ok");
   close(listener);
   /* Nobody in the jail may ptrace or read init from now on. */
   prctl(PR_SET_DUMPABLE, 0);
@@ -269,6 +276,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_make(&e, errno, "fork"), fail(e);
   if (cmd == 0) {
     close(ep[0]);
+  pt_mark("init: exec done");
     close(chan);
     cmd_main(spec, &ap, out_w, err_w, ep[1]);
   }

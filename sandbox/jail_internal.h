@@ -12,6 +12,7 @@ struct jail_policy {
   int refuse[JAIL_POLICY_MAX]; /* syscall numbers (native arch) */
   size_t n_refuse;
   uint64_t clone_flags; /* clone(2) with any of these bits is refused */
+  uint64_t open_flags; /* open/openat/fcntl(F_SETFL) with these: refused */
   unsigned long ioctls[8]; /* refused ioctl requests */
   size_t n_ioctls;
   int enosys[16];

@@ -12,6 +12,7 @@
 #include "jail_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sched.h>
 #include <string.h>
@@ -31,6 +32,15 @@ static const struct {
     {"CLONE_NEWPID", CLONE_NEWPID},       {"CLONE_NEWNET", CLONE_NEWNET},
     {"CLONE_NEWUTS", CLONE_NEWUTS},       {"CLONE_NEWIPC", CLONE_NEWIPC},
     {"CLONE_NEWCGROUP", CLONE_NEWCGROUP}, {"CLONE_NEWTIME", CLONE_NEWTIME},
+};
+
+/* Open flags a process may be refused, e.g. O_NOATIME: the one way to
+ * read a file without moving its atime, which a caller may watch. */
+static const struct {
+  const char *name;
+  uint64_t value;
+} open_flag_names[] = {
+    {"O_NOATIME", O_NOATIME},
 };
 
 static const struct {
@@ -108,6 +118,20 @@ int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err) {
     }
     p->clone_flags |= clone_flag_names[k].value;
   }
+  if (str_array(root, "refuse_open_flags", path, &a, err) < 0)
+    goto out;
+  json_array_foreach(a, i, v) {
+    size_t k;
+    for (k = 0; k < PT_ARRAY_LEN(open_flag_names); k++)
+      if (strcmp(open_flag_names[k].name, json_string_value(v)) == 0)
+        break;
+    if (k == PT_ARRAY_LEN(open_flag_names)) {
+      pt_err_make(err, 0, "%s: unknown open flag `%s`", path,
+                  json_string_value(v));
+      goto out;
+    }
+    p->open_flags |= open_flag_names[k].value;
+  }
   if (str_array(root, "refuse_ioctls", path, &a, err) < 0)
     goto out;
   json_array_foreach(a, i, v) {
@@ -175,6 +199,12 @@ bool jail_policy_refuses(const struct jail_policy *p,
   if (is_refused_nr(p, nr))
     return true;
   if (nr == __NR_clone && (req->data.args[0] & p->clone_flags) != 0)
+    return true;
+  if (p->open_flags &&
+      ((nr == __NR_open && (req->data.args[1] & p->open_flags)) ||
+       (nr == __NR_openat && (req->data.args[2] & p->open_flags)) ||
+       (nr == __NR_fcntl && (req->data.args[1] & 0xffffffffu) == F_SETFL &&
+        (req->data.args[2] & p->open_flags))))
     return true;
   if (nr == __NR_ioctl)
     for (size_t i = 0; i < p->n_ioctls; i++)
@@ -275,6 +305,19 @@ int jail_filter_load(const struct jail_policy *p,
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_clone, &c, 1, err) < 0)
       goto out;
   }
+  for (size_t k = 0; k < PT_ARRAY_LEN(open_flag_names); k++) {
+    uint64_t f = open_flag_names[k].value;
+    if (!(p->open_flags & f))
+      continue;
+    struct jail_arg_cond o1 = {1, SCMP_CMP_MASKED_EQ, f, f};
+    struct jail_arg_cond o2 = {2, SCMP_CMP_MASKED_EQ, f, f};
+    struct jail_arg_cond fc[2] = {{1, SCMP_CMP_MASKED_EQ, 0xffffffffu, F_SETFL},
+                                  {2, SCMP_CMP_MASKED_EQ, f, f}};
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_open, &o1, 1, err) < 0 ||
+        add_rule(ctx, SCMP_ACT_NOTIFY, __NR_openat, &o2, 1, err) < 0 ||
+        add_rule(ctx, SCMP_ACT_NOTIFY, __NR_fcntl, fc, 2, err) < 0)
+      goto out;
+  }
   for (size_t k = 0; k < p->n_ioctls; k++) {
     struct jail_arg_cond c = {1, SCMP_CMP_MASKED_EQ, 0xffffffffu, p->ioctls[k]};
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ioctl, &c, 1, err) < 0)
@@ -293,6 +336,11 @@ int jail_filter_load(const struct jail_policy *p,
       continue;
     if (is_refused_nr(p, nr))
       continue; /* already stops, unconditionally */
+    bool enosys = false;
+    for (size_t k = 0; k < p->n_enosys; k++)
+      enosys |= p->enosys[k] == nr;
+    if (enosys)
+      continue; /* never runs */
     if (add_rule(ctx, SCMP_ACT_NOTIFY, nr, rules[i].cond, 2, err) < 0)
       goto out;
   }

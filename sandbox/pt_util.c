@@ -163,6 +163,20 @@ uint64_t pt_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void pt_mark(const char *label) {
+  static int on = -1;
+  static uint64_t t0;
+  if (on < 0) {
+    on = getenv("PKGTRAP_TIMING") != NULL;
+    /* The process's start time, from /proc/self/stat, would cost more than
+     * what is measured; the first mark is the origin instead. */
+    t0 = pt_now_ns();
+  }
+  if (on)
+    fprintf(stderr, "pkgtrap: timing %8.3f ms [%d] %s\n",
+            (double)(pt_now_ns() - t0) / 1e6, (int)getpid(), label);
+}
+
 void *pt_grow_array(void *items, size_t len, size_t size) {
   if (len >= 8 && (len & (len - 1)) != 0)
     return items;

@@ -65,6 +65,10 @@ int pt_random(void *buf, size_t len);
 uint32_t pt_random_u32(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t pt_now_ns(void);
+/* Start-up profiling: with PKGTRAP_TIMING set in the environment, each mark
+ * prints the milliseconds since the process started and its label to
+ * stderr (bench/README.md § where start-up goes). A no-op otherwise. */
+void pt_mark(const char *label);
 
 /* Arrays that grow geometrically without storing a capacity: the capacity
  * is implicitly the next power of two >= len (at least 8), so a realloc is

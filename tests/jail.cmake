@@ -28,9 +28,15 @@ foreach(mode root rootless)
 endforeach()
 
 # The recorder: a golden trace, and a multi-threaded stress that must lose
-# nothing (both as root and rootless: the fake network's broker differs).
+# nothing (both as root and rootless: the fake network's broker differs);
+# and the golden run on a noatime mount, where token-file reads are seen
+# by inotify instead of atime.
 foreach(mode root rootless)
-  foreach(what golden stress)
+  set(whats golden stress)
+  if(mode STREQUAL "root")
+    list(APPEND whats golden-noatime)
+  endif()
+  foreach(what ${whats})
     add_test(NAME recorder_${what}_${mode}
       COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/recorder/recorder_test.sh ${mode} ${what})
     set_tests_properties(recorder_${what}_${mode} PROPERTIES

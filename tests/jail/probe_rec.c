@@ -230,6 +230,49 @@ int probe_rec_main(int argc, char **argv) {
       close(fd);
     return 0;
   }
+  if (!strcmp(c, "read-hidden") && argc >= 3) {
+    /* read FILE, then put its atime back as it was */
+    snprintf(buf, sizeof(buf), "%s/%s", getenv("HOME"), argv[2]);
+    struct stat st;
+    if (stat(buf, &st) < 0)
+      return 1;
+    int fd = open(buf, O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, enc, sizeof(enc)) : -1;
+    if (fd >= 0)
+      close(fd);
+    struct timespec ts[2] = {st.st_atim, st.st_mtim};
+    int u = utimensat(AT_FDCWD, buf, ts, 0);
+    printf("read-hidden %s %zd utimensat %d\n", argv[2], n, u);
+    return 0;
+  }
+  if (!strcmp(c, "read-noatime") && argc >= 3) {
+    /* O_NOATIME, by open and by fcntl: both refused (EPERM) */
+    snprintf(buf, sizeof(buf), "%s/%s", getenv("HOME"), argv[2]);
+    int fd = open(buf, O_RDONLY | O_NOATIME);
+    int e1 = fd < 0 ? errno : 0;
+    if (fd >= 0)
+      close(fd);
+    fd = open(buf, O_RDONLY);
+    int r = fd >= 0 ? fcntl(fd, F_SETFL, O_NOATIME) : -1;
+    int e2 = r < 0 ? errno : 0;
+    if (fd >= 0)
+      close(fd);
+    printf("noatime open %s fcntl %s\n", e1 ? strerror(e1) : "allowed",
+           e2 ? strerror(e2) : "allowed");
+    return 0;
+  }
+  if (!strcmp(c, "openat2")) {
+    /* openat2's flags are out of BPF's sight: answered ENOSYS */
+    struct {
+      uint64_t flags, mode, resolve;
+    } how = {O_RDONLY, 0, 0};
+    long r = syscall(SYS_openat2, AT_FDCWD, "/etc/hostname", &how,
+                     sizeof(how));
+    printf("openat2 %s\n", r < 0 ? strerror(errno) : "allowed");
+    if (r >= 0)
+      close((int)r);
+    return 0;
+  }
   if (!strcmp(c, "leak-b64-post") && argc >= 3) {
     /* the AWS key id, base64, POSTed to HOST */
     if (aws_key(key, sizeof(key)) < 0)

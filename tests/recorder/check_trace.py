@@ -79,8 +79,27 @@ one("connect to the sinkhole names its host", "connect", port=80, hostname="api.
 # TLS ClientHello SNI
 one("TLS ClientHello SNI", "net", address="203.0.113.9", port=443, sni="cdn.example.test")
 
-# read of ~/.aws/credentials
-one("read of ~/.aws/credentials", "file", op="read", path=f"{home}/.aws/credentials", token_file=".aws/credentials")
+# reads of the token files: seen by atime (inotify where atime does not
+# work: recorder_test.sh's noatime run), timed when they happened
+seen_by = sys.argv[3] if len(sys.argv) > 3 else "atime"
+r = one("read of ~/.aws/credentials", "file", op="read", path=f"{home}/.aws/credentials", token_file=".aws/credentials", seen_by=seen_by)
+reader = find("exec", argv=[probe, "read", ".aws/credentials"])
+nxt = find("exec", argv=[probe, "read-hidden", ".git-credentials"])
+if seen_by == "atime":
+    # atime comes from the kernel's coarse clock: up to a tick (<= 10 ms)
+    # behind the monotonic one the exec events are timed with.
+    check("the read is timed between the reader's exec and the next probe's",
+          bool(reader and nxt) and reader[0]["t"] - 10 <= r.get("t", -1) <= nxt[0]["t"])
+# a read whose atime was put back (utimensat): ctime gives it away
+one("read of ~/.git-credentials with atime put back", "file", op="read", path=f"{home}/.git-credentials", token_file=".git-credentials",
+    seen_by="changed" if seen_by == "atime" else seen_by)
+if seen_by == "atime":  # inotify sees the open that was not refused
+    check("no read of ~/.npmrc is recorded (O_NOATIME was refused, nothing read)",
+          not find("file", op="read", token_file=".npmrc"))
+noat = find("exec", argv=[probe, "read-noatime", ".npmrc"])
+noat_pid = noat[0]["pid"] if noat else -1
+one("open with O_NOATIME is refused and recorded", "refused", pid=noat_pid, syscall="openat")
+one("fcntl(F_SETFL, O_NOATIME) is refused and recorded", "refused", pid=noat_pid, syscall="fcntl")
 
 # leaks: base64 in a POST, base32 split over DNS labels
 leaks = sorted((x["token"], x["encoding"], x["where"]) for x in find("honeytoken"))
@@ -112,7 +131,7 @@ one("exec of the memfd (fileless)", "exec", path=lambda p: isinstance(p, str) an
 
 # refused mount
 refused = [x["syscall"] for x in find("refused")]
-check(f"exactly one refusal, the mount: {refused}", refused == ["mount"])
+check(f"exactly the expected refusals, O_NOATIME and the mount: {refused}", refused == ["openat", "fcntl", "mount"])
 
 # nothing unexpected
 kinds = {x["kind"] for x in events}
