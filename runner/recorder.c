@@ -999,6 +999,12 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   return 0;
 }
 
+static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
+  pt_recorder *r = ctx;
+  r->jail = j;
+  return r->cfg.prepare ? r->cfg.prepare(r->cfg.prepare_ctx, err) : 0;
+}
+
 static void on_exit_hook(void *ctx, struct jail *j) {
   pt_recorder *r = ctx;
   (void)j;
@@ -1012,8 +1018,10 @@ static void on_exit_hook(void *ctx, struct jail *j) {
     pt_fakenet_finish(r->cfg.net);
 }
 
-static const struct jail_hooks hooks = {
-    .on_start = start, .on_notify = notify, .on_exit = on_exit_hook};
+static const struct jail_hooks hooks = {.on_spawn = on_spawn,
+                                       .on_start = start,
+                                       .on_notify = notify,
+                                       .on_exit = on_exit_hook};
 
 const struct jail_hooks *pt_recorder_hooks(void) { return &hooks; }
 

@@ -33,6 +33,10 @@ struct pt_recorder_config {
   /* Sleeps longer than this are answered at once (0: never), so code
    * that waits to outlast a sandbox shows its hand within the budget. */
   uint64_t max_sleep_ms;
+  /* Called while init builds the jail's root, before the token files are
+   * watched and before CMD runs (e.g. to fill the HOME). May be NULL. */
+  int (*prepare)(void *ctx, pt_err **err);
+  void *prepare_ctx;
 };
 
 pt_recorder *pt_recorder_new(const struct pt_recorder_config *cfg,

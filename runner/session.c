@@ -27,6 +27,7 @@ struct pt_session {
   pt_events *events;
   pt_tok_scanner *tokens;
   uint64_t max_sleep_ms;
+  bool home_written;
   char policy[4096];
   struct pt_session_stats st;
 };
@@ -72,6 +73,24 @@ static int make_base_env(pt_session *s, pt_err **err) {
   return 0;
 }
 
+/* The honeytoken HOME, once per session: called by the first run while
+ * init builds the jail's root (the HOME directory exists already and is
+ * bound; its files only have to be there before CMD runs). */
+static int write_home(void *ctx, pt_err **err) {
+  pt_session *s = ctx;
+  if (s->home_written)
+    return 0;
+  cleanup_close int hfd = open(s->rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (hfd < 0)
+    return pt_err_make(err, errno, "open `%s`", s->rd.home);
+  if (pt_honey_write_home(&s->honey, hfd, err) < 0 ||
+      pt_chown_tree(s->rd.home, s->host_uid, s->host_gid, err) < 0)
+    return -1;
+  s->home_written = true;
+  pt_mark("session: home written");
+  return 0;
+}
+
 pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   pt_session *s = calloc(1, sizeof(*s));
   if (s == NULL) {
@@ -88,21 +107,9 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
     goto fail;
   pt_mark("session: honey generated");
-  {
-    cleanup_close int hfd =
-        open(s->rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (hfd < 0) {
-      pt_err_make(err, errno, "open `%s`", s->rd.home);
-      goto fail;
-    }
-    if (pt_honey_write_home(&s->honey, hfd, err) < 0)
-      goto fail;
-  }
+  /* The HOME's files are written by the first run, in parallel with
+   * its jail being built (write_home). */
   jail_pick_host_ids(&s->host_uid, &s->host_gid);
-  pt_mark("session: home written");
-  if (pt_chown_tree(s->rd.home, s->host_uid, s->host_gid, err) < 0)
-    goto fail;
-  pt_mark("session: chowned");
   if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
     goto fail;
   /* 50,000 kept events cost ~70 MB of jansson objects at most; beyond,
@@ -227,7 +234,9 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                   .token_files = h->files,
                                   .n_token_files = h->n_files,
                                   .honey = h,
-                                  .max_sleep_ms = s->max_sleep_ms};
+                                  .max_sleep_ms = s->max_sleep_ms,
+                                  .prepare = write_home,
+                                  .prepare_ctx = s};
   pt_recorder *rec = pt_recorder_new(&rc, err);
   pt_mark("run: recorder new");
   if (rec == NULL)
@@ -269,6 +278,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.notify = pt_recorder_rules(&spec.n_notify);
   spec.hooks = pt_recorder_hooks();
   spec.hooks_ctx = rec;
+  spec.socket_pool = 2; /* DNS (TCP, UDP; v4, v6) and a first port */
 
   int rc_run = jail_run(&spec, res, err);
   pt_mark("run: jail_run returned");

@@ -41,6 +41,8 @@ struct jail {
   int sigfd;
   struct jail_cgroup cg;
   struct jail_broker broker;
+  int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* -1: none */
+  unsigned n_pool[JAIL_SOCKET_KINDS];
   struct seccomp_notif *req;
   struct seccomp_notif_resp *resp;
   size_t req_size, resp_size;
@@ -71,8 +73,20 @@ int jail_notify_fd(struct jail *j) { return j->notify_fd; }
 
 int jail_socket(struct jail *j, int domain, int type, int protocol,
                 pt_err **err) {
+  int kind = protocol == 0 ? jail_socket_kind(domain, type) : -1;
+  if (kind >= 0 && j->n_pool[kind] > 0) {
+    /* pidfd_getfd made it close-on-exec already. */
+    int fd = j->pool[kind][--j->n_pool[kind]];
+    if ((type & SOCK_NONBLOCK) &&
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+      pt_err_make(err, errno, "socket O_NONBLOCK");
+      close(fd);
+      return -1;
+    }
+    return fd;
+  }
   if (j->broker.pid <= 0 &&
-      jail_broker_start(&j->broker, j->init_pid, err) < 0)
+      jail_broker_start(&j->broker, err) < 0)
     return -1;
   return jail_broker_socket(&j->broker, domain, type, protocol, err);
 }
@@ -255,6 +269,15 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     }
     break;
   }
+  case JAIL_MSG_SOCKET: {
+    unsigned kind = (unsigned)(m.text[0] - '0');
+    if (kind >= JAIL_SOCKET_KINDS || j->n_pool[kind] >= JAIL_SOCKET_POOL_MAX)
+      break;
+    int sfd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, m.value, 0);
+    if (sfd >= 0)
+      j->pool[kind][j->n_pool[kind]++] = sfd;
+    break; /* none: jail_socket falls back to the broker */
+  }
   case JAIL_MSG_SETUP_FAILED:
     j->setup_failed = true;
     m.text[sizeof(m.text) - 1] = '\0';
@@ -351,7 +374,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                     .err_r = -1,
                     .notify_fd = -1,
                     .sigfd = -1,
-                    .broker = {.pid = 0, .sock = -1}};
+                    .broker = {.pid = 0, .sock = -1, .ns_user = -1,
+                               .ns_net = -1}};
   struct jail *j = &jj;
   int rc = -1;
   int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, ch[2] = {-1, -1};
@@ -444,6 +468,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   j->chan = ch[0];
   out_p[0] = err_p[0] = ch[0] = -1;
 
+  if (jail_broker_open_ns(&j->broker, pid, err) < 0)
+    goto fail_kill;
+
   /* Map the jail's user to the host ids chosen by the caller. setgroups
    * is denied first: required for an unprivileged gid_map, and the jail
    * has no business changing its groups anyway. */
@@ -477,6 +504,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
    * untrusted run. */
   jail_cgroup_attach(&j->cg, pid, &res->applied);
   pt_mark("jail: cgroup attached");
+  if (spec->hooks && spec->hooks->on_spawn &&
+      spec->hooks->on_spawn(spec->hooks_ctx, j, err) < 0)
+    goto fail_kill;
 
   uint64_t deadline =
       spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;
@@ -537,6 +567,9 @@ out:
   for (size_t i = 0; i < PT_ARRAY_LEN(fds); i++)
     if (fds[i] >= 0)
       close(fds[i]);
+  for (size_t k = 0; k < JAIL_SOCKET_KINDS; k++)
+    for (size_t i = 0; i < j->n_pool[k]; i++)
+      close(j->pool[k][i]);
   pt_loop_free(j->loop);
   seccomp_notify_free(j->req, j->resp);
   if (masked) {

@@ -83,6 +83,10 @@ struct jail_notify_rule {
 struct jail;
 
 struct jail_hooks {
+  /* Called once init exists, while it builds the jail's root: work CMD
+   * needs but init does not (filling the HOME that init binds) runs here
+   * in parallel with it. Optional. */
+  int (*on_spawn)(void *ctx, struct jail *j, pt_err **err);
   /* Called once init has handed over the listener, before CMD is started:
    * register fds with jail_loop(), open sockets with jail_socket(). */
   int (*on_start)(void *ctx, struct jail *j, pt_err **err);
@@ -119,7 +123,14 @@ struct jail_spec {
   const char *state_dir; /* host dir private to this run (mount point) */
   const struct jail_hooks *hooks;
   void *hooks_ctx;
+  /* init makes this many sockets of each kind (TCP and UDP, IPv4 and
+   * IPv6) in the jail's network namespace before it locks itself down;
+   * jail_socket() hands them out first, so the first sockets a hook needs
+   * cost no broker process (a fork and two setns: ~1 ms). At most
+   * JAIL_SOCKET_POOL_MAX. */
+  unsigned socket_pool;
 };
+#define JAIL_SOCKET_POOL_MAX 4
 
 enum jail_outcome {
   JAIL_EXITED,      /* CMD exited: exit_code */

@@ -196,6 +196,31 @@ cmd_main(const struct jail_spec *spec, const struct jail_limits_applied *ap,
   _exit(e == ENOENT ? 127 : 126);
 }
 
+/* The socket pool (jail_spec.socket_pool): made here, in the jail's
+ * network namespace, and taken by the supervisor with pidfd_getfd(2) as
+ * the messages arrive, before init closes its copies. A kind the kernel
+ * refuses (IPv6 disabled) is left to the broker. */
+static int pool_fds[JAIL_SOCKET_KINDS * JAIL_SOCKET_POOL_MAX];
+static size_t n_pool_fds;
+
+static void make_socket_pool(unsigned per_kind) {
+  static const int kinds[JAIL_SOCKET_KINDS][2] = {
+      {AF_INET, SOCK_STREAM}, {AF_INET, SOCK_DGRAM},
+      {AF_INET6, SOCK_STREAM}, {AF_INET6, SOCK_DGRAM}};
+  if (per_kind > JAIL_SOCKET_POOL_MAX)
+    per_kind = JAIL_SOCKET_POOL_MAX;
+  for (int k = 0; k < JAIL_SOCKET_KINDS; k++)
+    for (unsigned i = 0; i < per_kind; i++) {
+      int fd = socket(kinds[k][0], kinds[k][1] | SOCK_CLOEXEC, 0);
+      if (fd < 0)
+        break;
+      pool_fds[n_pool_fds++] = fd;
+      char kind[2] = {(char)('0' + jail_socket_kind(kinds[k][0], kinds[k][1])),
+                      0};
+      send_msg(JAIL_MSG_SOCKET, fd, kind);
+    }
+}
+
 void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
                     struct jail_cgroup *cg, const char *newroot, int chan,
                     int out_w, int err_w) {
@@ -230,6 +255,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_make(&e, errno, "setdomainname"), fail(e);
   if (jail_net_setup(&e) < 0)
     pt_err_wrap(&e, "network namespace"), fail(e);
+  make_socket_pool(spec->socket_pool);
   pt_mark("init: net");
   if (jail_rootfs_build(spec, newroot, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
@@ -263,6 +289,10 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
    * listens. */
   send_msg(JAIL_MSG_LISTENER, listener, NULL);
   recv_msg(&m, JAIL_MSG_LISTENER_OK);
+  /* The supervisor took the pool before it answered (messages are read in
+   * order). */
+  for (size_t i = 0; i < n_pool_fds; i++)
+    close(pool_fds[i]);
   pt_mark("init: listener ok");
   close(listener);
   /* Nobody in the jail may ptrace or read init from now on. */

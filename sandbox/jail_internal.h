@@ -3,6 +3,7 @@
 #define JAIL_INTERNAL_H
 
 #include <seccomp.h>
+#include <sys/socket.h>
 
 #include "jail.h"
 
@@ -86,11 +87,24 @@ void jail_cgroup_destroy(struct jail_cgroup *cg);
 struct jail_broker {
   pid_t pid;
   int sock;
+  int ns_user, ns_net; /* the jail's namespaces, opened while we may */
 };
-int jail_broker_start(struct jail_broker *b, pid_t init_pid, pt_err **err);
+/* Right after the clone, while init is still dumpable. */
+int jail_broker_open_ns(struct jail_broker *b, pid_t init_pid, pt_err **err);
+int jail_broker_start(struct jail_broker *b, pt_err **err);
 int jail_broker_socket(struct jail_broker *b, int domain, int type,
                        int protocol, pt_err **err);
 void jail_broker_stop(struct jail_broker *b);
+
+/* The kinds of pool sockets (jail_spec.socket_pool), in this order. */
+#define JAIL_SOCKET_KINDS 4
+static inline int jail_socket_kind(int domain, int type) {
+  int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if ((domain != AF_INET && domain != AF_INET6) ||
+      (base != SOCK_STREAM && base != SOCK_DGRAM))
+    return -1;
+  return (domain == AF_INET6 ? 2 : 0) + (base == SOCK_DGRAM ? 1 : 0);
+}
 
 /* ---- init <-> supervisor messages (SOCK_SEQPACKET) ---- */
 enum jail_msg_type {
@@ -101,7 +115,9 @@ enum jail_msg_type {
   JAIL_MSG_EXEC_FAILED,/* init -> supervisor: value = errno of execve */
   JAIL_MSG_CMD_STATUS, /* init -> supervisor: value = wait status of CMD */
   JAIL_MSG_SETUP_FAILED,/* init -> supervisor: value = errno, text = what */
-  JAIL_MSG_CGROUP_JOINED/* init -> supervisor: value = v1 groups joined */
+  JAIL_MSG_CGROUP_JOINED,/* init -> supervisor: value = v1 groups joined */
+  JAIL_MSG_SOCKET      /* init -> supervisor: value = fd of a pool socket,
+                          text[0] = '0' + its kind (jail_socket_kind) */
 };
 struct jail_msg {
   uint32_t type;

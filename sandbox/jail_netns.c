@@ -10,7 +10,13 @@
  * sockets on request, handing them back with SCM_RIGHTS. The broker lives
  * outside the jail's pid namespace: the sample can neither see nor signal
  * it. Binding is done by the supervisor on the returned socket (the owner
- * of the jail's user namespace may bind privileged ports in its netns). */
+ * of the jail's user namespace may bind privileged ports in its netns).
+ *
+ * The broker starts on demand (most runs need none: init hands over a pool
+ * of sockets, see jail_spec.socket_pool), by when init has made itself
+ * non-dumpable and /proc/<init>/ns/ is closed to a rootless caller; so the
+ * supervisor opens the namespace files right after the clone and the
+ * broker joins through those. */
 #define _GNU_SOURCE
 #include "jail_internal.h"
 
@@ -45,18 +51,12 @@ static int send_fd(int sock, int fd, int err_no) {
   return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
-__attribute__((noreturn)) static void broker_main(int sock, pid_t init_pid,
-                                                  int ready_err_sock) {
-  (void)ready_err_sock;
+__attribute__((noreturn)) static void broker_main(int sock, int ufd,
+                                                  int nfd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  char path[64];
-  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
-  int ufd = open(path, O_RDONLY | O_CLOEXEC);
-  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init_pid);
-  int nfd = open(path, O_RDONLY | O_CLOEXEC);
   int e = 0;
   if (ufd < 0 || nfd < 0)
-    e = errno;
+    e = EBADF;
   /* Root is already privileged over the jail's netns; joining the user
    * namespace is what makes a rootless broker so. */
   else if (geteuid() != 0 && setns(ufd, CLONE_NEWUSER) < 0)
@@ -99,7 +99,20 @@ static int recv_fd(int sock, int *fd_out, int *err_no) {
   return 0;
 }
 
-int jail_broker_start(struct jail_broker *b, pid_t init_pid, pt_err **err) {
+int jail_broker_open_ns(struct jail_broker *b, pid_t init_pid, pt_err **err) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+  b->ns_user = open(path, O_RDONLY | O_CLOEXEC);
+  if (b->ns_user < 0)
+    return pt_err_make(err, errno, "open %s", path);
+  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init_pid);
+  b->ns_net = open(path, O_RDONLY | O_CLOEXEC);
+  if (b->ns_net < 0)
+    return pt_err_make(err, errno, "open %s", path);
+  return 0;
+}
+
+int jail_broker_start(struct jail_broker *b, pt_err **err) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return pt_err_make(err, errno, "broker socketpair");
@@ -111,7 +124,7 @@ int jail_broker_start(struct jail_broker *b, pid_t init_pid, pt_err **err) {
   }
   if (pid == 0) {
     close(sv[0]);
-    broker_main(sv[1], init_pid, -1);
+    broker_main(sv[1], b->ns_user, b->ns_net);
   }
   close(sv[1]);
   b->pid = pid;
@@ -144,6 +157,11 @@ void jail_broker_stop(struct jail_broker *b) {
   if (b->sock >= 0)
     close(b->sock);
   b->sock = -1;
+  if (b->ns_user >= 0)
+    close(b->ns_user);
+  if (b->ns_net >= 0)
+    close(b->ns_net);
+  b->ns_user = b->ns_net = -1;
   if (b->pid > 0) {
     kill(b->pid, SIGKILL);
     while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
