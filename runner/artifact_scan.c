@@ -4,8 +4,6 @@
  * file (O_EXCL). Both passes run the same per-entry checks and caps, so an
  * archive that changes between the passes is still bounded. */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +13,7 @@
 #include <unistd.h>
 
 #include "artifact_internal.h"
+#include "dl_archive.h" /* libarchive, loaded on first use */
 #include "pt_util.h"
 #include "npmmeta.h"
 #include "pymeta.h"
@@ -31,6 +30,10 @@ static inline void archive_freep(struct archive **a) {
  * (zip), sdists and npm tarballs (tar, gzip; bzip2 and xz for old
  * sdists). Every extra format is attack surface. */
 static struct archive *reader_new(int fd, pt_artifact_scan *s, pt_err **err) {
+  /* Every pass starts here, so nothing below calls into libarchive
+   * before it is loaded. */
+  if (pt_dl_archive_load(err) < 0)
+    return NULL;
   if (lseek(fd, 0, SEEK_SET) < 0) {
     pt_err_make(err, errno, "seek `%s`", s->label);
     return NULL;

@@ -35,6 +35,8 @@ int pt_registry_new(enum pt_registry_eco eco, const char *base,
                     pt_err **err) {
   if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
     return pt_err_make(err, EINVAL, "registry `%s`: not an http(s) URL", base);
+  if (pt_dl_curl_load(err) < 0)
+    return -1;
   pthread_once(&curl_once, curl_init_once);
   pt_registry *r = calloc(1, sizeof(*r));
   if (r == NULL || (r->base = strdup(base)) == NULL) {
@@ -252,10 +254,14 @@ int pt_registry_get(pt_registry *r, const char *url, const char *accept,
 }
 
 char *pt_registry_resolve(const char *base, const char *rel, char **fragment) {
-  CURLU *u = curl_url();
   char *res = NULL, *scheme = NULL;
   if (fragment)
     *fragment = NULL;
+  /* Callers hold a registry, so libcurl is loaded; checked all the same,
+   * the table is empty otherwise. */
+  if (pt_dl_curl_load(NULL) < 0)
+    return NULL;
+  CURLU *u = curl_url();
   if (u == NULL)
     return NULL;
   if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||

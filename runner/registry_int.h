@@ -2,8 +2,7 @@
 #ifndef PT_REGISTRY_INT_H
 #define PT_REGISTRY_INT_H
 
-#include <curl/curl.h>
-
+#include "dl_curl.h" /* libcurl, loaded on first use */
 #include "pt_util.h"
 #include "registry.h"
 

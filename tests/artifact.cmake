@@ -1,7 +1,9 @@
 # Tests of the artifact module (runner/artifact*, pymeta, npmmeta).
+# The test writes its archives with libarchive itself (linked); the module
+# under test still loads it with dlopen.
 pkgtrap_unit_test(test_artifact
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_artifact.c
-  LIBS pkgtrap_artifact)
+  LIBS pkgtrap_artifact PkgConfig::ARCHIVE)
 pkgtrap_unit_test(test_pymeta
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_pymeta.c
   LIBS pkgtrap_artifact)

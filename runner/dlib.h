@@ -1,0 +1,54 @@
+/* Optional shared libraries loaded with dlopen(3) on first use instead of
+ * being linked (the way systemd loads its optional libraries).
+ *
+ * Why by hand, when the dynamic loader would do it: start-up. Linked,
+ * libcurl and libarchive bring ~40 more libraries (libxml2, libicu, gnutls,
+ * krb5, ldap, ...) that ld.so maps and relocates before main() of every
+ * `pkgtrap run`, which needs none of them: a do-nothing program starts in
+ * 0.5 ms, 2.6 ms linked with -larchive, 5.4 ms with -lcurl, and
+ * `pkgtrap --version` went from 9.0 ms (50 libraries) to 2.3 ms (11)
+ * when they stopped being linked (hyperfine, 2 vCPU VM). Only the
+ * artifact unpacker (triage, scan, sweep) needs libarchive and only the
+ * registry client (sweep) libcurl, and those verbs run for seconds.
+ *
+ * Each library has a small table module (dl_archive.c, dl_curl.c): a
+ * struct of function pointers typed from the library's own header, filled
+ * once (pthread_once) by pt_dlib_open(). The SONAME comes from CMake, read
+ * from the library pkg-config found, never guessed. */
+#ifndef PT_DLIB_H
+#define PT_DLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pt_err.h"
+
+/* A symbol and where its address goes in the table. */
+typedef struct pt_dlib_sym {
+  const char *name;
+  size_t offset;
+} pt_dlib_sym;
+
+/* The table's member for function f, typed from f's own prototype. */
+#define PT_DLIB_MEMBER(f) __typeof__(f) *f;
+
+typedef struct pt_dlib {
+  const char *soname; /* "libarchive.so.13" */
+  const char *debpkg; /* the Debian package that ships it: "libarchive13" */
+  const pt_dlib_sym *syms;
+  size_t n_syms;
+  void *table; /* gets every symbol at its offset; zeroed on failure */
+  size_t table_size;
+  bool loaded;
+  char error[512]; /* why loading failed */
+} pt_dlib;
+
+/* dlopen lib->soname and resolve every symbol into lib->table. Call it
+ * once per library (from pthread_once): it is not reentrant. */
+void pt_dlib_open(pt_dlib *lib);
+
+/* After pt_dlib_open: 0, or -1 with err (may be NULL) saying which
+ * library failed, why, and which package to install. */
+int pt_dlib_result(const pt_dlib *lib, pt_err **err);
+
+#endif
