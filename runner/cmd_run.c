@@ -1,5 +1,6 @@
-/* pkgtrap run: any command in the jail, with a fresh honeytoken HOME, the
- * recorder always on. Exit status follows timeout(1)/env(1). */
+/* pkgtrap run: any command in the jail, with a fresh honeytoken HOME (in
+ * memory unless --keep), the recorder always on. Exit status follows
+ * timeout(1)/env(1). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,8 @@ static const char run_usage[] =
     "Usage: pkgtrap run [OPTION]... -- CMD [ARG]...\n"
     "Run CMD isolated in the jail: new user, mount, pid, net, uts, ipc and\n"
     "cgroup namespaces; read-only host toolchain; fresh /proc, minimal /dev;\n"
-    "size-capped /tmp; a fresh HOME full of honeytoken credentials; no\n"
+    "size-capped /tmp; a fresh HOME full of honeytoken credentials (a\n"
+    "size-capped tmpfs, gone with the jail); no\n"
     "capabilities; seccomp policy from profiles/seccomp.json; a network with\n"
     "only loopback. The run ends when the last process in the jail exits, or\n"
     "at the timeout, which kills the whole tree.\n"
@@ -32,11 +34,12 @@ static const char run_usage[] =
     "  --timeout S        wall-clock limit in seconds (default 300)\n"
     "  --memory MB        memory limit (default 2048)\n"
     "  --pids N           process limit (default 512)\n"
-    "  --tmp-size MB      size of /tmp and /dev/shm (default 512)\n"
+    "  --tmp-size MB      size of /tmp, /dev/shm and HOME (default 512)\n"
     "  --output-cap KB    stdout/stderr passed through, each (default 1024)\n"
     "  --trace FILE       write every recorded event as JSON lines\n"
     "  --max-sleep MS     answer sleeps longer than MS at once (default: off)\n"
-    "  --keep             keep the run directory (HOME, ...) and print it\n"
+    "  --keep             HOME on disk, in a run directory that is kept and\n"
+    "                     printed (its size is then not capped)\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit status: CMD's own; 128+N if it was killed by signal N; 124 on\n"
@@ -219,7 +222,8 @@ int pt_cmd_run(int argc, char **argv) {
   pt_session *sess = pt_session_new(
       &(struct pt_session_opts){.max_events = PT_SESSION_KEEP_NONE,
                                 .trace_path = trace,
-                                .max_sleep_ms = max_sleep_ms},
+                                .max_sleep_ms = max_sleep_ms,
+                                .home_in_memory = !keep},
       &err);
   if (sess == NULL)
     goto fail;

@@ -986,8 +986,8 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   r->jail = j;
   if (r->cfg.net && pt_fakenet_start(r->cfg.net, j, err) < 0)
     return pt_err_wrap(err, "fake network");
-  if (r->cfg.home_host && r->cfg.n_token_files) {
-    r->tokwatch = pt_tokwatch_arm(r->cfg.home_host, r->cfg.token_files,
+  if (jail_home_fd(j) >= 0 && r->cfg.n_token_files) {
+    r->tokwatch = pt_tokwatch_arm(jail_home_fd(j), r->cfg.token_files,
                                   r->cfg.n_token_files, err);
     if (r->tokwatch == NULL)
       return pt_err_wrap(err, "honeytoken files");
@@ -1002,7 +1002,9 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
 static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
   pt_recorder *r = ctx;
   r->jail = j;
-  return r->cfg.prepare ? r->cfg.prepare(r->cfg.prepare_ctx, err) : 0;
+  return r->cfg.prepare
+             ? r->cfg.prepare(r->cfg.prepare_ctx, jail_home_fd(j), err)
+             : 0;
 }
 
 static void on_exit_hook(void *ctx, struct jail *j) {

@@ -22,9 +22,9 @@ struct pt_recorder_config {
   pt_events *events;
   const pt_tok_scanner *tokens; /* honeytoken values; may be NULL */
   struct pt_fakenet *net;       /* may be NULL: no fake network */
-  /* Host path of the jail's HOME and the path it has inside, to watch
-   * reads of the token files (relative to HOME). */
-  const char *home_host, *home_jail;
+  /* The path the jail's HOME has inside; the token files (relative to
+   * HOME) are watched through jail_home_fd(). */
+  const char *home_jail;
   char *const *token_files;
   size_t n_token_files;
   /* The planted tokens: a token in an exec's environment counts as a
@@ -34,8 +34,9 @@ struct pt_recorder_config {
    * that waits to outlast a sandbox shows its hand within the budget. */
   uint64_t max_sleep_ms;
   /* Called while init builds the jail's root, before the token files are
-   * watched and before CMD runs (e.g. to fill the HOME). May be NULL. */
-  int (*prepare)(void *ctx, pt_err **err);
+   * watched and before CMD runs, with jail_home_fd() (to fill the HOME).
+   * May be NULL. */
+  int (*prepare)(void *ctx, int home_fd, pt_err **err);
   void *prepare_ctx;
 };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "fakenet.h"
@@ -27,7 +28,7 @@ struct pt_session {
   pt_events *events;
   pt_tok_scanner *tokens;
   uint64_t max_sleep_ms;
-  bool home_written;
+  bool home_written, home_in_memory;
   char policy[4096];
   struct pt_session_stats st;
 };
@@ -73,19 +74,40 @@ static int make_base_env(pt_session *s, pt_err **err) {
   return 0;
 }
 
-/* The honeytoken HOME, once per session: called by the first run while
- * init builds the jail's root (the HOME directory exists already and is
- * bound; its files only have to be there before CMD runs). */
-static int write_home(void *ctx, pt_err **err) {
+/* The honeytoken HOME, called by a run while init builds the jail's root
+ * (the HOME exists already; its files only have to be there before CMD
+ * runs): on disk once per session, in memory for every run. */
+static int write_home(void *ctx, int hfd, pt_err **err) {
   pt_session *s = ctx;
-  if (s->home_written)
+  if (s->home_written && !s->home_in_memory)
     return 0;
-  cleanup_close int hfd = open(s->rd.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (hfd < 0)
-    return pt_err_make(err, errno, "open `%s`", s->rd.home);
-  if (pt_honey_write_home(&s->honey, hfd, err) < 0 ||
-      pt_chown_tree(s->rd.home, s->host_uid, s->host_gid, err) < 0)
-    return -1;
+    return pt_err_make(err, EINVAL, "no HOME to fill");
+  if (s->home_in_memory) {
+    /* The tmpfs belongs to the jail's user namespace, where host root has
+     * no uid (creating files as root fails with EOVERFLOW): write as the
+     * jail's user instead, which also makes the files its own. */
+    bool root = geteuid() == 0;
+    if (root) {
+      setfsgid(s->host_gid);
+      setfsuid(s->host_uid);
+    }
+    int rc = pt_honey_write_home(&s->honey, hfd, err);
+    if (root) {
+      setfsuid(0);
+      setfsgid(0);
+    }
+    if (rc < 0)
+      return -1;
+  } else {
+    char path[64];
+    /* "/." so that nftw (FTW_PHYS) starts in the directory, not at the
+     * magic link. */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d/.", hfd);
+    if (pt_honey_write_home(&s->honey, hfd, err) < 0 ||
+        pt_chown_tree(path, s->host_uid, s->host_gid, err) < 0)
+      return -1;
+  }
   s->home_written = true;
   pt_mark("session: home written");
   return 0;
@@ -98,6 +120,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     return NULL;
   }
   s->max_sleep_ms = o->max_sleep_ms;
+  s->home_in_memory = o->home_in_memory;
   if (pt_jail_profile_load(&s->prof, err) < 0)
     goto fail;
   pt_mark("session: profile again");
@@ -229,7 +252,6 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   const pt_honey *h = &s->honey;
   struct pt_recorder_config rc = {.events = s->events,
                                   .tokens = s->tokens,
-                                  .home_host = s->rd.home,
                                   .home_jail = h->home,
                                   .token_files = h->files,
                                   .n_token_files = h->n_files,
@@ -266,7 +288,8 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                    .home = h->home,
                                    .uid = 1000,
                                    .gid = 1000};
-  spec.home_src = s->rd.home;
+  spec.home_src = s->home_in_memory ? NULL : s->rd.home;
+  spec.home_tmpfs_bytes = r->limits.tmp_bytes;
   spec.mounts = r->mounts;
   spec.n_mounts = r->n_mounts;
   spec.host_ro = (const char *const *)s->prof.host_ro;

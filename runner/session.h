@@ -38,6 +38,10 @@ struct pt_session_opts {
   const char *trace_path; /* stream every event as JSON lines; NULL: none */
   uint64_t max_sleep_ms;  /* sleeps longer are answered at once; 0: never */
   size_t max_events;      /* kept in memory; 0: 50000 */
+  /* Each run's HOME is a tmpfs private to its jail, filled afresh (with
+   * the session's tokens) and gone with it; otherwise it is the run
+   * directory's home/, shared by the session's runs and kept on disk. */
+  bool home_in_memory;
 };
 /* max_events for a caller that only streams (pkgtrap run): a run may stop
  * millions of times, and the supervisor's memory must stay bounded

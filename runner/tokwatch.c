@@ -108,7 +108,7 @@ static int start_inotify(pt_tokwatch *w, pt_err **err) {
   return 0;
 }
 
-pt_tokwatch *pt_tokwatch_arm(const char *dir, char *const *files, size_t n,
+pt_tokwatch *pt_tokwatch_arm(int dirfd, char *const *files, size_t n,
                              pt_err **err) {
   pt_tokwatch *w = calloc(1, sizeof(*w));
   if (w == NULL) {
@@ -116,9 +116,9 @@ pt_tokwatch *pt_tokwatch_arm(const char *dir, char *const *files, size_t n,
     return NULL;
   }
   w->ino_fd = -1;
-  w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  w->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
   if (w->dirfd < 0) {
-    pt_err_make(err, errno, "open `%s`", dir);
+    pt_err_make(err, errno, "token-file watch: dup");
     goto fail;
   }
   for (size_t i = 0; i < n && w->n < TOKWATCH_MAX; i++) {

@@ -41,9 +41,9 @@ typedef struct pt_tokwatch pt_tokwatch;
 typedef void (*pt_tokwatch_cb)(void *ctx, const char *file, const char *how,
                                int64_t when_ns);
 
-/* Arm the watch on dir/files[i] (files that do not exist are skipped).
- * NULL and *err on failure. */
-pt_tokwatch *pt_tokwatch_arm(const char *dir, char *const *files, size_t n,
+/* Arm the watch on files[i] under the directory dirfd (borrowed; files
+ * that do not exist are skipped). NULL and *err on failure. */
+pt_tokwatch *pt_tokwatch_arm(int dirfd, char *const *files, size_t n,
                              pt_err **err);
 /* "atime" or "inotify": which means the self-test chose. */
 const char *pt_tokwatch_mode(const pt_tokwatch *w);

@@ -39,6 +39,7 @@ struct jail {
   int out_r, err_r;
   int notify_fd;
   int sigfd;
+  int home_fd;
   struct jail_cgroup cg;
   struct jail_broker broker;
   int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* -1: none */
@@ -70,6 +71,12 @@ void jail_limits_default(struct jail_limits *l) {
 pt_loop *jail_loop(struct jail *j) { return j->loop; }
 pid_t jail_init_pid(struct jail *j) { return j->init_pid; }
 int jail_notify_fd(struct jail *j) { return j->notify_fd; }
+int jail_home_fd(struct jail *j) { return j->home_fd; }
+
+static int spawned(struct jail *j, pt_err **err) {
+  const struct jail_hooks *h = j->spec->hooks;
+  return h && h->on_spawn ? h->on_spawn(j->spec->hooks_ctx, j, err) : 0;
+}
 
 int jail_socket(struct jail *j, int domain, int type, int protocol,
                 pt_err **err) {
@@ -278,6 +285,20 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
       j->pool[kind][j->n_pool[kind]++] = sfd;
     break; /* none: jail_socket falls back to the broker */
   }
+  case JAIL_MSG_HOME: {
+    /* The tmpfs HOME is mounted: fill it (on_spawn) while init goes on. */
+    if (j->home_fd >= 0)
+      break;
+    pt_err *e = NULL;
+    j->home_fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, m.value, 0);
+    if (j->home_fd < 0)
+      pt_err_make(&e, errno, "pidfd_getfd(HOME)");
+    if (e || spawned(j, &e) < 0) {
+      j->fatal = e;
+      kill_jail(j);
+    }
+    break;
+  }
   case JAIL_MSG_SETUP_FAILED:
     j->setup_failed = true;
     m.text[sizeof(m.text) - 1] = '\0';
@@ -374,6 +395,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                     .err_r = -1,
                     .notify_fd = -1,
                     .sigfd = -1,
+                    .home_fd = -1,
                     .broker = {.pid = 0, .sock = -1, .ns_user = -1,
                                .ns_net = -1}};
   struct jail *j = &jj;
@@ -504,8 +526,15 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
    * untrusted run. */
   jail_cgroup_attach(&j->cg, pid, &res->applied);
   pt_mark("jail: cgroup attached");
-  if (spec->hooks && spec->hooks->on_spawn &&
-      spec->hooks->on_spawn(spec->hooks_ctx, j, err) < 0)
+  if (spec->home_src) {
+    j->home_fd = open(spec->home_src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (j->home_fd < 0) {
+      pt_err_make(err, errno, "open `%s`", spec->home_src);
+      goto fail_kill;
+    }
+  }
+  /* With a tmpfs HOME, on_spawn waits for init to mount it (on_chan). */
+  if ((spec->home_src || !spec->home_tmpfs_bytes) && spawned(j, err) < 0)
     goto fail_kill;
 
   uint64_t deadline =
@@ -563,7 +592,7 @@ out:
   pt_mark("jail: cgroup destroyed");
   int fds[] = {out_p[0], out_p[1], err_p[0], err_p[1], ch[0], ch[1],
                j->out_r, j->err_r, j->chan, j->notify_fd, j->sigfd,
-               j->init_pidfd};
+               j->init_pidfd, j->home_fd};
   for (size_t i = 0; i < PT_ARRAY_LEN(fds); i++)
     if (fds[i] >= 0)
       close(fds[i]);

@@ -84,8 +84,8 @@ struct jail;
 
 struct jail_hooks {
   /* Called once init exists, while it builds the jail's root: work CMD
-   * needs but init does not (filling the HOME that init binds) runs here
-   * in parallel with it. Optional. */
+   * needs but init does not (filling the HOME, see jail_home_fd()) runs
+   * here in parallel with it. Optional. */
   int (*on_spawn)(void *ctx, struct jail *j, pt_err **err);
   /* Called once init has handed over the listener, before CMD is started:
    * register fds with jail_loop(), open sockets with jail_socket(). */
@@ -109,7 +109,12 @@ struct jail_spec {
   struct jail_identity id;
   uid_t host_uid; /* host ids the jail's uid/gid map to: see */
   gid_t host_gid; /* jail_pick_host_ids() */
-  const char *home_src; /* host dir bound read-write at id.home */
+  const char *home_src; /* host dir bound read-write at id.home, or: */
+  /* with home_src NULL, HOME is a fresh tmpfs of this size, private to the
+   * jail and gone with it (no disk I/O, a cap on what a sample writes
+   * there, and the pages count against the jail's memory cgroup). Hooks
+   * reach it through jail_home_fd() from on_spawn on. */
+  uint64_t home_tmpfs_bytes;
   const struct jail_mount *mounts;
   size_t n_mounts;
   /* Host paths exposed read-only at the same path (toolchain, a few /etc
@@ -188,6 +193,11 @@ void jail_set_title_area(char *start, size_t len);
 pt_loop *jail_loop(struct jail *j);
 pid_t jail_init_pid(struct jail *j);
 int jail_notify_fd(struct jail *j);
+/* The jail's HOME directory (home_src or the tmpfs), open in the
+ * supervisor from on_spawn until jail_run returns; -1 without one. The fd
+ * outlives the jail's mount namespace, so hooks can still read the HOME in
+ * on_exit. Owned by the jail: do not close. */
+int jail_home_fd(struct jail *j);
 /* A socket created inside the jail's network namespace (for the fake
  * network). Works rootless too: see jail_netns.c. */
 int jail_socket(struct jail *j, int domain, int type, int protocol,

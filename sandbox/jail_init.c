@@ -203,6 +203,12 @@ cmd_main(const struct jail_spec *spec, const struct jail_limits_applied *ap,
 static int pool_fds[JAIL_SOCKET_KINDS * JAIL_SOCKET_POOL_MAX];
 static size_t n_pool_fds;
 
+static int home_fd = -1;
+static void home_ready(int fd) {
+  home_fd = fd;
+  send_msg(JAIL_MSG_HOME, fd, NULL);
+}
+
 static void make_socket_pool(unsigned per_kind) {
   static const int kinds[JAIL_SOCKET_KINDS][2] = {
       {AF_INET, SOCK_STREAM}, {AF_INET, SOCK_DGRAM},
@@ -257,7 +263,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_wrap(&e, "network namespace"), fail(e);
   make_socket_pool(spec->socket_pool);
   pt_mark("init: net");
-  if (jail_rootfs_build(spec, newroot, &e) < 0)
+  if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs built");
   if (jail_rootfs_finish(spec, &e) < 0)
@@ -293,6 +299,8 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
    * order). */
   for (size_t i = 0; i < n_pool_fds; i++)
     close(pool_fds[i]);
+  if (home_fd >= 0)
+    close(home_fd);
   pt_mark("init: listener ok");
   close(listener);
   /* Nobody in the jail may ptrace or read init from now on. */

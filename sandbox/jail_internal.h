@@ -34,8 +34,10 @@ bool jail_policy_refuses(const struct jail_policy *p,
                          const struct seccomp_notif *req);
 
 /* ---- jail_rootfs.c (runs in init, in the new mount namespace) ---- */
+/* home_ready is called with an fd of the tmpfs HOME (home_tmpfs_bytes) as
+ * soon as it is mounted, early, so the supervisor can fill it meanwhile. */
 int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
-                      pt_err **err);
+                      void (*home_ready)(int fd), pt_err **err);
 /* After pivot_root: generated /etc files, then /etc and / read-only. */
 int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err);
 
@@ -116,8 +118,9 @@ enum jail_msg_type {
   JAIL_MSG_CMD_STATUS, /* init -> supervisor: value = wait status of CMD */
   JAIL_MSG_SETUP_FAILED,/* init -> supervisor: value = errno, text = what */
   JAIL_MSG_CGROUP_JOINED,/* init -> supervisor: value = v1 groups joined */
-  JAIL_MSG_SOCKET      /* init -> supervisor: value = fd of a pool socket,
+  JAIL_MSG_SOCKET,     /* init -> supervisor: value = fd of a pool socket,
                           text[0] = '0' + its kind (jail_socket_kind) */
+  JAIL_MSG_HOME        /* init -> supervisor: value = fd of the tmpfs HOME */
 };
 struct jail_msg {
   uint32_t type;

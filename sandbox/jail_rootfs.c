@@ -155,7 +155,7 @@ static int build_dev(const struct jail_spec *spec, pt_err **err) {
 }
 
 int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
-                      pt_err **err) {
+                      void (*home_ready)(int fd), pt_err **err) {
   /* Nothing we mount may propagate back to the host. */
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return pt_err_make(err, errno, "make / private");
@@ -164,6 +164,18 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
     return pt_err_make(err, errno, "mount root tmpfs");
   if (chdir(newroot) < 0)
     return pt_err_make(err, errno, "chdir new root");
+  if (!spec->home_src && spec->home_tmpfs_bytes && spec->id.home) {
+    /* First, so that the supervisor fills it while we build the rest.
+     * Mounted by us, the jail's user: the jail's user owns it. */
+    if (tmpfs_at(rel(spec->id.home), "0700", spec->home_tmpfs_bytes, 0,
+                 err) < 0)
+      return -1;
+    int hfd = open(rel(spec->id.home),
+                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (hfd < 0)
+      return pt_err_make(err, errno, "open `%s`", spec->id.home);
+    home_ready(hfd);
+  }
 
   /* /etc is a tmpfs of its own: host files are bound into it one by one
    * and the generated ones written after pivot_root; then read-only. */

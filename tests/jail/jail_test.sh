@@ -123,6 +123,17 @@ fi
 
 out=$(pt --tmp-size 16 -- "$PROBE" diskfill /tmp/fill 256 2>&1)
 expect_match "a disk fill stops at the tmpfs cap" "diskfill stopped ENOSPC at 1[0-6] MiB" "$out"
+# HOME is a tmpfs of the same cap (private to the jail, nothing on disk);
+# with --keep it is the run directory's home/ instead, kept.
+out=$(pt --tmp-size 16 -- sh -c "$PROBE diskfill \$HOME/fill 256; stat -f -c %T \$HOME" 2>&1)
+expect_match "a disk fill in HOME stops at the same cap" "diskfill stopped [A-Z]+ at 1[0-6] MiB" "$out"
+expect_match "HOME is a tmpfs" "tmpfs$" "$out"
+check "nothing of the run is left in TMPDIR" test -z "$(ls -A "$TMPDIR")"
+out=$(pt --keep -- sh -c 'echo kept-file > $HOME/kept.txt; stat -f -c %T $HOME' 2>&1)
+kept=$(printf '%s\n' "$out" | sed -n 's/^pkgtrap: run directory kept: //p')
+check "with --keep, HOME is on disk and kept" test -n "$kept" -a "$(cat "$kept/home/kept.txt" 2>/dev/null)" = kept-file
+check "with --keep, the honeytoken files are in the kept HOME" test -s "$kept/home/.aws/credentials"
+[ -n "$kept" ] && rm -rf "$kept"
 
 bytes=$(pt --output-cap 64 -- "$PROBE" flood 50 2>"$WORK/flood.err" | wc -c)
 check "an output flood is cut at the capture cap ($bytes bytes)" test "$bytes" -eq 65536

@@ -2,8 +2,8 @@
 # The recorder, golden: one jailed run in which the probe does known things;
 # the trace must hold exactly the expected events (check_trace.py). Then the
 # multi-threaded stress: 10k stops/s for 10 s lose nothing, and the
-# supervisor's memory stays bounded. golden-noatime is the golden run with
-# HOME on a noatime mount, where token-file reads fall back to inotify.
+# supervisor's memory stays bounded. golden-noatime is the golden run
+# with HOME on disk (--keep) on a noatime mount, where token-file reads fall back to inotify.
 # ctest runs this inside an outer `unshare --net`.
 #   recorder_test.sh root|rootless [golden|golden-noatime|stress]
 set -u
@@ -22,7 +22,10 @@ WORK="$TEST_TMP/recorder-$MODE-$WHAT"
 rm -rf "$WORK"; mkdir -p "$WORK/tmp" "$WORK/out"; chmod 0755 "$TEST_TMP" "$WORK"; chmod 1777 "$WORK/tmp" "$WORK/out"
 export TMPDIR="$WORK/tmp"
 SEEN_BY=atime
+KEEP=()
 if [ "$WHAT" = golden-noatime ]; then
+  # HOME on disk (--keep), in TMPDIR: the noatime tmpfs.
+  KEEP=(--keep)
   mount -t tmpfs -o noatime,mode=1777,size=64m pkgtrap-test "$TMPDIR" || { nok "mount a noatime tmpfs"; finish; }
   SEEN_BY=inotify
 fi
@@ -53,7 +56,7 @@ $P stage-file /tmp/stage.txt
 $P exec-env
 $P memfd-exec
 $P syscall mount"
-  out=$("${AS[@]}" "$PKGTRAP" run --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
+  out=$("${AS[@]}" "$PKGTRAP" run "${KEEP[@]}" --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
   expect_eq "the golden run exits 0" 0 "$rc"
   expect_match "the fake HTTP server answered" "reply HTTP/1.1 200 OK" "$out"
   expect_match "the memfd script ran" "memfd-ran" "$out"
