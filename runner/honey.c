@@ -23,6 +23,10 @@ typedef struct honey_file {
   size_t len;
   time_t mtime;
   bool bait;
+  /* data is SQL that makes the file (an SQLite database), run when the
+   * HOME is written: pt_honey_write_home runs while the jail is built, in
+   * parallel, where generation is on the start-up path (~1.3 ms). */
+  bool sql;
 } honey_file;
 
 typedef struct honey_dir {
@@ -491,16 +495,9 @@ static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
       pt_buf_free(&b);
       return -1;
     }
-    if (sqlite) {
-      int rc = honey_sqlite_render(b.data ? b.data : "", ctx, &hf.data,
-                                   &hf.len, err);
-      pt_buf_free(&b);
-      if (rc < 0)
-        return -1;
-    } else {
-      hf.data = (unsigned char *)b.data;
-      hf.len = b.len;
-    }
+    hf.data = (unsigned char *)b.data;
+    hf.len = b.len;
+    hf.sql = sqlite;
   } else {
     return pt_err_make(err, 0, "%s: unknown kind `%s` (text, sqlite, "
                        "random)", ctx, kind);
@@ -794,7 +791,13 @@ int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, f->mode);
     if (fd < 0)
       return pt_err_make(err, errno, "honey HOME: create `%s`", f->path);
-    if (pt_write_all(fd, f->data, f->len) < 0)
+    cleanup_free unsigned char *db = NULL;
+    size_t len = f->len;
+    if (f->sql &&
+        honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
+                            &db, &len, err) < 0)
+      return pt_err_wrap(err, "honey HOME");
+    if (pt_write_all(fd, db ? db : f->data, len) < 0)
       return pt_err_make(err, errno, "honey HOME: write `%s`", f->path);
     struct timespec ts[2] = {{.tv_sec = f->mtime}, {.tv_sec = f->mtime}};
     if (fchmod(fd, f->mode) < 0 || futimens(fd, ts) < 0)
