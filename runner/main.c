@@ -34,7 +34,7 @@ static const char usage[] =
     "  pkgtrap --version      version\n"
     "\n"
     "Environment: PKGTRAP_PROFILES (profiles directory), TMPDIR (where run\n"
-    "directories are made).\n";
+    "directories are made), PKGTRAP_TIMING (print start-up marks).\n";
 
 int main(int argc, char **argv) {
   /* A closed stdout must not kill us mid-cleanup; writes report EPIPE. */
