@@ -24,10 +24,12 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-static const struct {
+struct flag_name {
   const char *name;
   uint64_t value;
-} clone_flag_names[] = {
+};
+
+static const struct flag_name clone_flag_names[] = {
     {"CLONE_NEWNS", CLONE_NEWNS},         {"CLONE_NEWUSER", CLONE_NEWUSER},
     {"CLONE_NEWPID", CLONE_NEWPID},       {"CLONE_NEWNET", CLONE_NEWNET},
     {"CLONE_NEWUTS", CLONE_NEWUTS},       {"CLONE_NEWIPC", CLONE_NEWIPC},
@@ -36,10 +38,7 @@ static const struct {
 
 /* Open flags a process may be refused, e.g. O_NOATIME: the one way to
  * read a file without moving its atime, which a caller may watch. */
-static const struct {
-  const char *name;
-  uint64_t value;
-} open_flag_names[] = {
+static const struct flag_name open_flag_names[] = {
     {"O_NOATIME", O_NOATIME},
 };
 
@@ -79,6 +78,27 @@ static int str_array(json_t *root, const char *key, const char *path,
   return 0;
 }
 
+/* root[key], an array of flag names from names[], ORed into *mask. */
+static int flag_mask(json_t *root, const char *key, const struct flag_name *names,
+                     size_t n_names, const char *what, const char *path,
+                     uint64_t *mask, pt_err **err) {
+  json_t *a, *v;
+  size_t i;
+  if (str_array(root, key, path, &a, err) < 0)
+    return -1;
+  json_array_foreach(a, i, v) {
+    size_t k;
+    for (k = 0; k < n_names; k++)
+      if (strcmp(names[k].name, json_string_value(v)) == 0)
+        break;
+    if (k == n_names)
+      return pt_err_make(err, 0, "%s: unknown %s `%s`", path, what,
+                         json_string_value(v));
+    *mask |= names[k].value;
+  }
+  return 0;
+}
+
 int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err) {
   memset(p, 0, sizeof(*p));
   p->bad_arch_action = SCMP_ACT_ERRNO(EPERM);
@@ -104,34 +124,13 @@ int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err) {
     }
     p->refuse[p->n_refuse++] = nr;
   }
-  if (str_array(root, "refuse_clone_flags", path, &a, err) < 0)
+  if (flag_mask(root, "refuse_clone_flags", clone_flag_names,
+                PT_ARRAY_LEN(clone_flag_names), "clone flag", path,
+                &p->clone_flags, err) < 0 ||
+      flag_mask(root, "refuse_open_flags", open_flag_names,
+                PT_ARRAY_LEN(open_flag_names), "open flag", path,
+                &p->open_flags, err) < 0)
     goto out;
-  json_array_foreach(a, i, v) {
-    size_t k;
-    for (k = 0; k < PT_ARRAY_LEN(clone_flag_names); k++)
-      if (strcmp(clone_flag_names[k].name, json_string_value(v)) == 0)
-        break;
-    if (k == PT_ARRAY_LEN(clone_flag_names)) {
-      pt_err_make(err, 0, "%s: unknown clone flag `%s`", path,
-                  json_string_value(v));
-      goto out;
-    }
-    p->clone_flags |= clone_flag_names[k].value;
-  }
-  if (str_array(root, "refuse_open_flags", path, &a, err) < 0)
-    goto out;
-  json_array_foreach(a, i, v) {
-    size_t k;
-    for (k = 0; k < PT_ARRAY_LEN(open_flag_names); k++)
-      if (strcmp(open_flag_names[k].name, json_string_value(v)) == 0)
-        break;
-    if (k == PT_ARRAY_LEN(open_flag_names)) {
-      pt_err_make(err, 0, "%s: unknown open flag `%s`", path,
-                  json_string_value(v));
-      goto out;
-    }
-    p->open_flags |= open_flag_names[k].value;
-  }
   if (str_array(root, "refuse_ioctls", path, &a, err) < 0)
     goto out;
   json_array_foreach(a, i, v) {
