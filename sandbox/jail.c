@@ -42,8 +42,8 @@ struct jail {
   int home_fd;
   struct jail_cgroup cg;
   struct jail_broker broker;
-  int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* -1: none */
-  unsigned n_pool[JAIL_SOCKET_KINDS];
+  int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* init's sockets, */
+  unsigned n_pool[JAIL_SOCKET_KINDS];                /* not handed out yet */
   struct seccomp_notif *req;
   struct seccomp_notif_resp *resp;
   size_t req_size, resp_size;
