@@ -83,29 +83,28 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
     return 0;
   if (hfd < 0)
     return pt_err_make(err, EINVAL, "no HOME to fill");
-  if (s->home_in_memory) {
-    /* The tmpfs belongs to the jail's user namespace, where host root has
-     * no uid (creating files as root fails with EOVERFLOW): write as the
-     * jail's user instead, which also makes the files its own. */
-    bool root = geteuid() == 0;
-    if (root) {
-      setfsgid(s->host_gid);
-      setfsuid(s->host_uid);
-    }
-    int rc = pt_honey_write_home(&s->honey, hfd, err);
-    if (root) {
-      setfsuid(0);
-      setfsgid(0);
-    }
-    if (rc < 0)
-      return -1;
-  } else {
+  /* In memory, the tmpfs belongs to the jail's user namespace, where host
+   * root has no uid (creating files as root fails with EOVERFLOW): write
+   * as the jail's user, which also makes the files its own. On disk,
+   * write and then chown. */
+  bool as_jail_user = s->home_in_memory && geteuid() == 0;
+  if (as_jail_user) {
+    setfsgid(s->host_gid);
+    setfsuid(s->host_uid);
+  }
+  int rc = pt_honey_write_home(&s->honey, hfd, err);
+  if (as_jail_user) {
+    setfsuid(0);
+    setfsgid(0);
+  }
+  if (rc < 0)
+    return -1;
+  if (!s->home_in_memory) {
     char path[64];
     /* "/." so that nftw (FTW_PHYS) starts in the directory, not at the
      * magic link. */
     snprintf(path, sizeof(path), "/proc/self/fd/%d/.", hfd);
-    if (pt_honey_write_home(&s->honey, hfd, err) < 0 ||
-        pt_chown_tree(path, s->host_uid, s->host_gid, err) < 0)
+    if (pt_chown_tree(path, s->host_uid, s->host_gid, err) < 0)
       return -1;
   }
   s->home_written = true;
@@ -123,7 +122,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   s->home_in_memory = o->home_in_memory;
   if (pt_jail_profile_load(&s->prof, err) < 0)
     goto fail;
-  pt_mark("session: profile again");
+  pt_mark("session: profile loaded");
   if (pt_rundir_create(&s->rd, err) < 0)
     goto fail;
   pt_mark("session: rundir");
