@@ -167,10 +167,15 @@ void pt_mark(const char *label) {
   static int on = -1;
   static uint64_t t0;
   if (on < 0) {
-    on = getenv("PKGTRAP_TIMING") != NULL;
+    const char *v = getenv("PKGTRAP_TIMING");
+    on = v != NULL;
     /* The process's start time, from /proc/self/stat, would cost more than
-     * what is measured; the first mark is the origin instead. */
-    t0 = pt_now_ns();
+     * what is measured; the first mark is the origin instead, unless the
+     * variable holds a CLOCK_MONOTONIC time in ns (a launcher's, to see
+     * what happens before main). */
+    t0 = v ? strtoull(v, NULL, 10) : 0;
+    if (t0 == 0)
+      t0 = pt_now_ns();
   }
   if (on)
     fprintf(stderr, "pkgtrap: timing %8.3f ms [%d] %s\n",
