@@ -760,34 +760,68 @@ static int open_dir_at(int base, const char *rel, bool create, pt_err **err) {
   return fd;
 }
 
-int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
-  const struct pt_honey_priv *pv = h->priv;
-  if (pv == NULL)
-    return pt_err_make(err, 0, "honeytokens: nothing generated");
+/* The fd of the directory whose path is the first len bytes of path, if
+ * it is one of ours and open; else -1. */
+static int dir_fd_of(const struct pt_honey_priv *pv, const int *fds,
+                     const char *path, size_t len) {
+  for (size_t i = 0; i < pv->n_dirs; i++)
+    if (fds[i] >= 0 && strlen(pv->dirs[i].path) == len &&
+        strncmp(pv->dirs[i].path, path, len) == 0)
+      return fds[i];
+  return -1;
+}
+
+static void close_fds(int *fds, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  free(fds);
+}
+
+/* Directories stay open while the files are written (a run's start-up
+ * waits for this: no path is walked twice). */
+static int write_home(const struct pt_honey_priv *pv, int home_dirfd,
+                      int *dfds, pt_err **err) {
   for (size_t i = 0; i < pv->n_dirs; i++) {
-    cleanup_close int fd = open_dir_at(home_dirfd, pv->dirs[i].path, true, err);
-    if (fd < 0)
+    const char *path = pv->dirs[i].path, *slash = strrchr(path, '/');
+    int parent = slash ? dir_fd_of(pv, dfds, path, (size_t)(slash - path))
+                       : home_dirfd;
+    if (parent >= 0) {
+      const char *base = slash ? slash + 1 : path;
+      if (mkdirat(parent, base, 0700) < 0 && errno != EEXIST)
+        return pt_err_make(err, errno, "honey HOME: mkdir `%s`", path);
+      dfds[i] = openat(parent, base,
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (dfds[i] < 0)
+        return pt_err_make(err, errno, "honey HOME: open directory `%s`",
+                           path);
+    } else if ((dfds[i] = open_dir_at(home_dirfd, path, true, err)) < 0) {
       return pt_err_wrap(err, "honey HOME");
+    }
     /* Exact mode whatever the umask: ssh refuses a group-readable ~/.ssh,
      * and a stealer may check. */
-    if (fchmod(fd, pv->dirs[i].mode) < 0)
-      return pt_err_make(err, errno, "honey HOME: chmod `%s`",
-                         pv->dirs[i].path);
+    if (fchmod(dfds[i], pv->dirs[i].mode) < 0)
+      return pt_err_make(err, errno, "honey HOME: chmod `%s`", path);
   }
   for (size_t i = 0; i < pv->n_files; i++) {
     const honey_file *f = &pv->files[i];
     const char *slash = strrchr(f->path, '/');
-    cleanup_close int dfd = -1;
+    cleanup_close int own = -1;
+    int dfd = home_dirfd;
     if (slash != NULL) {
-      cleanup_free char *parent = strndup(f->path, (size_t)(slash - f->path));
-      if (parent == NULL)
-        return pt_err_make(err, ENOMEM, "honey HOME");
-      if ((dfd = open_dir_at(home_dirfd, parent, false, err)) < 0)
-        return pt_err_wrap(err, "honey HOME");
+      size_t pl = (size_t)(slash - f->path);
+      dfd = dir_fd_of(pv, dfds, f->path, pl);
+      if (dfd < 0) {
+        cleanup_free char *parent = strndup(f->path, pl);
+        if (parent == NULL)
+          return pt_err_make(err, ENOMEM, "honey HOME");
+        if ((own = dfd = open_dir_at(home_dirfd, parent, false, err)) < 0)
+          return pt_err_wrap(err, "honey HOME");
+      }
     }
     const char *base = slash ? slash + 1 : f->path;
     cleanup_close int fd =
-        openat(dfd >= 0 ? dfd : home_dirfd, base,
+        openat(dfd, base,
                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, f->mode);
     if (fd < 0)
       return pt_err_make(err, errno, "honey HOME: create `%s`", f->path);
@@ -806,16 +840,28 @@ int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
   }
   /* Directory times last: creating entries above bumped them to now. */
   for (size_t i = 0; i < pv->n_dirs; i++) {
-    cleanup_close int fd =
-        open_dir_at(home_dirfd, pv->dirs[i].path, false, err);
     struct timespec ts[2] = {{.tv_sec = pv->dirs[i].mtime},
                              {.tv_sec = pv->dirs[i].mtime}};
-    if (fd < 0)
-      return pt_err_wrap(err, "honey HOME");
-    if (futimens(fd, ts) < 0)
+    if (futimens(dfds[i], ts) < 0)
       return pt_err_make(err, errno, "honey HOME: utimens `%s`",
                          pv->dirs[i].path);
   }
+  return 0;
+}
+
+int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
+  const struct pt_honey_priv *pv = h->priv;
+  if (pv == NULL)
+    return pt_err_make(err, 0, "honeytokens: nothing generated");
+  int *dfds = malloc((pv->n_dirs ? pv->n_dirs : 1) * sizeof(int));
+  if (dfds == NULL)
+    return pt_err_make(err, ENOMEM, "honey HOME");
+  for (size_t i = 0; i < pv->n_dirs; i++)
+    dfds[i] = -1;
+  int rc = write_home(pv, home_dirfd, dfds, err);
+  close_fds(dfds, pv->n_dirs);
+  if (rc < 0)
+    return -1;
   /* HOME itself is the caller's (it may be an O_PATH fd, where this fails
    * harmlessly), but a HOME modified "just now" is a tell: best effort. */
   time_t newest = 0;
