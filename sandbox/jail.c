@@ -31,6 +31,7 @@
 struct jail {
   const struct jail_spec *spec;
   struct jail_policy policy;
+  struct jail_filter *own_filter; /* compiled here when spec->filter is NULL */
   struct jail_result *res;
   pt_loop *loop;
   pid_t init_pid;
@@ -407,11 +408,20 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
 
   if (spec->argv == NULL || spec->argv[0] == NULL)
     return pt_err_make(err, EINVAL, "no command to run");
-  if (jail_policy_load(spec->seccomp_policy, &j->policy, err) < 0)
-    return -1;
-  pt_mark("jail: policy loaded");
-  if (seccomp_notify_alloc(&j->req, &j->resp) < 0)
+  const struct jail_filter *filter = spec->filter;
+  if (filter == NULL) {
+    j->own_filter = jail_filter_new(spec->seccomp_policy, spec->notify,
+                                    spec->n_notify, err);
+    if (j->own_filter == NULL)
+      return -1;
+    filter = j->own_filter;
+  }
+  j->policy = filter->policy;
+  pt_mark("jail: filter compiled");
+  if (seccomp_notify_alloc(&j->req, &j->resp) < 0) {
+    jail_filter_free(j->own_filter);
     return pt_err_make(err, ENOMEM, "seccomp notification buffers");
+  }
   struct seccomp_notif_sizes sz;
   if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0) {
     pt_err_make(err, errno, "seccomp notification sizes");
@@ -474,7 +484,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     close(out_p[0]);
     close(err_p[0]);
     close(ch[0]);
-    jail_init_main(spec, &j->policy, &j->cg, newroot, ch[1], out_p[1],
+    jail_init_main(spec, filter, &j->cg, newroot, ch[1], out_p[1],
                    err_p[1]);
   }
   j->init_pid = pid;
@@ -601,6 +611,7 @@ out:
       close(j->pool[k][i]);
   pt_loop_free(j->loop);
   seccomp_notify_free(j->req, j->resp);
+  jail_filter_free(j->own_filter);
   if (masked) {
     /* Drop what arrived meanwhile (already acted on via the signalfd). */
     struct timespec zero = {0, 0};

@@ -227,7 +227,7 @@ static void make_socket_pool(unsigned per_kind) {
     }
 }
 
-void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
+void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filter,
                     struct jail_cgroup *cg, const char *newroot, int chan,
                     int out_w, int err_w) {
   /* If the supervisor dies, so does the jail (and with init, every
@@ -259,13 +259,16 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
     pt_err_make(&e, errno, "sethostname"), fail(e);
   if (setdomainname("(none)", 6) < 0)
     pt_err_make(&e, errno, "setdomainname"), fail(e);
+  /* The root first: it mounts the tmpfs HOME first of all, so the
+   * supervisor starts filling it (the longest job of the start) while we
+   * build the rest and then the network. */
+  if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
+    pt_err_wrap(&e, "root filesystem"), fail(e);
+  pt_mark("init: rootfs built");
   if (jail_net_setup(&e) < 0)
     pt_err_wrap(&e, "network namespace"), fail(e);
   make_socket_pool(spec->socket_pool);
   pt_mark("init: net");
-  if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
-    pt_err_wrap(&e, "root filesystem"), fail(e);
-  pt_mark("init: rootfs built");
   if (jail_rootfs_finish(spec, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs finished");
@@ -286,7 +289,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_policy *pol,
                                    .pids_cgroup = (m.value & 2) != 0};
   if (jail_caps_drop_all(&e) < 0)
     fail(e);
-  int listener = jail_filter_load(pol, spec->notify, spec->n_notify, &e);
+  int listener = jail_filter_install(filter, &e);
   if (listener < 0)
     pt_err_wrap(&e, "seccomp"), fail(e);
   pt_mark("init: filter loaded");

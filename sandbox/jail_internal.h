@@ -2,6 +2,7 @@
 #ifndef JAIL_INTERNAL_H
 #define JAIL_INTERNAL_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <sys/socket.h>
 
@@ -22,12 +23,16 @@ struct jail_policy {
   uint32_t bad_arch_action;
 };
 int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err);
-/* Builds and loads the filter in the calling (jailed) process: the
- * policy's refusals and the caller's notify rules both stop in the
- * supervisor. Returns the listener fd. */
-int jail_filter_load(const struct jail_policy *p,
-                     const struct jail_notify_rule *rules, size_t n_rules,
-                     pt_err **err);
+/* jail_filter_new() (jail.h): the policy, and the BPF that libseccomp
+ * compiled from it and the caller's notify rules (the policy's refusals
+ * and those rules both stop in the supervisor). */
+struct jail_filter {
+  struct jail_policy policy;
+  struct sock_fprog prog;
+};
+/* In the calling (jailed) process: no_new_privs, then the filter.
+ * Returns the listener fd. */
+int jail_filter_install(const struct jail_filter *f, pt_err **err);
 /* Does the policy refuse this call? Decided on the syscall number and
  * register arguments only (never on memory the caller could change). */
 bool jail_policy_refuses(const struct jail_policy *p,
@@ -130,7 +135,7 @@ struct jail_msg {
 
 /* init's main (jail_init.c). Never returns. */
 __attribute__((noreturn)) void jail_init_main(const struct jail_spec *spec,
-                                              const struct jail_policy *pol,
+                                              const struct jail_filter *filter,
                                               struct jail_cgroup *cg,
                                               const char *newroot, int chan,
                                               int out_w, int err_w);

@@ -16,9 +16,16 @@
 #include <jansson.h>
 #include <sched.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -277,23 +284,26 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
   return 0;
 }
 
-int jail_filter_load(const struct jail_policy *p,
-                     const struct jail_notify_rule *rules, size_t n_rules,
-                     pt_err **err) {
+/* The policy's refusals and the caller's notify rules in one libseccomp
+ * context (every rule NOTIFY: see the top of this file). */
+static scmp_filter_ctx build_ctx(const struct jail_policy *p,
+                                 const struct jail_notify_rule *rules,
+                                 size_t n_rules, pt_err **err) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (ctx == NULL)
-    return pt_err_make(err, ENOMEM, "seccomp_init");
-  int rc = -1;
+  if (ctx == NULL) {
+    pt_err_make(err, ENOMEM, "seccomp_init");
+    return NULL;
+  }
   if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, p->bad_arch_action) < 0) {
     pt_err_make(err, EINVAL, "seccomp bad-arch action");
-    goto out;
+    goto fail;
   }
   for (size_t i = 0; i < p->n_refuse; i++)
     if (add_rule(ctx, SCMP_ACT_NOTIFY, p->refuse[i], NULL, 0, err) < 0)
-      goto out;
+      goto fail;
   for (size_t i = 0; i < p->n_enosys; i++)
     if (add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), p->enosys[i], NULL, 0, err) < 0)
-      goto out;
+      goto fail;
   /* clone: one rule per refused flag, since BPF can test "these bits all
    * set" (masked equality) but not "any of them". */
   for (size_t k = 0; k < PT_ARRAY_LEN(clone_flag_names); k++) {
@@ -302,7 +312,7 @@ int jail_filter_load(const struct jail_policy *p,
     struct jail_arg_cond c = {0, SCMP_CMP_MASKED_EQ, clone_flag_names[k].value,
                               clone_flag_names[k].value};
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_clone, &c, 1, err) < 0)
-      goto out;
+      goto fail;
   }
   for (size_t k = 0; k < PT_ARRAY_LEN(open_flag_names); k++) {
     uint64_t f = open_flag_names[k].value;
@@ -315,19 +325,19 @@ int jail_filter_load(const struct jail_policy *p,
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_open, &o1, 1, err) < 0 ||
         add_rule(ctx, SCMP_ACT_NOTIFY, __NR_openat, &o2, 1, err) < 0 ||
         add_rule(ctx, SCMP_ACT_NOTIFY, __NR_fcntl, fc, 2, err) < 0)
-      goto out;
+      goto fail;
   }
   for (size_t k = 0; k < p->n_ioctls; k++) {
     struct jail_arg_cond c = {1, SCMP_CMP_MASKED_EQ, 0xffffffffu, p->ioctls[k]};
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ioctl, &c, 1, err) < 0)
-      goto out;
+      goto fail;
   }
   if (p->ptrace_own_children) {
     struct jail_arg_cond a = {0, SCMP_CMP_EQ, PTRACE_ATTACH, 0};
     struct jail_arg_cond s = {0, SCMP_CMP_EQ, PTRACE_SEIZE, 0};
     if (add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ptrace, &a, 1, err) < 0 ||
         add_rule(ctx, SCMP_ACT_NOTIFY, __NR_ptrace, &s, 1, err) < 0)
-      goto out;
+      goto fail;
   }
   for (size_t i = 0; i < n_rules; i++) {
     int nr = seccomp_syscall_resolve_name(rules[i].syscall);
@@ -341,22 +351,98 @@ int jail_filter_load(const struct jail_policy *p,
     if (enosys)
       continue; /* never runs */
     if (add_rule(ctx, SCMP_ACT_NOTIFY, nr, rules[i].cond, 2, err) < 0)
-      goto out;
+      goto fail;
   }
-  /* The supervisor needs at least one notifying rule to get a listener. */
-  rc = seccomp_load(ctx);
+  return ctx;
+fail:
+  seccomp_release(ctx);
+  return NULL;
+}
+
+/* libseccomp 2.5 exports BPF only to an fd (seccomp_export_bpf_mem came
+ * in 2.6): a memfd, read back. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out,
+                      pt_err **err) {
+  int fd = memfd_create("pkgtrap-bpf", MFD_CLOEXEC);
+  if (fd < 0)
+    return pt_err_make(err, errno, "memfd for the seccomp filter");
+  int rc = seccomp_export_bpf(ctx, fd);
+  struct stat st;
   if (rc < 0) {
-    pt_err_make(err, -rc, "seccomp_load");
-    rc = -1;
+    pt_err_make(err, -rc, "seccomp_export_bpf");
     goto out;
   }
-  rc = seccomp_notify_fd(ctx);
-  if (rc < 0) {
-    pt_err_make(err, EINVAL, "seccomp filter has no listener");
-    rc = -1;
+  rc = -1;
+  if (fstat(fd, &st) < 0) {
+    pt_err_make(err, errno, "seccomp filter size");
+    goto out;
   }
+  size_t n = (size_t)st.st_size / sizeof(struct sock_filter);
+  if (n == 0 || n > BPF_MAXINSNS ||
+      (size_t)st.st_size % sizeof(struct sock_filter) != 0) {
+    pt_err_make(err, EINVAL, "seccomp filter of %lld bytes",
+                (long long)st.st_size);
+    goto out;
+  }
+  struct sock_filter *insns = malloc((size_t)st.st_size);
+  if (insns == NULL) {
+    pt_err_make(err, ENOMEM, "seccomp filter");
+    goto out;
+  }
+  if (pread(fd, insns, (size_t)st.st_size, 0) != st.st_size) {
+    pt_err_make(err, errno ? errno : EIO, "read the seccomp filter back");
+    free(insns);
+    goto out;
+  }
+  out->filter = insns;
+  out->len = (unsigned short)n;
+  rc = 0;
 out:
-  /* seccomp_release does not close the listener fd. */
-  seccomp_release(ctx);
+  close(fd);
   return rc;
+}
+
+struct jail_filter *jail_filter_new(const char *policy_path,
+                                    const struct jail_notify_rule *rules,
+                                    size_t n_rules, pt_err **err) {
+  struct jail_filter *f = calloc(1, sizeof(*f));
+  if (f == NULL) {
+    pt_err_make(err, ENOMEM, "seccomp filter");
+    return NULL;
+  }
+  if (jail_policy_load(policy_path, &f->policy, err) < 0)
+    goto fail;
+  scmp_filter_ctx ctx = build_ctx(&f->policy, rules, n_rules, err);
+  if (ctx == NULL)
+    goto fail;
+  int rc = export_bpf(ctx, &f->prog, err);
+  seccomp_release(ctx);
+  if (rc < 0)
+    goto fail;
+  /* The listener needs at least one notifying rule; the policy always
+   * has some, the check is in jail_filter_install's result. */
+  return f;
+fail:
+  free(f);
+  return NULL;
+}
+
+void jail_filter_free(struct jail_filter *f) {
+  if (f == NULL)
+    return;
+  free(f->prog.filter);
+  free(f);
+}
+
+int jail_filter_install(const struct jail_filter *f, pt_err **err) {
+  /* What seccomp_load does for a context with notify rules (and the
+   * default SCMP_FLTATR_CTL_NNP): no_new_privs, then the filter with a
+   * listener. */
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return pt_err_make(err, errno, "no_new_privs");
+  int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
+  if (fd < 0)
+    return pt_err_make(err, errno, "load the seccomp filter");
+  return fd;
 }
