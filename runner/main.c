@@ -34,7 +34,9 @@ static const char usage[] =
     "  pkgtrap --version      version\n"
     "\n"
     "Environment: PKGTRAP_PROFILES (profiles directory), TMPDIR (where run\n"
-    "directories are made), PKGTRAP_TIMING (print start-up marks).\n";
+    "directories are made; `run` without --keep prefers /dev/shm),\n"
+    "PKGTRAP_TIMING (print start-up marks; a number is taken as the\n"
+    "CLOCK_MONOTONIC ns to count from).\n";
 
 int main(int argc, char **argv) {
   /* A closed stdout must not kill us mid-cleanup; writes report EPIPE. */

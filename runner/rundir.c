@@ -6,22 +6,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "pt_util.h"
 
-int pt_rundir_create(struct pt_rundir *d, pt_err **err) {
+/* /dev/shm if it is a tmpfs where we may make a directory. */
+static bool shm_usable(void) {
+  struct statfs sf;
+  return statfs("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
+         access("/dev/shm", W_OK | X_OK) == 0;
+}
+
+int pt_rundir_create(struct pt_rundir *d, bool bare, pt_err **err) {
   const char *tmp = getenv("TMPDIR");
   if (tmp == NULL || *tmp == '\0')
     tmp = "/tmp";
-  snprintf(d->path, sizeof(d->path), "%s/pkgtrap-XXXXXX", tmp);
-  if (mkdtemp(d->path) == NULL)
-    return pt_err_make(err, errno, "create run directory in `%s`", tmp);
+  d->home[0] = '\0';
+  bool made = false;
+  if (bare && shm_usable()) {
+    snprintf(d->path, sizeof(d->path), "/dev/shm/pkgtrap-XXXXXX");
+    made = mkdtemp(d->path) != NULL; /* else (full, a policy): TMPDIR */
+  }
+  if (!made) {
+    snprintf(d->path, sizeof(d->path), "%s/pkgtrap-XXXXXX", tmp);
+    if (mkdtemp(d->path) == NULL)
+      return pt_err_make(err, errno, "create run directory in `%s`", tmp);
+  }
   /* 0711: the jail's user (another uid when we are root) must traverse to
    * its HOME and root mount point, but may list nothing. */
   if (chmod(d->path, 0711) < 0)
     return pt_err_make(err, errno, "chmod `%s`", d->path);
+  if (bare)
+    return 0;
   snprintf(d->home, sizeof(d->home), "%s/home", d->path);
   if (mkdir(d->home, 0700) < 0)
     return pt_err_make(err, errno, "mkdir `%s`", d->home);

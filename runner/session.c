@@ -154,7 +154,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     pt_err_make(err, te, "start a thread");
     goto fail;
   }
-  int rc = pt_rundir_create(&s->rd, err);
+  int rc = pt_rundir_create(&s->rd, s->home_in_memory, err);
   pt_mark("session: rundir");
   if (rc == 0) {
     pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));

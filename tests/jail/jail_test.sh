@@ -129,6 +129,23 @@ out=$(pt --tmp-size 16 -- sh -c "$PROBE diskfill \$HOME/fill 256; stat -f -c %T 
 expect_match "a disk fill in HOME stops at the same cap" "diskfill stopped [A-Z]+ at 1[0-6] MiB" "$out"
 expect_match "HOME is a tmpfs" "tmpfs$" "$out"
 check "nothing of the run is left in TMPDIR" test -z "$(ls -A "$TMPDIR")"
+# Such a run makes its run directory (the root's mount point) on /dev/shm,
+# a tmpfs. In a mount namespace of our own with an empty /dev/shm: the
+# directory is there while the jail runs (CMD waits on a fifo we hold) and
+# gone after it.
+mkfifo "$WORK/shared/ready" "$WORK/shared/go"
+chmod 666 "$WORK/shared/ready" "$WORK/shared/go"
+out=$(unshare --mount -- bash -c '
+  mount -t tmpfs -o mode=1777 shm /dev/shm || exit
+  "$@" run --bind "'"$WORK/shared"'" -- sh -c "echo x > '"$WORK/shared/ready"'; read a < '"$WORK/shared/go"'" &
+  read r < "'"$WORK/shared/ready"'"
+  echo "during: $(ls /dev/shm)"
+  echo go > "'"$WORK/shared/go"'"
+  wait $!
+  echo "after: $(ls -A /dev/shm) rc=$?"' bash "${AS[@]}" "$PKGTRAP" 2>&1)
+expect_match "a run that keeps nothing has its run directory on /dev/shm" "during: pkgtrap-[A-Za-z0-9]{6}" "$out"
+expect_match "and nothing is left there after it" "after:  rc=0" "$out"
+rm -f "$WORK/shared/ready" "$WORK/shared/go"
 out=$(pt --keep -- sh -c 'echo kept-file > $HOME/kept.txt; stat -f -c %T $HOME' 2>&1)
 kept=$(printf '%s\n' "$out" | sed -n 's/^pkgtrap: run directory kept: //p')
 check "with --keep, HOME is on disk and kept" test -n "$kept" -a "$(cat "$kept/home/kept.txt" 2>/dev/null)" = kept-file
