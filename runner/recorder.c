@@ -193,6 +193,78 @@ static bool read_str(pid_t pid, uint64_t addr, char *buf, size_t cap) {
   return got > 0;
 }
 
+/* A NULL-terminated vector of strings of the caller (argv, envp), read in
+ * a few calls: the pointers a page at a time, then the strings as one
+ * block when they lie close together (as exec's arguments usually do),
+ * else one by one. An exec stopped for ~70 process_vm_readv calls (two per
+ * variable) before. Calls fn for each string (at most cap-1 bytes) until
+ * it returns false or max strings were read. */
+#define STRV_BLOCK_MAX (256u << 10)
+static void read_strv(pid_t pid, uint64_t vec, size_t max, size_t cap,
+                      bool (*fn)(void *ctx, const char *str), void *ctx) {
+  if (vec == 0 || max == 0)
+    return;
+  uint64_t *ptrs = malloc(max * sizeof(*ptrs));
+  char *one = malloc(cap);
+  if (ptrs == NULL || one == NULL)
+    goto out;
+  size_t n = 0;
+  bool end = false;
+  while (n < max && !end) {
+    uint64_t at = vec + n * 8;
+    size_t page_left = (4096 - (at & 4095)) / 8, want = max - n;
+    want = want < page_left ? want : (page_left ? page_left : 1);
+    ssize_t got = read_mem(pid, at, ptrs + n, want * 8);
+    if (got < 8)
+      break;
+    for (size_t i = 0; i < (size_t)got / 8; i++, n++)
+      if (ptrs[n] == 0) {
+        end = true;
+        break;
+      }
+  }
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    lo = ptrs[i] < lo ? ptrs[i] : lo;
+    hi = ptrs[i] > hi ? ptrs[i] : hi;
+  }
+  char *block = NULL;
+  size_t blen = 0;
+  if (n > 1 && hi - lo < STRV_BLOCK_MAX && (block = malloc(hi - lo + cap))) {
+    ssize_t got = read_mem(pid, lo, block, hi - lo + cap);
+    if (got < 0) { /* the last string may end near an unmapped page */
+      got = read_mem(pid, lo, block, (size_t)(hi - lo));
+    }
+    blen = got > 0 ? (size_t)got : 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *str = NULL;
+    size_t off = (size_t)(ptrs[i] - lo);
+    if (block && ptrs[i] >= lo && off < blen) {
+      size_t room = blen - off < cap ? blen - off : cap;
+      const char *nul = memchr(block + off, '\0', room);
+      if (nul)
+        str = block + off;
+      else if (room == cap) { /* longer than cap: cut, as read_str does */
+        memcpy(one, block + off, cap - 1);
+        one[cap - 1] = '\0';
+        str = one;
+      }
+    }
+    if (str == NULL) {
+      if (!read_str(pid, ptrs[i], one, cap))
+        break;
+      str = one;
+    }
+    if (!fn(ctx, str))
+      break;
+  }
+  free(block);
+out:
+  free(ptrs);
+  free(one);
+}
+
 static ssize_t read_proc_file(pid_t pid, const char *what, char *buf,
                               size_t cap) {
   char path[64];
@@ -428,33 +500,56 @@ static bool planted_env(const pt_recorder *r, const char *entry,
 
 /* A token in the environment of an exec, outside the variables it was
  * planted in (AWS_ACCESS_KEY_ID=... is expected; LEAK=AKIA... is not). */
+struct env_scan {
+  pt_recorder *r;
+  pid_t tgid;
+};
+
+static bool scan_env_entry(void *ctx, const char *e) {
+  struct env_scan *es = ctx;
+  pt_recorder *r = es->r;
+  pt_tok_match m[4];
+  size_t n = 0;
+  if (pt_tok_scan(r->cfg.tokens, e, strlen(e), m, PT_ARRAY_LEN(m), &n) <= 0)
+    return true;
+  for (size_t k = 0; k < n && k < PT_ARRAY_LEN(m); k++) {
+    if (planted_env(r, e, m[k].id))
+      continue;
+    const char *eq = strchr(e, '=');
+    char where[300];
+    snprintf(where, sizeof(where), "env:%.*s", eq ? (int)(eq - e) : 64, e);
+    json_t *o = json_object();
+    json_object_set_new(o, "token", json_string(m[k].id));
+    json_object_set_new(o, "encoding", json_string(m[k].encoding));
+    json_object_set_new(o, "where", json_string(where));
+    pt_events_emit(r->cfg.events, es->tgid, "honeytoken", o);
+  }
+  return true;
+}
+
 static void scan_env(pt_recorder *r, pid_t tid, pid_t tgid, uint64_t envp) {
   if (r->cfg.tokens == NULL || envp == 0)
     return;
-  for (int i = 0; i < ENV_MAX_VARS; i++) {
-    uint64_t ptr = 0;
-    if (read_mem(tid, envp + (uint64_t)i * 8, &ptr, 8) != 8 || ptr == 0)
-      break;
-    char e[4096];
-    if (!read_str(tid, ptr, e, sizeof(e)))
-      break;
-    pt_tok_match m[4];
-    size_t n = 0;
-    if (pt_tok_scan(r->cfg.tokens, e, strlen(e), m, PT_ARRAY_LEN(m), &n) <= 0)
-      continue;
-    for (size_t k = 0; k < n && k < PT_ARRAY_LEN(m); k++) {
-      if (planted_env(r, e, m[k].id))
-        continue;
-      const char *eq = strchr(e, '=');
-      char where[300];
-      snprintf(where, sizeof(where), "env:%.*s", eq ? (int)(eq - e) : 64, e);
-      json_t *o = json_object();
-      json_object_set_new(o, "token", json_string(m[k].id));
-      json_object_set_new(o, "encoding", json_string(m[k].encoding));
-      json_object_set_new(o, "where", json_string(where));
-      pt_events_emit(r->cfg.events, tgid, "honeytoken", o);
-    }
+  struct env_scan es = {r, tgid};
+  read_strv(tid, envp, ENV_MAX_VARS, 4096, scan_env_entry, &es);
+}
+
+struct argv_read {
+  json_t *argv;
+  char joined[ARGV_MAX_BYTES]; /* the arguments, space-separated, scanned */
+  size_t jl;
+};
+
+static bool add_arg(void *ctx, const char *arg) {
+  struct argv_read *ar = ctx;
+  size_t l = strlen(arg);
+  json_array_append_new(ar->argv, pt_json_bytes(arg, l, 1024));
+  if (ar->jl + l + 1 < sizeof(ar->joined)) {
+    memcpy(ar->joined + ar->jl, arg, l);
+    ar->jl += l;
+    ar->joined[ar->jl++] = ' ';
   }
+  return true;
 }
 
 static void on_exec(pt_recorder *r, pid_t tid, pid_t tgid,
@@ -466,24 +561,11 @@ static void on_exec(pt_recorder *r, pid_t tid, pid_t tgid,
     path[0] = '\0';
   resolve_at(tgid, at ? (int)req->data.args[0] : AT_FDCWD, path, full,
              sizeof(full));
-  json_t *argv = json_array();
-  char joined[ARGV_MAX_BYTES];
-  size_t jl = 0;
-  for (int i = 0; i < ARGV_MAX_ARGS && a_argv; i++) {
-    uint64_t ptr = 0;
-    if (read_mem(tid, a_argv + (uint64_t)i * 8, &ptr, 8) != 8 || ptr == 0)
-      break;
-    char arg[4096];
-    if (!read_str(tid, ptr, arg, sizeof(arg)))
-      break;
-    size_t l = strlen(arg);
-    json_array_append_new(argv, pt_json_bytes(arg, l, 1024));
-    if (jl + l + 1 < sizeof(joined)) {
-      memcpy(joined + jl, arg, l);
-      jl += l;
-      joined[jl++] = ' ';
-    }
-  }
+  struct argv_read ar = {.argv = json_array()};
+  read_strv(tid, a_argv, ARGV_MAX_ARGS, 4096, add_arg, &ar);
+  json_t *argv = ar.argv;
+  const char *joined = ar.joined;
+  size_t jl = ar.jl;
   json_t *o = json_object();
   json_object_set_new(o, "path", pt_json_bytes(full, strlen(full), 4096));
   json_object_set_new(o, "argv", argv);
