@@ -21,7 +21,10 @@
  * own header, filled once (pthread_once) by pt_dlib_open(). The SONAME
  * comes from CMake, read from the library pkg-config found, never
  * guessed; so does the package a missing library's error names (dpkg's
- * owner of that file). */
+ * owner of that file). The libraries every run needs (libseccomp,
+ * libcap, libnl, jansson, sqlite3) are linked, from their static archives
+ * by default (PKGTRAP_STATIC_LIBS in CMakeLists.txt): no ld.so work for
+ * them either. */
 #ifndef PT_DLIB_H
 #define PT_DLIB_H
 
