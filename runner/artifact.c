@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "artifact_internal.h"
+#include "dl_crypto.h"
 #include "pt_util.h"
 
 const char *pt_artifact_ecosystem_name(enum pt_ecosystem eco) {
@@ -126,6 +126,8 @@ void pt_artifact_problem_add(pt_artifact_problems *p, const char *rule,
 }
 
 static int sha256_fd(int fd, const char *label, char out[65], pt_err **err) {
+  if (pt_dl_crypto_load(err) < 0)
+    return pt_err_wrap(err, "sha256 of `%s`", label);
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   if (ctx == NULL)
     return pt_err_make(err, ENOMEM, "sha256");

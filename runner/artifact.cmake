@@ -8,6 +8,7 @@ add_library(pkgtrap_artifact STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/npmmeta.c
 )
 target_include_directories(pkgtrap_artifact PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-# libarchive through pkgtrap_dlib: loaded on first use, not linked.
+# libarchive and libcrypto (sha256) through pkgtrap_dlib: loaded on first
+# use, not linked.
 target_link_libraries(pkgtrap_artifact PUBLIC
-  pkgtrap_sandbox pkgtrap_dlib PkgConfig::JANSSON PkgConfig::CRYPTO)
+  pkgtrap_sandbox pkgtrap_dlib PkgConfig::JANSSON)

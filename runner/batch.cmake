@@ -14,6 +14,7 @@ add_library(pkgtrap_batch STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/cmd_sweep.c
 )
 target_include_directories(pkgtrap_batch PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-# libcurl through pkgtrap_dlib: loaded on first use, not linked.
+# libcurl and libcrypto (digests) through pkgtrap_dlib: loaded on first
+# use, not linked.
 target_link_libraries(pkgtrap_batch PUBLIC
-  pkgtrap_sandbox pkgtrap_dlib PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CRYPTO)
+  pkgtrap_sandbox pkgtrap_dlib PkgConfig::JANSSON PkgConfig::SQLITE)

@@ -9,11 +9,11 @@ struct pt_dl_archive_fns pt_dl_archive;
 #define SYM(f) {#f, offsetof(struct pt_dl_archive_fns, f)},
 static const pt_dlib_sym syms[] = {PT_DL_ARCHIVE_FUNCTIONS(SYM)};
 
-/* The SONAME is CMake's, read from the libarchive.so pkg-config found;
- * the package is Debian's for that SONAME. */
+/* The SONAME and the package are CMake's, read from the libarchive.so
+ * pkg-config found and from dpkg. */
 static pt_dlib lib = {
     .soname = PT_DL_ARCHIVE_SONAME,
-    .debpkg = "libarchive13",
+    .debpkg = PT_DL_ARCHIVE_DEBPKG,
     .syms = syms,
     .n_syms = sizeof(syms) / sizeof(syms[0]),
     .table = &pt_dl_archive,

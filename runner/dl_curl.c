@@ -9,11 +9,11 @@ struct pt_dl_curl_fns pt_dl_curl;
 #define SYM(f) {#f, offsetof(struct pt_dl_curl_fns, f)},
 static const pt_dlib_sym syms[] = {PT_DL_CURL_FUNCTIONS(SYM)};
 
-/* The SONAME is CMake's, read from the libcurl.so pkg-config found;
- * the package is Debian's for that SONAME. */
+/* The SONAME and the package are CMake's, read from the libcurl.so
+ * pkg-config found and from dpkg. */
 static pt_dlib lib = {
     .soname = PT_DL_CURL_SONAME,
-    .debpkg = "libcurl4",
+    .debpkg = PT_DL_CURL_DEBPKG,
     .syms = syms,
     .n_syms = sizeof(syms) / sizeof(syms[0]),
     .table = &pt_dl_curl,

@@ -1,14 +1,15 @@
 # Optional libraries loaded with dlopen on first use (runner/dlib.h): the
 # loader, and one table per library. Users get the libraries' headers and
-# compile flags, never their link flags: `ldd pkgtrap` shows neither
-# libarchive nor libcurl.
+# compile flags, never their link flags: `ldd pkgtrap` shows none of
+# libarchive, libcurl, libcrypto.
 add_library(pkgtrap_dlib STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/dlib.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dl_archive.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dl_curl.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/dl_crypto.c
 )
 target_include_directories(pkgtrap_dlib PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-foreach(p ARCHIVE CURL)
+foreach(p ARCHIVE CURL CRYPTO)
   target_include_directories(pkgtrap_dlib PUBLIC
     $<TARGET_PROPERTY:PkgConfig::${p},INTERFACE_INCLUDE_DIRECTORIES>)
   target_compile_options(pkgtrap_dlib PUBLIC
@@ -16,7 +17,11 @@ foreach(p ARCHIVE CURL)
 endforeach()
 target_compile_definitions(pkgtrap_dlib PRIVATE
   PT_DL_ARCHIVE_SONAME="${PKGTRAP_ARCHIVE_SONAME}"
-  PT_DL_CURL_SONAME="${PKGTRAP_CURL_SONAME}")
+  PT_DL_ARCHIVE_DEBPKG="${PKGTRAP_ARCHIVE_DEBPKG}"
+  PT_DL_CURL_SONAME="${PKGTRAP_CURL_SONAME}"
+  PT_DL_CURL_DEBPKG="${PKGTRAP_CURL_DEBPKG}"
+  PT_DL_CRYPTO_SONAME="${PKGTRAP_CRYPTO_SONAME}"
+  PT_DL_CRYPTO_DEBPKG="${PKGTRAP_CRYPTO_DEBPKG}")
 target_link_libraries(pkgtrap_dlib PUBLIC pkgtrap_sandbox)
 # glibc 2.34 moved dlopen into libc; older ones need libdl.
 include(CheckSymbolExists)

@@ -5,5 +5,7 @@ add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
 )
 target_include_directories(pkgtrap_honey PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+# libcrypto (the Chrome passwords' AES) through pkgtrap_dlib: loaded when
+# the HOME is written, not linked.
 target_link_libraries(pkgtrap_honey PUBLIC
-  pkgtrap_sandbox PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CRYPTO)
+  pkgtrap_sandbox pkgtrap_dlib PkgConfig::JANSSON PkgConfig::SQLITE)

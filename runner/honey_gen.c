@@ -3,9 +3,6 @@
  * grep for (and, where a format carries a checksum, one that passes it),
  * so a sample cannot tell our tokens from a developer's. */
 #define _GNU_SOURCE
-/* AES_* in honey_chrome_v10: the low-level API, deprecated in OpenSSL 3
- * but free of its per-process start-up cost (see there). */
-#define OPENSSL_SUPPRESS_DEPRECATED
 #include "honey_int.h"
 
 #include <errno.h>
@@ -13,10 +10,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/aes.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
+
+/* libcrypto, loaded on first use: only the Chrome passwords need it, when
+ * the HOME is written. AES_* in honey_chrome_v10: the low-level API,
+ * deprecated in OpenSSL 3 but free of its per-process start-up cost (see
+ * there). */
+#include "dl_crypto.h"
 
 #define ALPHA_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define ALPHA_LOWER "abcdefghijklmnopqrstuvwxyz"
@@ -83,18 +83,9 @@ char *honey_rand_chars(const char *alphabet, size_t len) {
 }
 
 char *honey_base64(const void *data, size_t len, bool url) {
-  char *s = malloc(4 * ((len + 2) / 3) + 1);
-  if (s == NULL)
-    return NULL;
-  int n = EVP_EncodeBlock((unsigned char *)s, data, (int)len);
-  if (url) {
-    /* JWTs and PyPI macaroons use the URL-safe alphabet without padding. */
-    while (n > 0 && s[n - 1] == '=')
-      n--;
-    s[n] = '\0';
-    for (char *p = s; *p; p++)
-      *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-  }
+  char *s = malloc(PT_BASE64_LEN(len) + 1);
+  if (s != NULL)
+    pt_base64(data, len, url, s);
   return s;
 }
 
@@ -528,13 +519,18 @@ static int chrome_key(unsigned char key[16]) {
  * (same AES-128-CBC, same PKCS#7 padding); where the low-level API is
  * compiled out, EVP. Decryption (tests, never on a run's path) stays on
  * EVP and derives the key for real, so test_honey's round trip checks
- * both. */
+ * both. Both load libcrypto first (dl_crypto.h): in `pkgtrap run` that
+ * happens here, while the HOME is written in parallel with the jail's
+ * build. Not for free: that write already ends after init is ready, so
+ * the load (~0.8 ms) delays the run by about as much (bench/README.md). */
 static const unsigned char chrome_key_const[16] = {
     0xfd, 0x62, 0x1f, 0xe5, 0xa2, 0xb4, 0x02, 0x53,
     0x9d, 0xfa, 0x14, 0x7c, 0xa9, 0x27, 0x27, 0x78};
 
 int honey_chrome_v10(const char *plain, size_t plen, unsigned char **out,
                      size_t *olen) {
+  if (pt_dl_crypto_load(NULL) < 0)
+    return -1;
   unsigned char iv[16];
   memset(iv, ' ', sizeof(iv));
   size_t pad = 16 - plen % 16; /* PKCS#7: 1..16 bytes of value pad */
@@ -580,7 +576,8 @@ int honey_chrome_v10(const char *plain, size_t plen, unsigned char **out,
 int honey_chrome_v10_decrypt(const unsigned char *in, size_t len, char **out) {
   unsigned char key[16], iv[16];
   memset(iv, ' ', sizeof(iv));
-  if (len < 3 + 16 || memcmp(in, "v10", 3) != 0 || chrome_key(key) < 0)
+  if (pt_dl_crypto_load(NULL) < 0 || len < 3 + 16 ||
+      memcmp(in, "v10", 3) != 0 || chrome_key(key) < 0)
     return -1;
   char *buf = malloc(len + 1);
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
@@ -605,6 +602,13 @@ static void sql_chrome_v10(sqlite3_context *ctx, int argc, sqlite3_value **a) {
   const unsigned char *p = sqlite3_value_text(a[0]);
   unsigned char *enc;
   size_t len;
+  pt_err *e = NULL;
+  if (pt_dl_crypto_load(&e) < 0) { /* say why: which library, which package */
+    sqlite3_result_error(ctx, e && e->msg ? e->msg : "libcrypto not loaded",
+                         -1);
+    pt_err_free(e);
+    return;
+  }
   if (p == NULL || honey_chrome_v10((const char *)p,
                                     (size_t)sqlite3_value_bytes(a[0]), &enc,
                                     &len) < 0) {

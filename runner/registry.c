@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "dl_crypto.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -118,8 +118,8 @@ static void sink_reset(struct sink *s) {
   } else {
     if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0)
       s->io_error = true;
-    static const EVP_MD *(*const algo[3])(void) = {EVP_sha256, EVP_sha512,
-                                                    EVP_sha1};
+    /* Not static: the functions are the libcrypto table's (dl_crypto.h). */
+    const EVP_MD *(*const algo[3])(void) = {EVP_sha256, EVP_sha512, EVP_sha1};
     for (int i = 0; i < 3; i++)
       EVP_DigestInit_ex(s->md[i], algo[i](), NULL);
   }
@@ -320,6 +320,8 @@ static void hexify(const unsigned char *md, unsigned len, char *out) {
 int pt_registry_download(pt_registry *r, const struct pt_registry_file *f,
                          const char *path, char sha256_out[65],
                          bool *unverified, pt_err **err) {
+  if (pt_dl_crypto_load(err) < 0)
+    return pt_err_wrap(err, "download `%s`", f->url);
   cleanup_close int fd =
       open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0)
@@ -341,8 +343,8 @@ int pt_registry_download(pt_registry *r, const struct pt_registry_file *f,
   hexify(d256, 32, sha256_out);
   *unverified = true;
   if (f->sha512_b64) {
-    char b64[100];
-    EVP_EncodeBlock((unsigned char *)b64, d512, 64);
+    char b64[PT_BASE64_LEN(64) + 1];
+    pt_base64(d512, 64, false, b64);
     if (strcmp(b64, f->sha512_b64) != 0) {
       pt_err_make(err, 0, "%s: sha512 mismatch: registry says %s, got %s",
                   f->url, f->sha512_b64, b64);

@@ -16,8 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "dl_crypto.h"
 #include "pt_util.h"
 #include "scan_progress.h"
 
@@ -149,6 +148,8 @@ void pt_scan_items_free(struct pt_scan_item *items, size_t n) {
 }
 
 int pt_scan_sha256_file(const char *path, char out[65], pt_err **err) {
+  if (pt_dl_crypto_load(err) < 0)
+    return pt_err_wrap(err, "sha256 of `%s`", path);
   cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return pt_err_make(err, errno, "open `%s`", path);

@@ -157,6 +157,31 @@ uint32_t pt_random_u32(void) {
   return v;
 }
 
+/* By hand rather than libcrypto's EVP_EncodeBlock: the honeytokens of
+ * every `pkgtrap run` are base64, and libcrypto on the start-up path costs
+ * ~1 ms of dynamic loading (runner/dlib.h). */
+size_t pt_base64(const void *data, size_t len, bool url, char *out) {
+  const char *abc = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                          "0123456789-_"
+                        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                          "0123456789+/";
+  const unsigned char *p = data;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i += 3) {
+    size_t n = len - i < 3 ? len - i : 3;
+    uint32_t v = (uint32_t)p[i] << 16 | (n > 1 ? (uint32_t)p[i + 1] << 8 : 0) |
+                 (n > 2 ? p[i + 2] : 0);
+    for (size_t k = 0; k < 4; k++) {
+      if (k <= n)
+        out[o++] = abc[v >> (18 - 6 * k) & 63];
+      else if (!url)
+        out[o++] = '=';
+    }
+  }
+  out[o] = '\0';
+  return o;
+}
+
 uint64_t pt_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

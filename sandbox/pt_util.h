@@ -63,6 +63,12 @@ int pt_rmtree(const char *path, pt_err **err);
 /* Fill buf with len random bytes from getrandom(2). */
 int pt_random(void *buf, size_t len);
 uint32_t pt_random_u32(void);
+/* base64 (RFC 4648 §4, '=' padded) of len bytes into out, which has room
+ * for PT_BASE64_LEN(len) + 1 bytes; with url, the URL-safe alphabet (§5)
+ * and no padding, as JWTs and PyPI macaroons use it. NUL-terminates and
+ * returns the length. */
+#define PT_BASE64_LEN(len) (4 * (((len) + 2) / 3))
+size_t pt_base64(const void *data, size_t len, bool url, char *out);
 /* Monotonic clock in nanoseconds. */
 uint64_t pt_now_ns(void);
 /* Start-up profiling: with PKGTRAP_TIMING set in the environment, each mark

@@ -161,6 +161,41 @@ static int write_to(const pt_honey *h, const char *dir) {
 static const char *const forbidden[] = {"root", "user", "sandbox", "test",
                                         "box",  "admin", "guest",  "nobody"};
 
+/* honey_base64 (pt_base64, written by hand to keep libcrypto off the
+ * start-up path): RFC 4648's vectors, and libcrypto's EVP_EncodeBlock on
+ * random bytes of every length up to 70 (all three tails). */
+static void test_base64(void) {
+  static const struct {
+    const char *in, *std, *url;
+  } v[] = {
+      {"", "", ""},
+      {"f", "Zg==", "Zg"},
+      {"fo", "Zm8=", "Zm8"},
+      {"foo", "Zm9v", "Zm9v"},
+      {"foob", "Zm9vYg==", "Zm9vYg"},
+      {"fooba", "Zm9vYmE=", "Zm9vYmE"},
+      {"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+      {"\xfb\xff\xfe", "+//+", "-__-"},
+  };
+  for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+    char *s = honey_base64(v[i].in, strlen(v[i].in), false);
+    char *u = honey_base64(v[i].in, strlen(v[i].in), true);
+    CHECK(s && strcmp(s, v[i].std) == 0, "base64(%s): %s", v[i].in, s);
+    CHECK(u && strcmp(u, v[i].url) == 0, "base64url(%s): %s", v[i].in, u);
+    free(s);
+    free(u);
+  }
+  unsigned char bytes[70], want[4 * 24 + 1];
+  CHECK(pt_random(bytes, sizeof(bytes)) == 0, "random");
+  for (size_t n = 0; n <= sizeof(bytes); n++) {
+    int wl = EVP_EncodeBlock(want, bytes, (int)n);
+    char *s = honey_base64(bytes, n, false);
+    CHECK(s && strlen(s) == (size_t)wl && memcmp(s, want, (size_t)wl) == 0,
+          "base64 of %zu bytes: %s, libcrypto %s", n, s, (char *)want);
+    free(s);
+  }
+}
+
 static void test_identity(void) {
   for (int i = 0; i < 200; i++) {
     pt_honey h;
@@ -804,6 +839,7 @@ int main(void) {
   struct stat hst;
   CHECK(fstat(hfd, &hst) == 0 && hst.st_mtime < time(NULL) - 4 * 86400,
         "HOME itself modified just now");
+  test_base64();
   test_identity();
   test_formats(&h);
   test_modes(hfd, m);
