@@ -9,36 +9,17 @@
  * not link libcrypto), never a silent direct call.
  *
  * Users: the sha256/sha512/sha1 digests of artifacts and registry
- * downloads (triage, scan, sweep), and the Chrome "v10" password blobs of
- * the honeytoken HOME (runner/honey_gen.c), encrypted when the HOME is
- * written: in `pkgtrap run` that is the window where the supervisor fills
- * HOME while init builds the root, never before the clone. base64 is
- * pt_base64 (pt_util.h), not EVP_EncodeBlock, for the same reason.
- *
- * AES_set_encrypt_key/AES_cbc_encrypt are OpenSSL 3's deprecated
- * low-level API (honey_gen.c says why it is used); their prototypes type
- * the table, hence OPENSSL_SUPPRESS_DEPRECATED here. Where OpenSSL was
- * built without the deprecated API they are left out and honey_gen.c
- * uses EVP. */
+ * downloads (triage, scan, sweep), and the decryption of a Chrome "v10"
+ * password blob (tests). `pkgtrap run` never loads it: base64 is
+ * pt_base64 (pt_util.h) and the Chrome blobs' AES is aes128.h's, both
+ * because this load (~1 ms) sat on the start-up's critical path. */
 #ifndef PT_DL_CRYPTO_H
 #define PT_DL_CRYPTO_H
 
-#ifndef OPENSSL_SUPPRESS_DEPRECATED
-#define OPENSSL_SUPPRESS_DEPRECATED
-#endif
-#include <openssl/aes.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "dlib.h"
-
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-#define PT_DL_CRYPTO_AES(X)                                                    \
-  X(AES_set_encrypt_key)                                                       \
-  X(AES_cbc_encrypt)
-#else
-#define PT_DL_CRYPTO_AES(X)
-#endif
 
 #define PT_DL_CRYPTO_FUNCTIONS(X)                                              \
   X(EVP_MD_CTX_new)                                                            \
@@ -59,8 +40,7 @@
   X(EVP_DecryptUpdate)                                                         \
   X(EVP_DecryptFinal_ex)                                                       \
   X(PKCS5_PBKDF2_HMAC_SHA1)                                                    \
-  X(OPENSSL_cleanse)                                                           \
-  PT_DL_CRYPTO_AES(X)
+  X(OPENSSL_cleanse)
 
 struct pt_dl_crypto_fns {
   PT_DL_CRYPTO_FUNCTIONS(PT_DLIB_MEMBER)
@@ -92,10 +72,6 @@ int pt_dl_crypto_load(pt_err **err);
 #define EVP_DecryptFinal_ex (*pt_dl_crypto.EVP_DecryptFinal_ex)
 #define PKCS5_PBKDF2_HMAC_SHA1 (*pt_dl_crypto.PKCS5_PBKDF2_HMAC_SHA1)
 #define OPENSSL_cleanse (*pt_dl_crypto.OPENSSL_cleanse)
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-#define AES_set_encrypt_key (*pt_dl_crypto.AES_set_encrypt_key)
-#define AES_cbc_encrypt (*pt_dl_crypto.AES_cbc_encrypt)
-#endif
 #endif
 
 #endif

@@ -12,10 +12,9 @@
 
 #include <sqlite3.h>
 
-/* libcrypto, loaded on first use: only the Chrome passwords need it, when
- * the HOME is written. AES_* in honey_chrome_v10: the low-level API,
- * deprecated in OpenSSL 3 but free of its per-process start-up cost (see
- * there). */
+#include "aes128.h"
+/* libcrypto, loaded on first use: only decrypting a Chrome password (the
+ * tests' check) needs it; encrypting is aes128.c's. */
 #include "dl_crypto.h"
 
 #define ALPHA_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -512,64 +511,27 @@ static int chrome_key(unsigned char key[16]) {
              : -1;
 }
 
-/* Encryption runs in every `pkgtrap run`, where it was the first OpenSSL
- * call of the process: OpenSSL 3's first EVP use (configuration, default
- * provider, algorithm fetch) cost ~2 ms of each start, for three short
- * passwords. So the key is a constant and the cipher the low-level one
- * (same AES-128-CBC, same PKCS#7 padding); where the low-level API is
- * compiled out, EVP. Decryption (tests, never on a run's path) stays on
- * EVP and derives the key for real, so test_honey's round trip checks
- * both. Both load libcrypto first (dl_crypto.h): in `pkgtrap run` that
- * happens here, while the HOME is written in parallel with the jail's
- * build. Not for free: that write already ends after init is ready, so
- * the load (~0.8 ms) delays the run by about as much (bench/README.md). */
+/* Encryption runs in every `pkgtrap run`, while its jail is being built:
+ * by hand (aes128.h says why), with the key as a constant. Decryption
+ * (tests, never on a run's path) stays on libcrypto and derives the key
+ * for real, so test_honey's round trip checks both. */
 static const unsigned char chrome_key_const[16] = {
     0xfd, 0x62, 0x1f, 0xe5, 0xa2, 0xb4, 0x02, 0x53,
     0x9d, 0xfa, 0x14, 0x7c, 0xa9, 0x27, 0x27, 0x78};
 
 int honey_chrome_v10(const char *plain, size_t plen, unsigned char **out,
                      size_t *olen) {
-  if (pt_dl_crypto_load(NULL) < 0)
-    return -1;
   unsigned char iv[16];
   memset(iv, ' ', sizeof(iv));
-  size_t pad = 16 - plen % 16; /* PKCS#7: 1..16 bytes of value pad */
-  size_t clen = plen + pad;
+  size_t clen = plen + (16 - plen % 16); /* PKCS#7: 1..16 bytes of pad */
   unsigned char *buf = malloc(3 + clen);
   if (buf == NULL)
     return -1;
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-  unsigned char *in = malloc(clen);
-  AES_KEY k;
-  if (in == NULL || AES_set_encrypt_key(chrome_key_const, 128, &k) != 0) {
-    free(in);
-    free(buf);
-    return -1;
-  }
-  memcpy(in, plain, plen);
-  memset(in + plen, (int)pad, pad);
-  AES_cbc_encrypt(in, buf + 3, clen, &k, iv, AES_ENCRYPT);
-  OPENSSL_cleanse(&k, sizeof(k));
-  free(in);
-#else
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-  int n1 = 0, n2 = 0;
-  if (c == NULL ||
-      EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, chrome_key_const, iv) !=
-          1 ||
-      EVP_EncryptUpdate(c, buf + 3, &n1, (const unsigned char *)plain,
-                        (int)plen) != 1 ||
-      EVP_EncryptFinal_ex(c, buf + 3 + n1, &n2) != 1 ||
-      (size_t)n1 + (size_t)n2 != clen) {
-    EVP_CIPHER_CTX_free(c);
-    free(buf);
-    return -1;
-  }
-  EVP_CIPHER_CTX_free(c);
-#endif
   memcpy(buf, "v10", 3);
+  *olen = 3 + pt_aes128_cbc_encrypt(chrome_key_const, iv,
+                                    (const unsigned char *)plain, plen,
+                                    buf + 3);
   *out = buf;
-  *olen = 3 + clen;
   return 0;
 }
 
@@ -602,13 +564,6 @@ static void sql_chrome_v10(sqlite3_context *ctx, int argc, sqlite3_value **a) {
   const unsigned char *p = sqlite3_value_text(a[0]);
   unsigned char *enc;
   size_t len;
-  pt_err *e = NULL;
-  if (pt_dl_crypto_load(&e) < 0) { /* say why: which library, which package */
-    sqlite3_result_error(ctx, e && e->msg ? e->msg : "libcrypto not loaded",
-                         -1);
-    pt_err_free(e);
-    return;
-  }
   if (p == NULL || honey_chrome_v10((const char *)p,
                                     (size_t)sqlite3_value_bytes(a[0]), &enc,
                                     &len) < 0) {

@@ -157,14 +157,6 @@ static void test_crypto(void) {
             memcmp(out, ct, 16) == 0,
         "EVP AES-128-CBC");
   EVP_CIPHER_CTX_free(c);
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-  AES_KEY k;
-  memset(out, 0, sizeof(out));
-  CHECK(AES_set_encrypt_key(key, 128, &k) == 0, "AES_set_encrypt_key");
-  AES_cbc_encrypt(pt, out, 16, &k, iv, AES_ENCRYPT);
-  CHECK(memcmp(out, ct, 16) == 0, "AES_cbc_encrypt");
-  OPENSSL_cleanse(&k, sizeof(k));
-#endif
   unsigned char dk[16];
   CHECK(PKCS5_PBKDF2_HMAC_SHA1("peanuts", 7, (const unsigned char *)"saltysalt",
                                9, 1, 16, dk) == 1 &&

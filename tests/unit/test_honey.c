@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "honey.h"
 #include "honey_int.h"
+#include "aes128.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -164,6 +165,42 @@ static const char *const forbidden[] = {"root", "user", "sandbox", "test",
 /* honey_base64 (pt_base64, written by hand to keep libcrypto off the
  * start-up path): RFC 4648's vectors, and libcrypto's EVP_EncodeBlock on
  * random bytes of every length up to 70 (all three tails). */
+/* aes128.c (the Chrome blobs' cipher, by hand): FIPS-197 appendix C.1,
+ * then CBC with padding against libcrypto for every length 0..70 under
+ * random keys and IVs. */
+static void test_aes128(void) {
+  uint8_t key[16], in[16], out[16];
+  for (int i = 0; i < 16; i++) {
+    key[i] = (uint8_t)i;
+    in[i] = (uint8_t)(i * 0x11);
+  }
+  static const uint8_t want[16] = {0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b,
+                                   0x04, 0x30, 0xd8, 0xcd, 0xb7, 0x80,
+                                   0x70, 0xb4, 0xc5, 0x5a};
+  pt_aes128_block(key, in, out);
+  CHECK(memcmp(out, want, 16) == 0, "AES-128 FIPS-197 C.1");
+  for (size_t len = 0; len <= 70; len++) {
+    uint8_t k[16], iv[16], plain[80], mine[96], ref[96];
+    for (size_t i = 0; i < sizeof(plain); i++) {
+      plain[i] = (uint8_t)honey_rand_below(256);
+      if (i < 16) {
+        k[i] = (uint8_t)honey_rand_below(256);
+        iv[i] = (uint8_t)honey_rand_below(256);
+      }
+    }
+    size_t n = pt_aes128_cbc_encrypt(k, iv, plain, len, mine);
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    int n1 = 0, n2 = 0;
+    CHECK(c && EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, k, iv) == 1 &&
+              EVP_EncryptUpdate(c, ref, &n1, plain, (int)len) == 1 &&
+              EVP_EncryptFinal_ex(c, ref + n1, &n2) == 1,
+          "libcrypto AES-128-CBC");
+    EVP_CIPHER_CTX_free(c);
+    CHECK(n == (size_t)(n1 + n2) && memcmp(mine, ref, n) == 0,
+          "AES-128-CBC of %zu bytes differs from libcrypto's", len);
+  }
+}
+
 static void test_base64(void) {
   static const struct {
     const char *in, *std, *url;
@@ -840,6 +877,7 @@ int main(void) {
   CHECK(fstat(hfd, &hst) == 0 && hst.st_mtime < time(NULL) - 4 * 86400,
         "HOME itself modified just now");
   test_base64();
+  test_aes128();
   test_identity();
   test_formats(&h);
   test_modes(hfd, m);
