@@ -231,7 +231,10 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   struct jail *j = ctx;
   struct jail_msg m;
   ssize_t n = read(fd, &m, sizeof(m));
-  if (n < 0 && errno == EINTR)
+  /* ECONNRESET: init exited with a message of ours unread (it failed
+   * before reading JAIL_MSG_CGROUP). The error comes once, before what it
+   * sent last (its SETUP_FAILED): read on. */
+  if (n < 0 && (errno == EINTR || errno == ECONNRESET))
     return;
   if (n != (ssize_t)sizeof(m)) {
     (void)ev;
@@ -292,6 +295,8 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
       break;
     pt_err *e = NULL;
     j->home_fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, m.value, 0);
+    if (j->home_fd < 0 && errno == ESRCH)
+      break; /* init is exiting (it failed meanwhile): its report follows */
     if (j->home_fd < 0)
       pt_err_make(&e, errno, "pidfd_getfd(HOME)");
     if (e || spawned(j, &e) < 0) {
@@ -397,6 +402,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                     .notify_fd = -1,
                     .sigfd = -1,
                     .home_fd = -1,
+                    .cg = {.join_fd = {-1, -1, -1}},
                     .broker = {.pid = 0, .sock = -1, .ns_user = -1,
                                .ns_net = -1}};
   struct jail *j = &jj;
