@@ -1,7 +1,12 @@
 /* Memory, pids and CPU limits through cgroups, detected at run time:
  * v2 where its controllers are available to us, else the v1 hierarchies
  * (these machines are hybrid: v1 controllers, an empty v2), else none and
- * the rlimit fallbacks apply. Each run gets its own group, removed after. */
+ * the rlimit fallbacks apply. Each run gets its own group, removed after.
+ *
+ * Order (jail.c, jail_init.c): the supervisor clones init first and makes
+ * the groups (prepare, then attach for v2) while init sets up its network
+ * and root filesystem; init then joins its v1 groups itself, with fds the
+ * supervisor sends it (JAIL_MSG_CGROUP), before anything untrusted runs. */
 #define _GNU_SOURCE
 #include "jail_internal.h"
 
@@ -72,8 +77,15 @@ static bool own_v2_path(char *out, size_t cap) {
 static unsigned run_serial;
 
 /* A supervisor killed with SIGKILL cannot remove its groups; the next run
- * removes groups whose supervisor (run-<pid>-<n>) is gone. */
+ * removes groups whose supervisor (run-<pid>-<n>) is gone. Part of prepare,
+ * so it runs while init builds the jail. A cgroup directory's link count
+ * is 2 + its child groups (kernfs), so with none (the usual case: no
+ * other run at the same time, no stale group) the readdir of the parent's
+ * ~30 control files is skipped. */
 static void gc_stale(const char *parent) {
+  struct stat st;
+  if (stat(parent, &st) == 0 && st.st_nlink == 2)
+    return;
   DIR *d = opendir(parent);
   if (d == NULL)
     return;
@@ -94,7 +106,7 @@ static void gc_stale(const char *parent) {
 
 /* v2: as root a group under <mount>/pkgtrap; rootless, a sibling group
  * under our own group's parent when it is delegated to us. Created with
- * its limits here; attach_v2 moves init in after clone3. */
+ * its limits here; attach_v2 then moves init in. */
 static bool prepare_v2(struct jail_cgroup *cg, const struct jail_limits *l,
                        struct jail_limits_applied *ap) {
   const char *mnt = "/sys/fs/cgroup";
@@ -188,9 +200,10 @@ static bool v1_group(const char *controller, char *out, size_t cap) {
  * cgroup_threadgroup_rwsem, which waits for an RCU grace period: 5-25 ms
  * on these VMs, on the critical path of every run. A single thread moving
  * itself (`0` written to v1's `tasks`) skips that lock, so init joins by
- * itself, through fds the supervisor opened: v1 checks the opener's
- * credentials, so a root-opened fd lets the jail's uid join. init is
- * single-threaded, so its thread is the whole process. */
+ * itself, through fds the supervisor opened and sent it (SCM_RIGHTS: init
+ * exists before the groups do): v1 checks the opener's credentials, so a
+ * root-opened fd lets the jail's uid join. init is single-threaded, so
+ * its thread is the whole process. */
 static void open_join(struct jail_cgroup *cg, int slot, const char *path,
                       int bit) {
   char p[800];
@@ -246,7 +259,6 @@ void jail_cgroup_prepare(struct jail_cgroup *cg, const struct jail_limits *l,
 
 void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
                         struct jail_limits_applied *ap) {
-  close_join(cg);
   if (cg->path_v2[0])
     attach_v2(cg, pid, ap);
 }

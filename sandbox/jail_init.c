@@ -76,6 +76,64 @@ static void recv_msg(struct jail_msg *m, enum jail_msg_type want) {
     _exit(125); /* supervisor gone or confused: nothing to report to */
 }
 
+/* JAIL_MSG_CGROUP (see send_cgroup in jail.c): join the v1 groups whose
+ * `tasks` fds came with it, tell the supervisor which, and return the
+ * JAIL_CG_* limits the groups we are now in hold: those of the v2 group
+ * the supervisor moved us into, and of the v1 groups joined. The rest
+ * fall back to rlimits in CMD. Fds missing or unexpected (the message
+ * cut short): join none of them, the rlimits apply. */
+static int join_cgroups(struct jail_cgroup *cg) {
+  static const int bits[3] = {JAIL_CG_MEMORY, JAIL_CG_PIDS, JAIL_CG_CPU};
+  struct jail_msg m;
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(3 * sizeof(int))];
+  } ctl;
+  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+                      .msg_control = ctl.buf,
+                      .msg_controllen = sizeof(ctl.buf)};
+  ssize_t n;
+  do
+    n = recvmsg(chan_fd, &mh, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)sizeof(m) || m.type != JAIL_MSG_CGROUP)
+    _exit(125); /* supervisor gone or confused: nothing to report to */
+  int fds[3], nfd = 0;
+  bool bad = (mh.msg_flags & MSG_CTRUNC) != 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+      continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (nfd < 3)
+        fds[nfd++] = fd;
+      else
+        close(fd), bad = true;
+    }
+  }
+  int v1 = m.text[0] - '0';
+  int want = 0;
+  for (int i = 0; i < 3; i++) {
+    cg->join_fd[i] = -1;
+    want += (v1 & bits[i]) != 0;
+  }
+  if (bad || v1 < 0 || v1 > 7 || want != nfd) {
+    for (int i = 0; i < nfd; i++)
+      close(fds[i]);
+    nfd = 0;
+    v1 = 0;
+  }
+  for (int i = 0, k = 0; i < 3; i++)
+    if (v1 & bits[i])
+      cg->join_fd[i] = fds[k++];
+  int joined = jail_cgroup_join_self(cg); /* closes the fds */
+  send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);
+  return (m.value & (JAIL_CG_MEMORY | JAIL_CG_PIDS | JAIL_CG_CPU)) | joined;
+}
+
 /* Keep exactly the fds init needs, at known numbers 3, 4, 5: init was
  * cloned from the supervisor and holds everything it had open. */
 static void keep_only(int *a, int *b, int *c) {
@@ -238,12 +296,8 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
    * and CMD end with _exit and own nothing worth checking. */
   __lsan_disable();
 #endif
-  /* Into the run's v1 cgroups before anything else (see jail_cgroup.c:
-   * joining by ourselves costs no RCU grace period). */
-  int joined = jail_cgroup_join_self(cg);
   keep_only(&chan, &out_w, &err_w);
   chan_fd = chan;
-  send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);
   struct jail_msg m;
   recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps are in place */
   pt_mark("init: go");
@@ -272,21 +326,25 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
   if (jail_rootfs_finish(spec, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs finished");
-  /* A v2 group is joined by the supervisor while we build the root; we
-   * wait for it (and for which limits the groups hold) here, before
-   * anything untrusted runs. Then a cgroup namespace rooted at the run's
-   * group hides the host's hierarchy (/proc/self/cgroup reads "/"). */
-  recv_msg(&m, JAIL_MSG_CGROUP);
-  pt_mark("init: cgroup msg");
+  /* The supervisor made the run's groups while we set up the network and
+   * built the root (and moved us into a v2 one): usually its message is
+   * already here. Join the v1 groups ourselves (see jail_cgroup.c: no RCU
+   * grace period), before anything untrusted runs; until now what we did
+   * was charged to the supervisor's groups (jail.c says what). Then a
+   * cgroup namespace rooted at the run's group hides the host's hierarchy
+   * (/proc/self/cgroup reads "/"). */
+  int held = join_cgroups(cg);
+  pt_mark("init: cgroups joined");
   if (unshare(CLONE_NEWCGROUP) < 0)
     pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
   const char *cwd = spec->cwd ? spec->cwd : spec->id.home;
   if (chdir(cwd ? cwd : "/") < 0)
     pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
-  /* GO's value says which limits a cgroup already holds; the rest fall
-   * back to rlimits, applied in CMD only (init is not the workload). */
-  struct jail_limits_applied ap = {.memory_cgroup = (m.value & 1) != 0,
-                                   .pids_cgroup = (m.value & 2) != 0};
+  /* Limits no cgroup holds fall back to rlimits, applied in CMD only
+   * (init is not the workload). */
+  struct jail_limits_applied ap = {
+      .memory_cgroup = (held & JAIL_CG_MEMORY) != 0,
+      .pids_cgroup = (held & JAIL_CG_PIDS) != 0};
   if (jail_caps_drop_all(&e) < 0)
     fail(e);
   int listener = jail_filter_install(filter, &e);

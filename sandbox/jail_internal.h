@@ -60,30 +60,36 @@ struct jail_cgroup {
   int version; /* 0 none, 1, 2 */
   char path_v2[640];
   char path_mem[640], path_pids[640], path_cpu[640]; /* v1 */
-  /* v1: each group's `tasks` file, opened by the supervisor for init to
-   * join by itself (-1: none); which groups hold their limit. */
+  /* v1: each group's `tasks` file, opened by the supervisor and sent to
+   * init (JAIL_MSG_CGROUP) to join by itself (-1: none); which groups
+   * hold their limit. */
   int join_fd[3];
   int ready;
 };
-/* Bits of the limits a joined group holds (JAIL_MSG_CGROUP values). */
+/* Bits of the limits a joined group holds (JAIL_MSG_CGROUP and
+ * JAIL_MSG_CGROUP_JOINED values). */
 #define JAIL_CG_MEMORY 1
 #define JAIL_CG_PIDS 2
 #define JAIL_CG_CPU 4
-/* Before clone3: creates the run's cgroup(s) with the limits. A v2
- * group is then joined by jail_cgroup_attach (supervisor), v1 groups by
- * jail_cgroup_join_self (init) and reported with jail_cgroup_joined.
- * Never fails the run: what could not be applied is reported in
- * applied (and rlimits take over). */
+/* Supervisor, after clone3 and GO, while init builds the jail: creates
+ * the run's cgroup(s) with the limits (and sweeps stale ones). A v2 group
+ * is then joined by jail_cgroup_attach (supervisor), v1 groups by
+ * jail_cgroup_join_self (init, with the join fds sent in JAIL_MSG_CGROUP)
+ * and reported with jail_cgroup_joined. Never fails the run: what could
+ * not be applied is reported in applied (and rlimits take over). */
 void jail_cgroup_prepare(struct jail_cgroup *cg, const struct jail_limits *l,
                          struct jail_limits_applied *applied);
-/* Supervisor, after clone3: moves pid into the v2 group; closes the
- * supervisor's copies of the v1 join fds. */
+/* Supervisor, right after prepare: moves pid into the v2 group. The v1
+ * join fds stay open for the supervisor to send (then close). */
 void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
                         struct jail_limits_applied *applied);
-/* init, first thing: joins the prepared v1 groups, returns JAIL_CG_* of
- * those joined. */
+/* init, once its root is built and before anything untrusted runs: joins
+ * the v1 groups whose fds it received (cg->join_fd), closes the fds,
+ * returns JAIL_CG_* of those joined. */
 int jail_cgroup_join_self(struct jail_cgroup *cg);
-/* Supervisor: init's report; returns JAIL_CG_* of the limits held. */
+/* Supervisor: init's report (JAIL_MSG_CGROUP_JOINED); records and returns
+ * JAIL_CG_* of the limits held. Nothing is answered: init works the same
+ * out from JAIL_MSG_CGROUP. */
 int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
                        struct jail_limits_applied *applied);
 bool jail_cgroup_oom_killed(const struct jail_cgroup *cg);
@@ -116,13 +122,18 @@ static inline int jail_socket_kind(int domain, int type) {
 /* ---- init <-> supervisor messages (SOCK_SEQPACKET) ---- */
 enum jail_msg_type {
   JAIL_MSG_GO = 1,     /* supervisor -> init: the uid/gid maps are written */
-  JAIL_MSG_CGROUP,     /* supervisor -> init: value = limits a cgroup holds */
+  JAIL_MSG_CGROUP,     /* supervisor -> init: the run's groups exist.
+                          value = JAIL_CG_* limits of the (v2) group init
+                          was moved into; text[0] = '0' + JAIL_CG_* of
+                          the v1 groups whose `tasks` fds come along
+                          (SCM_RIGHTS, memory, pids, cpu order) */
   JAIL_MSG_LISTENER,   /* init -> supervisor: value = listener fd number */
   JAIL_MSG_LISTENER_OK,/* supervisor -> init: got it, start CMD */
   JAIL_MSG_EXEC_FAILED,/* init -> supervisor: value = errno of execve */
   JAIL_MSG_CMD_STATUS, /* init -> supervisor: value = wait status of CMD */
   JAIL_MSG_SETUP_FAILED,/* init -> supervisor: value = errno, text = what */
-  JAIL_MSG_CGROUP_JOINED,/* init -> supervisor: value = v1 groups joined */
+  JAIL_MSG_CGROUP_JOINED,/* init -> supervisor: value = v1 groups joined
+                            (no answer) */
   JAIL_MSG_SOCKET,     /* init -> supervisor: value = fd of a pool socket,
                           text[0] = '0' + its kind (jail_socket_kind) */
   JAIL_MSG_HOME        /* init -> supervisor: value = fd of the tmpfs HOME */
