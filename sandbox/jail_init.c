@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -309,6 +310,15 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
     pt_err_make(&e, errno, "setresgid %u", (unsigned)spec->id.gid), fail(e);
   if (setresuid(spec->id.uid, spec->id.uid, spec->id.uid) < 0)
     pt_err_make(&e, errno, "setresuid %u", (unsigned)spec->id.uid), fail(e);
+  /* A change of euid or egid (as root: host 0 -> the jail's high uid)
+   * clears the parent-death signal (commit_creds): set it again, or a
+   * supervisor killed from now on leaves the jail running, untimed. If
+   * the supervisor died in between, its end of the channel is closed
+   * already (a process's files close before its children are told). */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  struct pollfd hup = {.fd = chan_fd, .events = POLLIN};
+  if (poll(&hup, 1, 0) > 0 && (hup.revents & (POLLHUP | POLLERR)))
+    _exit(125);
   if (sethostname(spec->id.hostname, strlen(spec->id.hostname)) < 0)
     pt_err_make(&e, errno, "sethostname"), fail(e);
   if (setdomainname("(none)", 6) < 0)
