@@ -163,6 +163,20 @@ expect_match "a double-forked setsid sleeper was started" "daemon started" "$out
 check "the run ends at the timeout, not when the sleeper would ($took ms)" test "$took" -lt 8000 -a "$took" -ge 1900
 check "no sleeper survives" test -z "$(pgrep -f "^$PROBE daemon")"
 
+# A supervisor killed with SIGKILL (it can clean nothing up) takes its jail
+# with it: init's parent-death signal, which the change to the jail's uid
+# would otherwise have cleared.
+"${AS[@]}" "$PKGTRAP" run --ro-bind "$PROBE_DIR" -- "$PROBE" sleep 61 >/dev/null 2>&1 &
+sup=$!
+for _ in $(seq 100); do pgrep -f "^$PROBE sleep 61" >/dev/null && break; sleep 0.05; done
+check "the jailed sleeper runs" pgrep -f "^$PROBE sleep 61"
+# runuser forks: kill the pkgtrap process itself
+kill -KILL "$(pgrep -f -n "^$PKGTRAP run --ro-bind $PROBE_DIR -- $PROBE sleep 61")"
+wait "$sup" 2>/dev/null
+for _ in $(seq 40); do pgrep -f "^$PROBE sleep 61" >/dev/null || break; sleep 0.05; done
+check "the jail dies with its SIGKILLed supervisor" test -z "$(pgrep -f "^$PROBE sleep 61")"
+pkill -KILL -f "^$PROBE sleep 61"
+
 # --- exit statuses ----------------------------------------------------------
 probe exit 3 >/dev/null 2>&1; expect_eq "CMD's own status" 3 $?
 probe signal 15 >/dev/null 2>&1; expect_eq "128+N when killed by signal N" 143 $?
