@@ -597,10 +597,10 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
    * dirties, its CPU time) is charged to our own groups, the jail's only
    * from the join on; charges do not move with a task (v1's
    * move_charge_at_immigrate is left off). That is bounded: a fixed
-   * piece of our own code, nothing of the package's (~0.25 MiB: the
+   * piece of our own code, nothing of the package's (~0.2 MiB: the
    * jail's peak memory.max_usage_in_bytes for `run -- /bin/true` went
-   * from ~0.86 to ~0.61 MiB). The stale-group sweep is part of this
-   * window too (jail_cgroup.c). */
+   * from ~0.88 to ~0.68 MiB on top of 131fa2a). The stale-group sweep is
+   * part of this window too (jail_cgroup.c). */
   jail_cgroup_prepare(&j->cg, &spec->limits, &res->applied);
   jail_cgroup_attach(&j->cg, pid, &res->applied);
   pt_mark("jail: cgroup prepared");
