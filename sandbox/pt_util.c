@@ -198,9 +198,10 @@ void pt_mark(const char *label) {
      * what is measured; the first mark is the origin instead, unless the
      * variable holds a CLOCK_MONOTONIC time in ns (a launcher's, to see
      * what happens before main). */
+    uint64_t now = pt_now_ns();
     t0 = v ? strtoull(v, NULL, 10) : 0;
-    if (t0 == 0)
-      t0 = pt_now_ns();
+    if (t0 > now || now - t0 > 60000000000ull) /* "1", or not a launcher's */
+      t0 = now;
   }
   if (on)
     fprintf(stderr, "pkgtrap: timing %8.3f ms [%d] %s\n",

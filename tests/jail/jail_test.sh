@@ -145,6 +145,18 @@ out=$(unshare --mount -- bash -c '
   echo "after: $(ls -A /dev/shm) rc=$?"' bash "${AS[@]}" "$PKGTRAP" 2>&1)
 expect_match "a run that keeps nothing has its run directory on /dev/shm" "during: pkgtrap-[A-Za-z0-9]{6}" "$out"
 expect_match "and nothing is left there after it" "after:  rc=0" "$out"
+# One left by a supervisor killed with SIGKILL (its lock free) is removed
+# by the next run; one whose lock is held (a live run), or without a lock
+# file (not ours), is not.
+out=$(unshare --mount -- bash -c '
+  mount -t tmpfs -o mode=1777 shm /dev/shm || exit
+  "${@:2}" sh -c "mkdir -p /dev/shm/pkgtrap-stale1/root /dev/shm/pkgtrap-alive1 /dev/shm/pkgtrap-nolck1 &&
+    : > /dev/shm/pkgtrap-stale1/.lock && : > /dev/shm/pkgtrap-alive1/.lock"
+  flock -x /dev/shm/pkgtrap-alive1/.lock sleep 5 & sleep 0.3
+  "${@:2}" "$1" run -- /bin/true
+  echo "left: $(ls /dev/shm | tr "
+" " ")"; kill $!' bash "$PKGTRAP" "${AS[@]}" 2>&1)
+expect_match "a stale run directory is swept, a live or foreign one kept" "left: pkgtrap-alive1 pkgtrap-nolck1 $" "$out"
 rm -f "$WORK/shared/ready" "$WORK/shared/go"
 out=$(pt --keep -- sh -c 'echo kept-file > $HOME/kept.txt; stat -f -c %T $HOME' 2>&1)
 kept=$(printf '%s\n' "$out" | sed -n 's/^pkgtrap: run directory kept: //p')
