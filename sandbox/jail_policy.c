@@ -419,8 +419,6 @@ struct jail_filter *jail_filter_new(const char *policy_path,
   seccomp_release(ctx);
   if (rc < 0)
     goto fail;
-  /* The listener needs at least one notifying rule; the policy always
-   * has some, the check is in jail_filter_install's result. */
   return f;
 fail:
   free(f);
