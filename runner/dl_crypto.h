@@ -33,14 +33,10 @@
   X(EVP_CIPHER_CTX_new)                                                        \
   X(EVP_CIPHER_CTX_free)                                                       \
   X(EVP_aes_128_cbc)                                                           \
-  X(EVP_EncryptInit_ex)                                                        \
-  X(EVP_EncryptUpdate)                                                         \
-  X(EVP_EncryptFinal_ex)                                                       \
   X(EVP_DecryptInit_ex)                                                        \
   X(EVP_DecryptUpdate)                                                         \
   X(EVP_DecryptFinal_ex)                                                       \
-  X(PKCS5_PBKDF2_HMAC_SHA1)                                                    \
-  X(OPENSSL_cleanse)
+  X(PKCS5_PBKDF2_HMAC_SHA1)
 
 struct pt_dl_crypto_fns {
   PT_DL_CRYPTO_FUNCTIONS(PT_DLIB_MEMBER)
@@ -64,14 +60,10 @@ int pt_dl_crypto_load(pt_err **err);
 #define EVP_CIPHER_CTX_new (*pt_dl_crypto.EVP_CIPHER_CTX_new)
 #define EVP_CIPHER_CTX_free (*pt_dl_crypto.EVP_CIPHER_CTX_free)
 #define EVP_aes_128_cbc (*pt_dl_crypto.EVP_aes_128_cbc)
-#define EVP_EncryptInit_ex (*pt_dl_crypto.EVP_EncryptInit_ex)
-#define EVP_EncryptUpdate (*pt_dl_crypto.EVP_EncryptUpdate)
-#define EVP_EncryptFinal_ex (*pt_dl_crypto.EVP_EncryptFinal_ex)
 #define EVP_DecryptInit_ex (*pt_dl_crypto.EVP_DecryptInit_ex)
 #define EVP_DecryptUpdate (*pt_dl_crypto.EVP_DecryptUpdate)
 #define EVP_DecryptFinal_ex (*pt_dl_crypto.EVP_DecryptFinal_ex)
 #define PKCS5_PBKDF2_HMAC_SHA1 (*pt_dl_crypto.PKCS5_PBKDF2_HMAC_SHA1)
-#define OPENSSL_cleanse (*pt_dl_crypto.OPENSSL_cleanse)
 #endif
 
 #endif

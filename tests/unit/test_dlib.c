@@ -142,19 +142,25 @@ static void test_crypto(void) {
                              pt[16] = {0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40,
                                        0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11,
                                        0x73, 0x93, 0x17, 0x2a},
-                             ct[16] = {0x76, 0x49, 0xab, 0xac, 0x81, 0x19,
+                             /* F.2.1's first block, then the block of
+                              * PKCS#7 padding (openssl enc). */
+                             ct[32] = {0x76, 0x49, 0xab, 0xac, 0x81, 0x19,
                                        0xb2, 0x46, 0xce, 0xe9, 0x8e, 0x9b,
-                                       0x12, 0xe9, 0x19, 0x7d};
+                                       0x12, 0xe9, 0x19, 0x7d, 0x89, 0x64,
+                                       0xe0, 0xb1, 0x49, 0xc1, 0x0b, 0x7b,
+                                       0x68, 0x2e, 0x6e, 0x39, 0xaa, 0xeb,
+                                       0x73, 0x1c};
   unsigned char iv[16], out[32];
   for (int k = 0; k < 16; k++)
     iv[k] = (unsigned char)k;
+  /* Decryption: what the table is for (encrypting is aes128.c's). */
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   int n1 = 0, n2 = 0;
   CHECK(c != NULL &&
-            EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) == 1 &&
-            EVP_EncryptUpdate(c, out, &n1, pt, 16) == 1 &&
-            EVP_EncryptFinal_ex(c, out + n1, &n2) == 1 && n1 + n2 == 32 &&
-            memcmp(out, ct, 16) == 0,
+            EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) == 1 &&
+            EVP_DecryptUpdate(c, out, &n1, ct, 32) == 1 &&
+            EVP_DecryptFinal_ex(c, out + n1, &n2) == 1 && n1 + n2 == 16 &&
+            memcmp(out, pt, 16) == 0,
         "EVP AES-128-CBC");
   EVP_CIPHER_CTX_free(c);
   unsigned char dk[16];
