@@ -376,7 +376,6 @@ static void finish_result(struct jail *j) {
  * memory, pids, cpu order) for init to join by itself. Our copies are
  * closed once sent. */
 static int send_cgroup(struct jail *j, pt_err **err) {
-  static const int bits[3] = {JAIL_CG_MEMORY, JAIL_CG_PIDS, JAIL_CG_CPU};
   const struct jail_limits_applied *ap = &j->res->applied;
   struct jail_msg m;
   memset(&m, 0, sizeof(m));
@@ -388,7 +387,7 @@ static int send_cgroup(struct jail *j, pt_err **err) {
   for (int i = 0; i < 3; i++)
     if (j->cg.join_fd[i] >= 0) {
       fds[n++] = j->cg.join_fd[i];
-      v1 |= bits[i];
+      v1 |= JAIL_CG_SLOT_BIT(i);
     }
   m.text[0] = (char)('0' + v1);
   union {

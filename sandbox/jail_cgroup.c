@@ -264,11 +264,10 @@ void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
 }
 
 int jail_cgroup_join_self(struct jail_cgroup *cg) {
-  static const int bits[3] = {JAIL_CG_MEMORY, JAIL_CG_PIDS, JAIL_CG_CPU};
   int joined = 0;
   for (int i = 0; i < 3; i++)
     if (cg->join_fd[i] >= 0 && write(cg->join_fd[i], "0", 1) == 1)
-      joined |= bits[i];
+      joined |= JAIL_CG_SLOT_BIT(i);
   close_join(cg);
   return joined;
 }

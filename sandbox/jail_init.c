@@ -84,7 +84,6 @@ static void recv_msg(struct jail_msg *m, enum jail_msg_type want) {
  * fall back to rlimits in CMD. Fds missing or unexpected (the message
  * cut short): join none of them, the rlimits apply. */
 static int join_cgroups(struct jail_cgroup *cg) {
-  static const int bits[3] = {JAIL_CG_MEMORY, JAIL_CG_PIDS, JAIL_CG_CPU};
   struct jail_msg m;
   union {
     struct cmsghdr h;
@@ -119,7 +118,7 @@ static int join_cgroups(struct jail_cgroup *cg) {
   int want = 0;
   for (int i = 0; i < 3; i++) {
     cg->join_fd[i] = -1;
-    want += (v1 & bits[i]) != 0;
+    want += (v1 & JAIL_CG_SLOT_BIT(i)) != 0;
   }
   if (bad || v1 < 0 || v1 > 7 || want != nfd) {
     for (int i = 0; i < nfd; i++)
@@ -128,7 +127,7 @@ static int join_cgroups(struct jail_cgroup *cg) {
     v1 = 0;
   }
   for (int i = 0, k = 0; i < 3; i++)
-    if (v1 & bits[i])
+    if (v1 & JAIL_CG_SLOT_BIT(i))
       cg->join_fd[i] = fds[k++];
   int joined = jail_cgroup_join_self(cg); /* closes the fds */
   send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);

@@ -71,6 +71,8 @@ struct jail_cgroup {
 #define JAIL_CG_MEMORY 1
 #define JAIL_CG_PIDS 2
 #define JAIL_CG_CPU 4
+/* The bit of join_fd[slot]'s group: slots are memory, pids, cpu. */
+#define JAIL_CG_SLOT_BIT(slot) (1 << (slot))
 /* Supervisor, after clone3 and GO, while init builds the jail: creates
  * the run's cgroup(s) with the limits (and sweeps stale ones). A v2 group
  * is then joined by jail_cgroup_attach (supervisor), v1 groups by
