@@ -328,7 +328,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
   if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs built");
-  if (jail_net_setup(&e) < 0)
+  if (spec->netns == NULL && jail_net_setup(&e) < 0) /* else: made ahead */
     pt_err_wrap(&e, "network namespace"), fail(e);
   make_socket_pool(spec->socket_pool);
   pt_mark("init: net");

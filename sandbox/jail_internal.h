@@ -46,8 +46,13 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
 /* After pivot_root: generated /etc files, then /etc and / read-only. */
 int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err);
 
-/* ---- jail_net.c (runs in init, in the new network namespace) ---- */
+/* ---- jail_net.c (runs in init, in the new network namespace; or in
+ * the thread making one ahead, jail_netns_new) ---- */
 int jail_net_setup(pt_err **err);
+/* The calling thread into a namespace made ahead, for the clone of init,
+ * and back (into its own, as it was before). */
+int jail_netns_enter(struct jail_netns *n, pt_err **err);
+int jail_netns_leave(struct jail_netns *n);
 
 /* ---- jail_caps.c (runs in init) ---- */
 int jail_caps_drop_all(pt_err **err);

@@ -15,8 +15,9 @@
  * The broker starts on demand (most runs need none: init hands over a pool
  * of sockets, see jail_spec.socket_pool), by when init has made itself
  * non-dumpable and /proc/<init>/ns/ is closed to a rootless caller; so the
- * supervisor opens the namespace files right after the clone and the
- * broker joins through those. */
+ * supervisor opens the namespace files when init hands over its seccomp
+ * listener (init made its netns before, and turns non-dumpable only once
+ * answered) and the broker joins through those. */
 #define _GNU_SOURCE
 #include "jail_internal.h"
 

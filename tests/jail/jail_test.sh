@@ -47,6 +47,11 @@ expect_match "only the jail's processes are visible" "processes 2$" "$out"
 expect_match "pid 1 is the jail's init" "pid 1 " "$out"
 out=$(probe ifaces)
 expect_eq "the only interface is lo" "iface lo" "$out"
+# As root the namespace is made ahead by a thread of pkgtrap's, rootless by
+# the jail's clone: either way the jail's own, not ours.
+out=$(probe netns)
+expect_match "the jail has a network namespace of its own" "^netns net:\[[0-9]+\]$" "$out"
+check "... not the host's ($out)" test "$out" != "netns $(readlink /proc/self/ns/net)"
 out=$(probe status)
 for f in CapInh CapPrm CapEff CapBnd CapAmb; do
   expect_match "$f is empty" "$f:[[:space:]]+0000000000000000" "$out"

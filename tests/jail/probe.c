@@ -182,6 +182,17 @@ static int cmd_ifaces(void) {
   return 0;
 }
 
+/* The network namespace's identity (net:[inode]), to compare with the
+ * host's: an outer `unshare --net` has only lo too, so ifaces alone would
+ * not tell the jail's namespace from the test's. */
+static int cmd_netns(void) {
+  char buf[64];
+  ssize_t n = readlink("/proc/self/ns/net", buf, sizeof(buf) - 1);
+  buf[n > 0 ? n : 0] = '\0';
+  printf("netns %s\n", buf);
+  return 0;
+}
+
 static int cmd_write(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   int e = fd < 0 ? errno : 0;
@@ -319,6 +330,8 @@ int main(int argc, char **argv) {
     return cmd_ps();
   if (!strcmp(c, "ifaces"))
     return cmd_ifaces();
+  if (!strcmp(c, "netns"))
+    return cmd_netns();
   if (!strcmp(c, "write"))
     return cmd_write(a);
   if (!strcmp(c, "exists")) {
