@@ -320,6 +320,28 @@ int probe_rec_main(int argc, char **argv) {
     execve("/bin/true", args, env);
     return 1;
   }
+  if (!strcmp(c, "exec-scatter")) {
+    /* argv strings where the recorder's reader has to be careful: one
+     * across a page boundary, one ending on the last byte before an
+     * unmapped page, one on the stack far from both (check_trace.py
+     * expects them exactly). */
+    char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED || munmap(m + 2 * 4096, 4096) < 0)
+      return 1;
+    char *cross = m + 4096 - 40, *guard = m + 2 * 4096 - 30;
+    memcpy(cross, "scatter-cross-", 14);
+    memset(cross + 14, 'x', 85);
+    cross[99] = '\0';
+    memcpy(guard, "scatter-guard-", 14);
+    memset(guard + 14, 'y', 15);
+    guard[29] = '\0'; /* the last byte of the mapping */
+    char plain[] = "scatter-plain";
+    char *args[] = {"/bin/true", cross, guard, plain, NULL};
+    char *env[] = {guard, NULL};
+    execve("/bin/true", args, env);
+    return 1;
+  }
   if (!strcmp(c, "files") && argc >= 3) {
     /* create, chmod, rename, unlink under DIR */
     char a[512], b[512];

@@ -101,6 +101,10 @@ noat_pid = noat[0]["pid"] if noat else -1
 one("open with O_NOATIME is refused and recorded", "refused", pid=noat_pid, syscall="openat")
 one("fcntl(F_SETFL, O_NOATIME) is refused and recorded", "refused", pid=noat_pid, syscall="fcntl")
 
+# argv strings across a page boundary and up to an unmapped page
+one("exec's argv read whole wherever its strings lie", "exec", path="/bin/true",
+    argv=["/bin/true", "scatter-cross-" + "x" * 85, "scatter-guard-" + "y" * 15, "scatter-plain"])
+
 # leaks: base64 in a POST, base32 split over DNS labels
 leaks = sorted((x["token"], x["encoding"], x["where"]) for x in find("honeytoken"))
 check(f"exactly the expected leaks are found: {leaks}", leaks == sorted([

@@ -54,6 +54,7 @@ $P udp 203.0.113.5 9999 udp-payload
 $P files /tmp
 $P stage-file /tmp/stage.txt
 $P exec-env
+$P exec-scatter
 $P memfd-exec
 $P syscall mount"
   out=$("${AS[@]}" "$PKGTRAP" run "${KEEP[@]}" --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
