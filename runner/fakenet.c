@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 
 #include "pt_util.h"
@@ -75,7 +76,12 @@ pt_fakenet *pt_fakenet_new(const struct pt_fakenet_config *cfg, pt_err **err) {
     c->lifetime_ms = FN_DEFAULT_LIFETIME_MS;
   fn->timer_fd = -1;
   fn->scratch = malloc(65536);
-  if (fn->scratch == NULL || fn_names_init(fn) < 0) {
+  fn->have = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fn->have == MAP_FAILED)
+    fn->have = NULL;
+  /* the names' table: at the first query */
+  if (fn->scratch == NULL || fn->have == NULL) {
     pt_fakenet_free(fn);
     pt_err_make(err, ENOMEM, "fake network");
     return NULL;
@@ -531,5 +537,7 @@ void pt_fakenet_free(pt_fakenet *fn) {
   free(fn->socks);
   fn_names_free(fn);
   free(fn->scratch);
+  if (fn->have)
+    munmap(fn->have, 65536);
   free(fn);
 }

@@ -58,7 +58,8 @@ struct pt_fakenet {
   struct jail *jail;
 
   /* Sockets by (kind, family, port): bit (kind*2 + v6) of have[port]. */
-  uint8_t have[65536];
+  uint8_t *have; /* [65536], mmap'ed: pages only for the ports used (a
+                   * calloc'ed array cost every run 16 page faults) */
   struct fn_sock **socks;
   size_t nsocks, socks_alloc;
   int timer_fd;
@@ -92,6 +93,7 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
                         unsigned budget);
 
 /* fakenet_dns.c */
+/* The names' table, made at the first query (fakenet_dns.c). */
 int fn_names_init(struct pt_fakenet *fn);
 void fn_names_free(struct pt_fakenet *fn);
 /* Answer one query message (without TCP length prefix) into out. Emits the
