@@ -223,7 +223,8 @@ int pt_cmd_run(int argc, char **argv) {
       &(struct pt_session_opts){.max_events = PT_SESSION_KEEP_NONE,
                                 .trace_path = trace,
                                 .max_sleep_ms = max_sleep_ms,
-                                .home_in_memory = !keep},
+                                .home_in_memory = !keep,
+                                .profile = &prof},
       &err);
   if (sess == NULL)
     goto fail;

@@ -157,8 +157,12 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   }
   s->max_sleep_ms = o->max_sleep_ms;
   s->home_in_memory = o->home_in_memory;
-  if (pt_jail_profile_load(&s->prof, err) < 0)
+  if (o->profile) {
+    s->prof = *o->profile;
+    memset(o->profile, 0, sizeof(*o->profile));
+  } else if (pt_jail_profile_load(&s->prof, err) < 0) {
     goto fail;
+  }
   pt_mark("session: profile loaded");
   struct honey_job job = {.s = s};
   pthread_t th;

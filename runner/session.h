@@ -42,6 +42,9 @@ struct pt_session_opts {
    * the session's tokens) and gone with it; otherwise it is the run
    * directory's home/, shared by the session's runs and kept on disk. */
   bool home_in_memory;
+  /* The caller's jail.json, already loaded: taken over (left zeroed)
+   * rather than read and parsed again. NULL: the session loads it. */
+  struct pt_jail_profile *profile;
 };
 /* max_events for a caller that only streams (pkgtrap run): a run may stop
  * millions of times, and the supervisor's memory must stay bounded
