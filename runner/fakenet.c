@@ -80,7 +80,6 @@ pt_fakenet *pt_fakenet_new(const struct pt_fakenet_config *cfg, pt_err **err) {
                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (fn->have == MAP_FAILED)
     fn->have = NULL;
-  /* the names' table: at the first query */
   if (fn->scratch == NULL || fn->have == NULL) {
     pt_fakenet_free(fn);
     pt_err_make(err, ENOMEM, "fake network");

@@ -93,7 +93,7 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
                         unsigned budget);
 
 /* fakenet_dns.c */
-/* The names' table, made at the first query (fakenet_dns.c). */
+/* The names' table: made at the first query, not by pt_fakenet_new. */
 int fn_names_init(struct pt_fakenet *fn);
 void fn_names_free(struct pt_fakenet *fn);
 /* Answer one query message (without TCP length prefix) into out. Emits the
