@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pt_json.h"
+
 const char *pt_profiles_dir(void) {
   const char *e = getenv("PKGTRAP_PROFILES");
   return e && *e ? e : PKGTRAP_PROFILES_DIR;
@@ -34,11 +36,9 @@ int pt_jail_profile_load(struct pt_jail_profile *p, pt_err **err) {
   jail_limits_default(&p->limits);
   char path[4096];
   pt_profile_path("jail.json", path, sizeof(path));
-  json_error_t je;
-  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  json_t *root = pt_json_load_path(path, err);
   if (root == NULL)
-    return pt_err_make(err, 0, "%s:%d:%d: %s", path, je.line, je.column,
-                       je.text);
+    return -1;
   int rc = -1;
   json_t *ro = json_object_get(root, "host_ro");
   json_t *env = json_object_get(root, "env");

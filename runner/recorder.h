@@ -13,6 +13,7 @@
 #include "events.h"
 #include "honey.h"
 #include "jail.h"
+#include "recorder_rules.h"
 #include "tokscan.h"
 
 typedef struct pt_recorder pt_recorder;
@@ -46,9 +47,8 @@ void pt_recorder_free(pt_recorder *r);
 /* The fake network is made after the recorder (it asks the recorder who
  * connected), so it is attached here. */
 void pt_recorder_set_net(pt_recorder *r, struct pt_fakenet *net);
-/* The hooks and notify rules to put in a jail_spec. */
+/* The hooks to put in a jail_spec (its rules: recorder_rules.h). */
 const struct jail_hooks *pt_recorder_hooks(void);
-const struct jail_notify_rule *pt_recorder_rules(size_t *n);
 /* Counters for reports and benchmarks. */
 struct pt_recorder_stats {
   uint64_t notifications, processes, refused, sleeps_shortened;

@@ -17,6 +17,10 @@
 #include "recorder.h"
 #include "tokscan.h"
 
+/* The bundled policy compiled at build time (the generated
+ * seccomp_image.c; sandbox/jail_filter_image.c). */
+extern const struct jail_filter_image pt_seccomp_image;
+
 struct pt_session {
   struct pt_rundir rd;
   pt_honey honey;
@@ -181,9 +185,15 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));
     size_t n_rules;
     const struct jail_notify_rule *rules = pt_recorder_rules(&n_rules);
-    s->filter = jail_filter_new(s->policy, rules, n_rules, err);
+    s->filter = jail_filter_from_image(&pt_seccomp_image, s->policy, rules,
+                                       n_rules);
+    if (s->filter != NULL) {
+      pt_mark("session: filter from the build's image");
+    } else { /* a policy of the caller's own, or edited since the build */
+      s->filter = jail_filter_new(s->policy, rules, n_rules, err);
+      pt_mark("session: filter compiled");
+    }
     rc = s->filter ? 0 : -1;
-    pt_mark("session: filter compiled");
   }
   pthread_join(th, NULL);
   if (netns_thread)

@@ -13,6 +13,7 @@
 
 #include "events.h"
 #include "profile.h"
+#include "pt_json.h"
 #include "pt_util.h"
 #include "triage_int.h"
 
@@ -22,11 +23,8 @@ static json_t *load_profile(const char *name, pt_err **err) {
   char path[4096], rel[256];
   snprintf(rel, sizeof(rel), "ecosystems/%s", name);
   pt_profile_path(rel, path, sizeof(path));
-  json_error_t je;
-  json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-  if (j == NULL)
-    pt_err_make(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-  else if (!json_is_object(j)) {
+  json_t *j = pt_json_load_path(path, err);
+  if (j != NULL && !json_is_object(j)) {
     pt_err_make(err, 0, "%s: must be an object", path);
     json_decref(j);
     j = NULL;

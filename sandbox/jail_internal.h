@@ -30,6 +30,16 @@ struct jail_filter {
   struct jail_policy policy;
   struct sock_fprog prog;
 };
+/* A filter compiled at build time (jail_filter_image.c): the policy file's
+ * exact bytes and the rules' digest it was made from, and the result. */
+struct jail_filter_image {
+  const unsigned char *policy_text;
+  size_t policy_len;
+  uint64_t rules_digest; /* jail_rules_digest() */
+  const struct sock_filter *insns;
+  unsigned short n_insns;
+  struct jail_policy policy;
+};
 /* In the calling (jailed) process: no_new_privs, then the filter.
  * Returns the listener fd. */
 int jail_filter_install(const struct jail_filter *f, pt_err **err);

@@ -10,6 +10,7 @@
  * supervisor is gone the kernel answers ENOSYS: refused all the same. */
 #define _GNU_SOURCE
 #include "jail_internal.h"
+#include "pt_json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -109,11 +110,9 @@ static int flag_mask(json_t *root, const char *key, const struct flag_name *name
 int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err) {
   memset(p, 0, sizeof(*p));
   p->bad_arch_action = SCMP_ACT_ERRNO(EPERM);
-  json_error_t jerr;
-  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = pt_json_load_path(path, err);
   if (root == NULL)
-    return pt_err_make(err, 0, "seccomp policy %s:%d:%d: %s", path, jerr.line,
-                       jerr.column, jerr.text);
+    return pt_err_wrap(err, "seccomp policy");
   int rc = -1;
   json_t *a;
   size_t i;

@@ -44,3 +44,11 @@ foreach(mode root rootless)
       SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "recorder;integration")
   endforeach()
 endforeach()
+
+# The seccomp filter compiled at build time equals a run's own compile, and
+# is used for no other policy or rules (sandbox/jail_filter_image.c).
+pkgtrap_unit_test(test_seccomp_image
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_seccomp_image.c
+  LIBS pkgtrap_runner)
+target_compile_definitions(test_seccomp_image PRIVATE
+  PT_TEST_PROFILES_DIR="${CMAKE_SOURCE_DIR}/profiles")

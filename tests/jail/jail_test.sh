@@ -107,6 +107,20 @@ out=$(probe syscall $families)
 for f in $families; do
   check "$f is refused with EPERM" grep -qx "$f EPERM" <<<"$out"
 done
+# The filter of the bundled policy was compiled when pkgtrap was built; a
+# policy edited since (here: one more newline) is compiled by the run, and
+# refuses the same.
+edited="$WORK/profiles-edited"
+cp -r "$PKGTRAP_PROFILES" "$edited"
+echo >>"$edited/seccomp.json"
+err=$("${AS[@]}" env PKGTRAP_TIMING=1 "$PKGTRAP" run -- /bin/true 2>&1)
+expect_match "the bundled policy's filter comes from the build" "filter from the build's image" "$err"
+err=$("${AS[@]}" env PKGTRAP_TIMING=1 PKGTRAP_PROFILES="$edited" "$PKGTRAP" run -- /bin/true 2>&1)
+expect_match "an edited policy is compiled by the run" "session: filter compiled" "$err"
+out=$("${AS[@]}" env PKGTRAP_PROFILES="$edited" "$PKGTRAP" run --ro-bind "$PROBE_DIR" -- "$PROBE" syscall $families)
+for f in $families; do
+  check "$f is refused with EPERM by the run's own compile" grep -qx "$f EPERM" <<<"$out"
+done
 out=$(probe syscall ptrace-child clone3)
 expect_match "ptrace of one's own child is allowed" "ptrace-child OK" "$out"
 expect_match "clone3 answers ENOSYS (libc falls back to clone)" "clone3 ENOSYS" "$out"
