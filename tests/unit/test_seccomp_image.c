@@ -93,8 +93,10 @@ int main(void) {
   struct jail_notify_rule *other = calloc(n, sizeof(*other));
   if (other) {
     memcpy(other, rules, n * sizeof(*other));
-    CHECK(jail_filter_from_image(&pt_seccomp_image, policy, other, n) != NULL,
-          "the image is refused for a copy of its rules");
+    struct jail_filter *same = jail_filter_from_image(&pt_seccomp_image,
+                                                      policy, other, n);
+    CHECK(same != NULL, "the image is refused for a copy of its rules");
+    jail_filter_free(same);
     other[0].cond[0].op = SCMP_CMP_NE;
     CHECK(jail_filter_from_image(&pt_seccomp_image, policy, other, n) == NULL,
           "the image is used for rules with another condition");
