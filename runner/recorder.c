@@ -348,27 +348,27 @@ static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
     pid_t dummy;
     proc_seen(r, p->ppid, &dummy);
   }
-  char cmd[CMDLINE_MAX];
-  ssize_t n = read_proc_file(tgid, "cmdline", cmd, sizeof(cmd));
-  char exe[PATH_MAX], path[64];
-  snprintf(path, sizeof(path), "/proc/%d/exe", (int)tgid);
-  ssize_t el = readlink(path, exe, sizeof(exe) - 1);
   json_t *ev = json_object();
   json_object_set_new(ev, "ppid", json_integer(p->ppid));
   json_object_set_new(ev, "jpid", json_integer(p->jpid));
   if (p->jpid == 1) {
     /* The jail's own init (a clone of pkgtrap until it renames itself):
-     * not the sample's, and its command line is the host's business. */
+     * not the sample's, and its command line and executable are the
+     * host's business (so neither is read). */
     json_t *a = json_array();
     json_array_append_new(a, json_string("init"));
     json_object_set_new(ev, "argv", a);
-    el = 0;
   } else {
+    char cmd[CMDLINE_MAX];
+    ssize_t n = read_proc_file(tgid, "cmdline", cmd, sizeof(cmd));
+    char exe[PATH_MAX], path[64];
+    snprintf(path, sizeof(path), "/proc/%d/exe", (int)tgid);
+    ssize_t el = readlink(path, exe, sizeof(exe) - 1);
     json_object_set_new(ev, "argv", n > 0 ? argv_from_cmdline(cmd, (size_t)n)
                                           : json_array());
+    if (el > 0)
+      json_object_set_new(ev, "exe", pt_json_bytes(exe, (size_t)el, 1024));
   }
-  if (el > 0)
-    json_object_set_new(ev, "exe", pt_json_bytes(exe, (size_t)el, 1024));
   char stat[1024];
   if (read_proc_file(tgid, "stat", stat, sizeof(stat)) > 0) {
     /* starttime is field 22, after the parenthesised comm. */
