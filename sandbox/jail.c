@@ -521,6 +521,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto out;
   }
 
+  /* As root, CMD may start in init's memory (jail_init.c: spawn_cmd). */
+  bool cmd_shares_memory = jail_caps_may_read_any_memory();
   uint64_t t0 = pt_now_ns();
   /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
    * reuse race) and lets us take its seccomp listener and wait on it. */
@@ -555,7 +557,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     close(err_p[0]);
     close(ch[0]);
     jail_init_main(spec, filter, &j->cg, newroot, ch[1], out_p[1],
-                   err_p[1]);
+                   err_p[1], cmd_shares_memory);
   }
   j->init_pid = pid;
   pt_mark("jail: cloned");

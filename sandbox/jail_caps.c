@@ -8,6 +8,16 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+bool jail_caps_may_read_any_memory(void) {
+  cap_t c = cap_get_proc();
+  cap_flag_value_t v = CAP_CLEAR;
+  if (c != NULL) {
+    (void)cap_get_flag(c, CAP_SYS_PTRACE, CAP_EFFECTIVE, &v);
+    cap_free(c);
+  }
+  return v == CAP_SET;
+}
+
 int jail_caps_drop_all(pt_err **err) {
   /* Lock the securebits first (needs CAP_SETPCAP, which we still have):
    * even a uid 0 inside could then never regain capabilities by exec. */

@@ -66,6 +66,9 @@ int jail_netns_leave(struct jail_netns *n);
 
 /* ---- jail_caps.c (runs in init) ---- */
 int jail_caps_drop_all(pt_err **err);
+/* In the supervisor: CAP_SYS_PTRACE (root), so it may read the memory of
+ * any process of its own user namespace, dumpable or not. */
+bool jail_caps_may_read_any_memory(void);
 int jail_rlimits_apply(const struct jail_limits *l,
                        const struct jail_limits_applied *applied,
                        pt_err **err);
@@ -161,11 +164,14 @@ struct jail_msg {
   char text[PT_ERR_WIRE_MAX];
 };
 
-/* init's main (jail_init.c). Never returns. */
+/* init's main (jail_init.c). Never returns. cmd_shares_memory: the
+ * supervisor may read a non-dumpable init's memory (CAP_SYS_PTRACE where
+ * init's memory was made), so CMD may run in it until its exec. */
 __attribute__((noreturn)) void jail_init_main(const struct jail_spec *spec,
                                               const struct jail_filter *filter,
                                               struct jail_cgroup *cg,
                                               const char *newroot, int chan,
-                                              int out_w, int err_w);
+                                              int out_w, int err_w,
+                                              bool cmd_shares_memory);
 
 #endif

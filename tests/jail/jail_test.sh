@@ -52,6 +52,13 @@ expect_eq "the only interface is lo" "iface lo" "$out"
 out=$(probe netns)
 expect_match "the jail has a network namespace of its own" "^netns net:\[[0-9]+\]$" "$out"
 check "... not the host's ($out)" test "$out" != "netns $(readlink /proc/self/ns/net)"
+# init is a copy of pkgtrap: its memory, environment and fds stay closed to
+# the jail, however CMD was started (as root CMD runs in init's memory until
+# its exec: jail_init.c, spawn_cmd).
+out=$(probe init-closed)
+for f in mem environ fd; do
+  expect_match "the jail cannot read init's $f" "init-closed $f (EACCES|EPERM)" "$out"
+done
 out=$(probe status)
 for f in CapInh CapPrm CapEff CapBnd CapAmb; do
   expect_match "$f is empty" "$f:[[:space:]]+0000000000000000" "$out"

@@ -193,6 +193,35 @@ static int cmd_netns(void) {
   return 0;
 }
 
+/* The jail's init holds the supervisor's memory (it is a copy of it):
+ * nothing in the jail may read it, and what its memory, environment and
+ * fds would show must stay closed ("init-closed mem EACCES" and so on). */
+static int cmd_init_closed(void) {
+  static const char *files[] = {"/proc/1/mem", "/proc/1/environ"};
+  for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+    char b[64];
+    int fd = open(files[i], O_RDONLY);
+    int e = fd < 0 ? errno : 0;
+    if (fd >= 0 && read(fd, b, sizeof(b)) < 0)
+      e = errno;
+    if (fd >= 0)
+      close(fd);
+    printf("init-closed %s %s\n", strrchr(files[i], '/') + 1, ename(e));
+  }
+  errno = 0;
+  DIR *d = opendir("/proc/1/fd");
+  int e = errno;
+  if (d != NULL) {
+    errno = 0;
+    while (readdir(d) != NULL)
+      ;
+    e = errno;
+    closedir(d);
+  }
+  printf("init-closed fd %s\n", ename(e));
+  return 0;
+}
+
 static int cmd_write(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   int e = fd < 0 ? errno : 0;
@@ -332,6 +361,8 @@ int main(int argc, char **argv) {
     return cmd_ifaces();
   if (!strcmp(c, "netns"))
     return cmd_netns();
+  if (!strcmp(c, "init-closed"))
+    return cmd_init_closed();
   if (!strcmp(c, "write"))
     return cmd_write(a);
   if (!strcmp(c, "exists")) {
