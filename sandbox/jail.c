@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct jail {
   int notify_fd;
   int sigfd;
   int home_fd;
+  int mntns_fd; /* the jail's mount namespace, held past init's exit */
   struct jail_cgroup cg;
   struct jail_broker broker;
   int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* init's sockets, */
@@ -213,6 +215,11 @@ static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
    * answer: the broker's way in (jail_netns.c). */
   if (jail_broker_open_ns(&j->broker, j->init_pid, err) < 0)
     return -1;
+  /* Holding the mount namespace moves its teardown out of init's exit
+   * (release_mntns). Best effort: without it init tears it down. */
+  char mnt[64];
+  snprintf(mnt, sizeof(mnt), "/proc/%d/ns/mnt", (int)j->init_pid);
+  j->mntns_fd = open(mnt, O_RDONLY | O_CLOEXEC);
   int fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, remote_fd, 0);
   if (fd < 0)
     return pt_err_make(err, errno, "pidfd_getfd(seccomp listener)");
@@ -315,6 +322,16 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   default:
     break;
   }
+}
+
+/* The last reference to the jail's mount namespace unmounts its ~45
+ * mounts, and the kernel then waits for an expedited RCU grace period
+ * (namespace_unlock): ~0.15 ms that init's exit, and so the run, used to
+ * wait for. Dropped by a thread instead, while the supervisor tears down
+ * the rest; joined before the root's mount point is removed. */
+static void *release_mntns(void *arg) {
+  close((int)(intptr_t)arg);
+  return NULL;
 }
 
 static void on_init_exit(void *ctx, int fd, uint32_t ev) {
@@ -449,6 +466,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   res->outcome = JAIL_SETUP_FAILED;
   res->applied.cgroup = "none"; /* until the groups are made, after clone3 */
 
+  pthread_t releaser;
+  bool releasing = false;
   struct jail jj = {.spec = spec,
                     .res = res,
                     .init_pidfd = -1,
@@ -458,6 +477,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                     .notify_fd = -1,
                     .sigfd = -1,
                     .home_fd = -1,
+                    .mntns_fd = -1,
                     .cg = {.join_fd = {-1, -1, -1}},
                     .broker = {.pid = 0, .sock = -1, .ns_user = -1,
                                .ns_net = -1}};
@@ -660,6 +680,12 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   }
   res->wall_ns = pt_now_ns() - t0;
   pt_mark("jail: loop done");
+  if (j->mntns_fd >= 0 &&
+      pthread_create(&releaser, NULL, release_mntns,
+                     (void *)(intptr_t)j->mntns_fd) == 0) {
+    releasing = true;
+    j->mntns_fd = -1;
+  }
   finish_result(j);
   if (spec->hooks && spec->hooks->on_exit)
     spec->hooks->on_exit(spec->hooks_ctx, j);
@@ -688,7 +714,7 @@ out:
   pt_mark("jail: cgroup destroyed");
   int fds[] = {out_p[0], out_p[1], err_p[0], err_p[1], ch[0], ch[1],
                j->out_r, j->err_r, j->chan, j->notify_fd, j->sigfd,
-               j->init_pidfd, j->home_fd};
+               j->init_pidfd, j->home_fd, j->mntns_fd};
   for (size_t i = 0; i < PT_ARRAY_LEN(fds); i++)
     if (fds[i] >= 0)
       close(fds[i]);
@@ -705,6 +731,8 @@ out:
       ;
     sigprocmask(SIG_SETMASK, &old, NULL);
   }
+  if (releasing)
+    pthread_join(releaser, NULL);
   rmdir(newroot);
   pt_mark("jail: done");
   pt_err_free(j->fatal);
