@@ -90,6 +90,19 @@ expect_match "/etc is read-only" "write /etc/pkgtrap-x EROFS" "$out"
 expect_match "/ is read-only" "write /pkgtrap-x EROFS" "$out"
 expect_match "/tmp is writable" "write /tmp/x OK" "$out"
 expect_match "/dev/shm is writable" "write /dev/shm/x OK" "$out"
+# A host mount below a read-only bind is read-only in the jail too (and
+# one below a writable bind stays writable): --ro-bind of a directory
+# holding a writable tmpfs, in a mount namespace of our own.
+mkdir -p "$WORK/robind/sub" "$WORK/rwbind/sub"
+chmod 0755 "$WORK/robind" "$WORK/rwbind"
+out=$(unshare --mount -- bash -c '
+  mount -t tmpfs -o mode=1777 sub "$1/robind/sub" && mount -t tmpfs -o mode=1777 sub "$1/rwbind/sub" || exit
+  "${@:3}" "$2" run --ro-bind "$1/robind" --bind "$1/rwbind" --ro-bind "'"$PROBE_DIR"'" -- \
+    "'"$PROBE"'" write "$1/robind/sub/x"
+  "${@:3}" "$2" run --bind "$1/rwbind" --ro-bind "'"$PROBE_DIR"'" -- "'"$PROBE"'" write "$1/rwbind/sub/x"' \
+  bash "$WORK" "$PKGTRAP" "${AS[@]}" 2>&1)
+expect_match "a host mount below a read-only bind is read-only" "write $WORK/robind/sub/x EROFS" "$out"
+expect_match "... and one below a writable bind writable" "write $WORK/rwbind/sub/x OK" "$out"
 out=$(pt -- /bin/sh -c "$PROBE write \$HOME/x")
 expect_match "HOME is writable" "write /home/[^/]+/x OK" "$out"
 
