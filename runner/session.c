@@ -120,10 +120,11 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
 }
 
 /* The honeytokens, their scanner and the environment that plants some of
- * them: ~0.7 ms of work that needs nothing else the session makes, done by
- * a thread while the session's own thread compiles the seccomp filter
- * (~0.5 ms) and makes the run directory (and, as root, a third thread
- * makes the first run's network namespace: make_netns). Both are joined
+ * them: ~0.8 ms of work that needs nothing else the session makes, done by
+ * a thread while the session's own thread makes the run directory and
+ * takes the seccomp filter (the build's image, or compiled: ~0.5 ms), and,
+ * as root, a third thread makes the first run's network namespace
+ * (make_netns). Both are joined
  * before pt_session_new returns: a jail is never cloned from a process
  * with a second thread (its locks would stay held in the clone). */
 struct honey_job {

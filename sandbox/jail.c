@@ -499,7 +499,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     filter = j->own_filter;
   }
   j->policy = filter->policy;
-  pt_mark("jail: filter compiled");
+  pt_mark("jail: filter ready");
   if (seccomp_notify_alloc(&j->req, &j->resp) < 0) {
     jail_filter_free(j->own_filter);
     return pt_err_make(err, ENOMEM, "seccomp notification buffers");
