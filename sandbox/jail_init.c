@@ -278,10 +278,10 @@ static int cmd_child(void *arg) {
  * of the whole supervisor) then waits until CMD has exec'ed instead of
  * having all its memory marked copy-on-write for a child that replaces it
  * at once; on a run's serial path that is ~0.2 ms of page-table copy and
- * ~0.1 ms of copy-on-write faults before the exec. CMD's code up to
- * the exec allocates nothing and only changes what is its own (fds,
- * signals, session, rlimits, the comm name) or init's too anyway (the
- * retitled argv area). */
+ * ~0.1 ms of copy-on-write faults before the exec. On its way to the
+ * exec CMD's code allocates nothing (only a failed rlimit does, before
+ * _exit) and changes only what is its own (fds, signals, session,
+ * rlimits, the comm name) or init's too anyway (the retitled argv area). */
 static pid_t spawn_cmd(struct cmd_start *cs) {
   if (!cs->shared) {
     pid_t pid = fork();
