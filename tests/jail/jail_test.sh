@@ -113,10 +113,13 @@ out=$(probe mounts)
 expect_nomatch "every mount is nosuid" "^mount [^ ]+ [^ ]*$" "$(echo "$out" | grep -v nosuid)"
 
 out=$(probe hostname)
-out2=$(probe hostname)
 expect_match "HOME is under /home" "home /home/[a-z]" "$out"
 expect_nomatch "the user is never root/sandbox" "user (root|sandbox|user|test)$" "$out"
-check "hostname and HOME differ between runs" test "$out" != "$out2"
+# Each run draws its identity (24 users, 9 hostname patterns): two runs
+# share one ~0.3% of the time, by design; four runs all sharing one would
+# mean it is not drawn (p ~ 2e-8).
+ids=$( (echo "$out"; for _ in 1 2 3; do probe hostname; done) | paste -d' ' - - - | sort -u | wc -l)
+check "hostname and HOME are drawn per run ($ids identities in 4 runs)" test "$ids" -gt 1
 out=$(pt -- /bin/sh -c 'cat $HOME/.aws/credentials $HOME/.git-credentials')
 expect_match "HOME holds honeytoken AWS credentials" "aws_access_key_id *= *AKIA[A-Z2-7]{16}" "$out"
 expect_match "HOME holds honeytoken git credentials" "https://[^:]+:gh[po]_[A-Za-z0-9]{36}@github.com" "$out"
