@@ -17,8 +17,6 @@
 #include "pt_util.h"
 #include "triage_int.h"
 
-#define PROFILE_MAX (1u << 20)
-
 static json_t *load_profile(const char *name, pt_err **err) {
   char path[4096], rel[256];
   snprintf(rel, sizeof(rel), "ecosystems/%s", name);
