@@ -24,9 +24,12 @@ typedef struct honey_file {
   time_t mtime;
   bool bait;
   /* data is SQL that makes the file (an SQLite database), run when the
-   * HOME is written: pt_honey_write_home runs while the jail is built, in
-   * parallel, where generation is on the start-up path (~1.3 ms). */
+   * HOME is written (pt_honey_render_databases or the write itself): that
+   * runs while the jail is built, in parallel, where generation is on the
+   * start-up path (~1.3 ms). */
   bool sql;
+  unsigned char *db; /* the database, once rendered */
+  size_t db_len;
 } honey_file;
 
 typedef struct honey_dir {
@@ -778,10 +781,72 @@ static void close_fds(int *fds, size_t n) {
   free(fds);
 }
 
+/* The parent directory of path (relative to HOME): one of ours if open in
+ * dfds (may be NULL), else opened here into *own. -1 on error. */
+static int parent_fd(const struct pt_honey_priv *pv, const int *dfds,
+                     int home_dirfd, const char *path, int *own,
+                     pt_err **err) {
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL)
+    return home_dirfd;
+  size_t pl = (size_t)(slash - path);
+  int dfd = dfds ? dir_fd_of(pv, dfds, path, pl) : -1;
+  if (dfd >= 0)
+    return dfd;
+  cleanup_free char *parent = strndup(path, pl);
+  if (parent == NULL)
+    return pt_err_make(err, ENOMEM, "honey HOME");
+  if ((*own = open_dir_at(home_dirfd, parent, false, err)) < 0)
+    return pt_err_wrap(err, "honey HOME");
+  return *own;
+}
+
+static int write_file(const struct pt_honey_priv *pv, const honey_file *f,
+                      int home_dirfd, const int *dfds, pt_err **err) {
+  cleanup_close int own = -1;
+  int dfd = parent_fd(pv, dfds, home_dirfd, f->path, &own, err);
+  if (dfd < 0)
+    return -1;
+  const char *slash = strrchr(f->path, '/');
+  const char *base = slash ? slash + 1 : f->path;
+  cleanup_close int fd =
+      openat(dfd, base, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+             f->mode);
+  if (fd < 0)
+    return pt_err_make(err, errno, "honey HOME: create `%s`", f->path);
+  cleanup_free unsigned char *db = NULL;
+  const unsigned char *data = f->data;
+  size_t len = f->len;
+  if (f->sql && f->db) {
+    data = f->db;
+    len = f->db_len;
+  } else if (f->sql) {
+    if (honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
+                            &db, &len, err) < 0)
+      return pt_err_wrap(err, "honey HOME");
+    data = db;
+  }
+  if (pt_write_all(fd, data, len) < 0)
+    return pt_err_make(err, errno, "honey HOME: write `%s`", f->path);
+  struct timespec ts[2] = {{.tv_sec = f->mtime}, {.tv_sec = f->mtime}};
+  if (fchmod(fd, f->mode) < 0 || futimens(fd, ts) < 0)
+    return pt_err_make(err, errno, "honey HOME: chmod/utimens `%s`", f->path);
+  return 0;
+}
+
+static time_t dir_mtime(const struct pt_honey_priv *pv, const char *path,
+                        size_t len) {
+  for (size_t i = 0; i < pv->n_dirs; i++)
+    if (strlen(pv->dirs[i].path) == len &&
+        strncmp(pv->dirs[i].path, path, len) == 0)
+      return pv->dirs[i].mtime;
+  return 0;
+}
+
 /* Directories stay open while the files are written (a run's start-up
  * waits for this: no path is walked twice). */
-static int write_home(const struct pt_honey_priv *pv, int home_dirfd,
-                      int *dfds, pt_err **err) {
+static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
+                       int *dfds, pt_err **err) {
   for (size_t i = 0; i < pv->n_dirs; i++) {
     const char *path = pv->dirs[i].path, *slash = strrchr(path, '/');
     int parent = slash ? dir_fd_of(pv, dfds, path, (size_t)(slash - path))
@@ -803,41 +868,10 @@ static int write_home(const struct pt_honey_priv *pv, int home_dirfd,
     if (fchmod(dfds[i], pv->dirs[i].mode) < 0)
       return pt_err_make(err, errno, "honey HOME: chmod `%s`", path);
   }
-  for (size_t i = 0; i < pv->n_files; i++) {
-    const honey_file *f = &pv->files[i];
-    const char *slash = strrchr(f->path, '/');
-    cleanup_close int own = -1;
-    int dfd = home_dirfd;
-    if (slash != NULL) {
-      size_t pl = (size_t)(slash - f->path);
-      dfd = dir_fd_of(pv, dfds, f->path, pl);
-      if (dfd < 0) {
-        cleanup_free char *parent = strndup(f->path, pl);
-        if (parent == NULL)
-          return pt_err_make(err, ENOMEM, "honey HOME");
-        if ((own = dfd = open_dir_at(home_dirfd, parent, false, err)) < 0)
-          return pt_err_wrap(err, "honey HOME");
-      }
-    }
-    const char *base = slash ? slash + 1 : f->path;
-    cleanup_close int fd =
-        openat(dfd, base,
-               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, f->mode);
-    if (fd < 0)
-      return pt_err_make(err, errno, "honey HOME: create `%s`", f->path);
-    cleanup_free unsigned char *db = NULL;
-    size_t len = f->len;
-    if (f->sql &&
-        honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
-                            &db, &len, err) < 0)
-      return pt_err_wrap(err, "honey HOME");
-    if (pt_write_all(fd, db ? db : f->data, len) < 0)
-      return pt_err_make(err, errno, "honey HOME: write `%s`", f->path);
-    struct timespec ts[2] = {{.tv_sec = f->mtime}, {.tv_sec = f->mtime}};
-    if (fchmod(fd, f->mode) < 0 || futimens(fd, ts) < 0)
-      return pt_err_make(err, errno, "honey HOME: chmod/utimens `%s`",
-                         f->path);
-  }
+  for (size_t i = 0; i < pv->n_files; i++)
+    if (!pv->files[i].sql &&
+        write_file(pv, &pv->files[i], home_dirfd, dfds, err) < 0)
+      return -1;
   /* Directory times last: creating entries above bumped them to now. */
   for (size_t i = 0; i < pv->n_dirs; i++) {
     struct timespec ts[2] = {{.tv_sec = pv->dirs[i].mtime},
@@ -849,7 +883,8 @@ static int write_home(const struct pt_honey_priv *pv, int home_dirfd,
   return 0;
 }
 
-int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
+int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
+                              pt_err **err) {
   const struct pt_honey_priv *pv = h->priv;
   if (pv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
@@ -858,7 +893,7 @@ int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
     return pt_err_make(err, ENOMEM, "honey HOME");
   for (size_t i = 0; i < pv->n_dirs; i++)
     dfds[i] = -1;
-  int rc = write_home(pv, home_dirfd, dfds, err);
+  int rc = write_files(pv, home_dirfd, dfds, err);
   close_fds(dfds, pv->n_dirs);
   if (rc < 0)
     return -1;
@@ -872,6 +907,54 @@ int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
   struct timespec hts[2] = {{.tv_sec = newest}, {.tv_sec = newest}};
   (void)futimens(home_dirfd, hts);
   return 0;
+}
+
+int pt_honey_render_databases(pt_honey *h, pt_err **err) {
+  struct pt_honey_priv *pv = h->priv;
+  if (pv == NULL)
+    return pt_err_make(err, 0, "honeytokens: nothing generated");
+  for (size_t i = 0; i < pv->n_files; i++) {
+    honey_file *f = &pv->files[i];
+    if (f->sql && f->db == NULL &&
+        honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
+                            &f->db, &f->db_len, err) < 0)
+      return pt_err_wrap(err, "honey HOME");
+  }
+  return 0;
+}
+
+int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
+                                  pt_err **err) {
+  const struct pt_honey_priv *pv = h->priv;
+  if (pv == NULL)
+    return pt_err_make(err, 0, "honeytokens: nothing generated");
+  for (size_t i = 0; i < pv->n_files; i++) {
+    const honey_file *f = &pv->files[i];
+    if (!f->sql)
+      continue;
+    if (write_file(pv, f, home_dirfd, NULL, err) < 0)
+      return -1;
+    /* The new entry bumped its directory's time: set it back. */
+    const char *slash = strrchr(f->path, '/');
+    if (slash == NULL)
+      continue;
+    cleanup_close int own = -1;
+    int dfd = parent_fd(pv, NULL, home_dirfd, f->path, &own, err);
+    if (dfd < 0)
+      return -1;
+    time_t t = dir_mtime(pv, f->path, (size_t)(slash - f->path));
+    struct timespec ts[2] = {{.tv_sec = t}, {.tv_sec = t}};
+    if (futimens(dfd, ts) < 0)
+      return pt_err_make(err, errno, "honey HOME: utimens `%.*s`",
+                         (int)(slash - f->path), f->path);
+  }
+  return 0;
+}
+
+int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
+  if (pt_honey_write_home_files(h, home_dirfd, err) < 0)
+    return -1;
+  return pt_honey_write_home_databases(h, home_dirfd, err);
 }
 
 /* ---- free, report ------------------------------------------------- */
@@ -900,6 +983,7 @@ void pt_honey_free(pt_honey *h) {
     for (size_t i = 0; i < h->priv->n_files; i++) {
       free(h->priv->files[i].path);
       free(h->priv->files[i].data);
+      free(h->priv->files[i].db);
     }
     free(h->priv->files);
     for (size_t i = 0; i < h->priv->n_dirs; i++)

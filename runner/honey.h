@@ -63,6 +63,19 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
  * following a symlink, with plausible past modification times. */
 int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err);
 
+/* pt_honey_write_home in two parts, for two processes: the directories
+ * and every file but the SQLite databases (their directories' times and
+ * HOME's included), then the databases, which may come second, from
+ * elsewhere (their directories' times are set again after them). */
+int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
+                              pt_err **err);
+int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
+                                  pt_err **err);
+
+/* Run the SQL of every SQLite file of the HOME (~0.8 ms of SQLite, cold
+ * in a fresh process) and keep the databases: later writes copy them. */
+int pt_honey_render_databases(pt_honey *h, pt_err **err);
+
 void pt_honey_free(pt_honey *h);
 
 /* {"user","hostname","home","email",

@@ -1074,6 +1074,13 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   return 0;
 }
 
+static void on_building(void *ctx, struct jail *j) {
+  pt_recorder *r = ctx;
+  r->jail = j;
+  if (r->cfg.building)
+    r->cfg.building(r->cfg.prepare_ctx);
+}
+
 static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
   pt_recorder *r = ctx;
   r->jail = j;
@@ -1095,7 +1102,8 @@ static void on_exit_hook(void *ctx, struct jail *j) {
     pt_fakenet_finish(r->cfg.net);
 }
 
-static const struct jail_hooks hooks = {.on_spawn = on_spawn,
+static const struct jail_hooks hooks = {.on_building = on_building,
+                                       .on_spawn = on_spawn,
                                        .on_start = start,
                                        .on_notify = notify,
                                        .on_exit = on_exit_hook};

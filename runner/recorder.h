@@ -38,6 +38,9 @@ struct pt_recorder_config {
    * watched and before CMD runs, with jail_home_fd() (to fill the HOME).
    * May be NULL. */
   int (*prepare)(void *ctx, int home_fd, pt_err **err);
+  /* Called while init builds the jail's root, before prepare
+   * (jail_hooks.on_building), with prepare_ctx. May be NULL. */
+  void (*building)(void *ctx);
   void *prepare_ctx;
 };
 

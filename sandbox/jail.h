@@ -126,6 +126,11 @@ struct jail_netns *jail_netns_new(pt_err **err);
 void jail_netns_free(struct jail_netns *n);
 
 struct jail_hooks {
+  /* Called once init is building the jail's root and the run's groups are
+   * made, before any of init's messages is read (so before on_spawn with
+   * a tmpfs HOME): the caller's own work for the run, which needs nothing
+   * of the jail, done here while init works on another CPU. Optional. */
+  void (*on_building)(void *ctx, struct jail *j);
   /* Called once init exists, while it builds the jail's root: work CMD
    * needs but init does not (filling the HOME, see jail_home_fd()) runs
    * here in parallel with it. Optional. */
@@ -158,6 +163,16 @@ struct jail_spec {
    * there, and the pages count against the jail's memory cgroup). Hooks
    * reach it through jail_home_fd() from on_spawn on. */
   uint64_t home_tmpfs_bytes;
+  /* With a tmpfs HOME: called in init, as the jail's user, once HOME is
+   * mounted and before on_spawn is called (home_fd: HOME, closed by
+   * init). init is a copy of the caller as it was at the clone (one
+   * thread, no other thread's locks held: see jail_run), and nothing of
+   * the jail's has run yet: for filling HOME from what the caller made
+   * before jail_run, so that on_spawn has less to do while init builds
+   * the rest. Write only below home_fd. Failing fails the jail's set-up.
+   * Optional. */
+  int (*home_fill)(void *ctx, int home_fd, pt_err **err);
+  void *home_fill_ctx;
   const struct jail_mount *mounts;
   size_t n_mounts;
   /* Host paths exposed read-only at the same path (toolchain, a few /etc

@@ -370,9 +370,9 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
     pt_err_make(&e, errno, "sethostname"), fail(e);
   if (setdomainname("(none)", 6) < 0)
     pt_err_make(&e, errno, "setdomainname"), fail(e);
-  /* The root first: it mounts the tmpfs HOME first of all, so the
-   * supervisor starts filling it (the longest job of the start) while we
-   * build the rest and then the network. */
+  /* The root first: it mounts the tmpfs HOME first of all (and fills what
+   * home_fill has for it), so the supervisor writes the rest of it while
+   * we build the rest and then the network. */
   if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs built");

@@ -187,7 +187,8 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
   if (chdir(newroot) < 0)
     return pt_err_make(err, errno, "chdir new root");
   if (!spec->home_src && spec->home_tmpfs_bytes && spec->id.home) {
-    /* First, so that the supervisor fills it while we build the rest.
+    /* First, so that the supervisor fills it while we build the rest
+     * (after home_fill, which writes what the caller made beforehand).
      * Mounted by us, the jail's user: the jail's user owns it. */
     if (tmpfs_at(rel(spec->id.home), "0700", spec->home_tmpfs_bytes, 0,
                  err) < 0)
@@ -196,6 +197,11 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (hfd < 0)
       return pt_err_make(err, errno, "open `%s`", spec->id.home);
+    if (spec->home_fill &&
+        spec->home_fill(spec->home_fill_ctx, hfd, err) < 0) {
+      close(hfd);
+      return pt_err_wrap(err, "fill HOME");
+    }
     home_ready(hfd);
   }
 

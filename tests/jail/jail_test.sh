@@ -123,6 +123,19 @@ check "hostname and HOME are drawn per run ($ids identities in 4 runs)" test "$i
 out=$(pt -- /bin/sh -c 'cat $HOME/.aws/credentials $HOME/.git-credentials')
 expect_match "HOME holds honeytoken AWS credentials" "aws_access_key_id *= *AKIA[A-Z2-7]{16}" "$out"
 expect_match "HOME holds honeytoken git credentials" "https://[^:]+:gh[po]_[A-Za-z0-9]{36}@github.com" "$out"
+# An in-memory HOME is written by two processes (init writes the plain
+# files, pkgtrap the SQLite databases after it): all of it is there, owned
+# by the jail's user, and every time lies days back, the databases' own
+# directory's included (a HOME made "just now" is a tell).
+out=$(pt -- /bin/sh -c 'cd; d=".config/google-chrome/Default"; now=$(date +%s)
+  stat -c "%Y %u %n" . .aws .aws/credentials .config "$d" "$d/Login Data" | while read -r t u n; do
+    echo "age $(( (now - t) / 86400 )) uid $u $n"; done
+  python3 -c "import sqlite3; print(\"logins\", sqlite3.connect(\"$d/Login Data\").execute(\"select count(*) from logins\").fetchone()[0])"')
+expect_match "Chrome's Login Data is an SQLite database with its logins" "logins 3" "$out"
+young=$(echo "$out" | grep '^age ' | grep -Ev '^age ([4-9]|[1-9][0-9]+) ')
+check "every HOME time lies days back (young: ${young:-none})" test -z "$young" -a "$(echo "$out" | grep -c '^age ')" = 6
+others=$(echo "$out" | grep '^age ' | grep -v ' uid 1000 ')
+check "the jail's user owns HOME's files (others: ${others:-none})" test -z "$others"
 
 # --- refused syscall families ---------------------------------------------
 families="mount umount2 pivot_root chroot unshare setns clone-newnet bpf perf_event_open userfaultfd keyctl add_key request_key init_module finit_module delete_module kexec_load reboot swapon open_by_handle_at io_uring_setup ptrace-init tiocsti x32 int80"
