@@ -315,8 +315,12 @@ static json_t *argv_from_cmdline(const char *buf, size_t n) {
 }
 
 /* First sight of a thread: resolve its process, and record the process
- * (and, recursively, unknown parents) once. */
-static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
+ * (and, recursively, unknown parents) once. at_exec: first seen at its
+ * exec stop, so still a copy of its parent (a fork's image, or for CMD
+ * our own init's, the host's pkgtrap), which the exec event that follows
+ * replaces: neither its command line nor its executable is read. */
+static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out,
+                              bool at_exec) {
   char status[2048];
   if (read_proc_file(tid, "status", status, sizeof(status)) < 0)
     return NULL;
@@ -346,7 +350,7 @@ static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
    * init is always known after its first stop). */
   if (p->ppid > 0 && proc_find(r, p->ppid) == NULL && p->jpid != 1) {
     pid_t dummy;
-    proc_seen(r, p->ppid, &dummy);
+    proc_seen(r, p->ppid, &dummy, false);
   }
   json_t *ev = json_object();
   json_object_set_new(ev, "ppid", json_integer(p->ppid));
@@ -358,6 +362,8 @@ static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out) {
     json_t *a = json_array();
     json_array_append_new(a, json_string("init"));
     json_object_set_new(ev, "argv", a);
+  } else if (at_exec) {
+    json_object_set_new(ev, "argv", json_array());
   } else {
     char cmd[CMDLINE_MAX];
     ssize_t n = read_proc_file(tgid, "cmdline", cmd, sizeof(cmd));
@@ -960,7 +966,9 @@ static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
   r->jail = j;
   r->stats.notifications++;
   pid_t tid = (pid_t)req->pid, tgid = tid;
-  if (proc_seen(r, tid, &tgid) == NULL && tgid == tid) {
+  int s = which(r, req->data.nr);
+  if (proc_seen(r, tid, &tgid, s == S_EXECVE || s == S_EXECVEAT) == NULL &&
+      tgid == tid) {
     /* Gone already, or beyond the table: record what we can. */
   }
   if (refused) {
@@ -977,7 +985,6 @@ static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
     free((void *)name);
     return;
   }
-  int s = which(r, req->data.nr);
   switch (s) {
   case S_EXECVE:
   case S_EXECVEAT:
@@ -1077,6 +1084,10 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
 static void on_building(void *ctx, struct jail *j) {
   pt_recorder *r = ctx;
   r->jail = j;
+  /* init's first stop (its clone of CMD) is on the way to CMD's start:
+   * record init now, while it builds the root, so that stop only answers. */
+  pid_t tgid;
+  proc_seen(r, jail_init_pid(j), &tgid, false);
   if (r->cfg.building)
     r->cfg.building(r->cfg.prepare_ctx);
 }

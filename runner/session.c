@@ -56,6 +56,9 @@ static int make_tokens(pt_session *s, pt_err **err) {
       return pt_err_make(err, errno, "honeytoken `%s`",
                          s->honey.tokens[i].id);
   }
+  /* Here, in parallel, not at the first exec stop, where CMD waits. */
+  if (pt_tok_index(s->tokens) < 0)
+    return pt_err_make(err, errno, "token scanner");
   return 0;
 }
 

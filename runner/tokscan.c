@@ -298,6 +298,8 @@ static int ensure_indexed(const pt_tok_scanner *cs) {
   return rc;
 }
 
+int pt_tok_index(pt_tok_scanner *s) { return ensure_indexed(s); }
+
 /* ---- scanning ---- */
 
 typedef struct collect {

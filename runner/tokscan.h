@@ -60,6 +60,11 @@ void pt_tok_free(pt_tok_scanner *s);
 int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value);
 size_t pt_tok_count(const pt_tok_scanner *s);
 
+/* Build the index now rather than at the first scan after an add (which
+ * does it otherwise): for callers whose first scan is on a latency path
+ * (the recorder's first exec stop). 0, or -1 with errno ENOMEM. */
+int pt_tok_index(pt_tok_scanner *s);
+
 /* Scan len bytes. Stores up to max matches in out (sorted by offset) and
  * their number in *n; returns the total number of matches found (may be
  * more than max), or -1 with errno ENOMEM. A scanner may be used by

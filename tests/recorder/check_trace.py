@@ -6,6 +6,7 @@ the exact event(s) that must be in the trace; some kinds must hold exactly
 the expected set and nothing else. Prints ok/not ok lines; exit 1 on any
 failure."""
 import json
+import os
 import sys
 
 trace_path, probe = sys.argv[1], sys.argv[2]
@@ -56,6 +57,11 @@ check("every exec'ing pid has a process event", all(find("process", pid=x["pid"]
 procs = {p["pid"]: p for p in find("process")}
 check("process events carry ppid and argv", all("ppid" in p and "argv" in p for p in procs.values()))
 check("the jail's init shows as a plain init", any(p.get("jpid") == 1 and p.get("argv") == ["init"] for p in procs.values()))
+# A process first seen at its exec stop is still a copy of its parent (CMD:
+# of our init, an image of the host's pkgtrap): its command line and
+# executable are not read, the exec event says what it becomes.
+host_bin = os.path.realpath(os.environ.get("PKGTRAP", "/nonexistent"))
+check("the trace never names pkgtrap's host path", not any(host_bin in l for l in open(trace_path)))
 # A process event is taken at first sight (before its exec); the exec
 # events say what each pid became.
 execs = {x["pid"]: x for x in find("exec")}
