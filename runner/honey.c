@@ -763,15 +763,32 @@ static int open_dir_at(int base, const char *rel, bool create, pt_err **err) {
   return fd;
 }
 
-/* The fd of the directory whose path is the first len bytes of path, if
- * it is one of ours and open; else -1. */
+/* The index of our directory whose path is the first len bytes of path,
+ * or -1. */
+static ssize_t dir_index(const struct pt_honey_priv *pv, const char *path,
+                         size_t len) {
+  for (size_t i = 0; i < pv->n_dirs; i++)
+    if (strlen(pv->dirs[i].path) == len &&
+        strncmp(pv->dirs[i].path, path, len) == 0)
+      return (ssize_t)i;
+  return -1;
+}
+
+/* The fd of that directory, if it is one of ours and open; else -1. */
 static int dir_fd_of(const struct pt_honey_priv *pv, const int *fds,
                      const char *path, size_t len) {
+  ssize_t i = dir_index(pv, path, len);
+  return i >= 0 ? fds[i] : -1;
+}
+
+/* HOME's own time: that of its newest entry. */
+static time_t newest_time(const struct pt_honey_priv *pv) {
+  time_t newest = 0;
   for (size_t i = 0; i < pv->n_dirs; i++)
-    if (fds[i] >= 0 && strlen(pv->dirs[i].path) == len &&
-        strncmp(pv->dirs[i].path, path, len) == 0)
-      return fds[i];
-  return -1;
+    newest = pv->dirs[i].mtime > newest ? pv->dirs[i].mtime : newest;
+  for (size_t i = 0; i < pv->n_files; i++)
+    newest = pv->files[i].mtime > newest ? pv->files[i].mtime : newest;
+  return newest;
 }
 
 static void close_fds(int *fds, size_t n) {
@@ -834,15 +851,6 @@ static int write_file(const struct pt_honey_priv *pv, const honey_file *f,
   return 0;
 }
 
-static time_t dir_mtime(const struct pt_honey_priv *pv, const char *path,
-                        size_t len) {
-  for (size_t i = 0; i < pv->n_dirs; i++)
-    if (strlen(pv->dirs[i].path) == len &&
-        strncmp(pv->dirs[i].path, path, len) == 0)
-      return pv->dirs[i].mtime;
-  return 0;
-}
-
 /* Directories stay open while the files are written (a run's start-up
  * waits for this: no path is walked twice). */
 static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
@@ -899,11 +907,7 @@ int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
     return -1;
   /* HOME itself is the caller's (it may be an O_PATH fd, where this fails
    * harmlessly), but a HOME modified "just now" is a tell: best effort. */
-  time_t newest = 0;
-  for (size_t i = 0; i < pv->n_dirs; i++)
-    newest = pv->dirs[i].mtime > newest ? pv->dirs[i].mtime : newest;
-  for (size_t i = 0; i < pv->n_files; i++)
-    newest = pv->files[i].mtime > newest ? pv->files[i].mtime : newest;
+  time_t newest = newest_time(pv);
   struct timespec hts[2] = {{.tv_sec = newest}, {.tv_sec = newest}};
   (void)futimens(home_dirfd, hts);
   return 0;
@@ -934,15 +938,21 @@ int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
       continue;
     if (write_file(pv, f, home_dirfd, NULL, err) < 0)
       return -1;
-    /* The new entry bumped its directory's time: set it back. */
+    /* The new entry bumped its directory's time: set it back (HOME's, as
+     * pt_honey_write_home_files does, best effort). */
     const char *slash = strrchr(f->path, '/');
-    if (slash == NULL)
+    if (slash == NULL) {
+      time_t newest = newest_time(pv);
+      struct timespec hts[2] = {{.tv_sec = newest}, {.tv_sec = newest}};
+      (void)futimens(home_dirfd, hts);
       continue;
+    }
     cleanup_close int own = -1;
     int dfd = parent_fd(pv, NULL, home_dirfd, f->path, &own, err);
     if (dfd < 0)
       return -1;
-    time_t t = dir_mtime(pv, f->path, (size_t)(slash - f->path));
+    ssize_t d = dir_index(pv, f->path, (size_t)(slash - f->path));
+    time_t t = d >= 0 ? pv->dirs[d].mtime : 0;
     struct timespec ts[2] = {{.tv_sec = t}, {.tv_sec = t}};
     if (futimens(dfd, ts) < 0)
       return pt_err_make(err, errno, "honey HOME: utimens `%.*s`",
