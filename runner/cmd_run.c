@@ -224,6 +224,7 @@ int pt_cmd_run(int argc, char **argv) {
                                 .trace_path = trace,
                                 .max_sleep_ms = max_sleep_ms,
                                 .home_in_memory = !keep,
+                                .honey_at_first_run = true,
                                 .profile = &prof},
       &err);
   if (sess == NULL)

@@ -16,35 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-typedef struct honey_file {
-  char *path; /* relative to HOME */
-  mode_t mode;
-  unsigned char *data;
-  size_t len;
-  time_t mtime;
-  bool bait;
-  /* data is SQL that makes the file (an SQLite database), run when the
-   * HOME is written (pt_honey_render_databases or the write itself): that
-   * runs while the jail is built, in parallel, where generation is on the
-   * start-up path (~1.3 ms). */
-  bool sql;
-  unsigned char *db; /* the database, once rendered */
-  size_t db_len;
-} honey_file;
-
-typedef struct honey_dir {
-  char *path;
-  mode_t mode;
-  time_t mtime;
-} honey_dir;
-
-struct pt_honey_priv {
-  honey_file *files;
-  size_t n_files;
-  honey_dir *dirs;
-  size_t n_dirs;
-};
-
 /* Names that mark a sandbox: never used, whatever the profile says. */
 static const char *const forbidden_users[] = {
     "root",    "user",    "sandbox", "test",    "tester",  "box",
@@ -782,7 +753,7 @@ static int dir_fd_of(const struct pt_honey_priv *pv, const int *fds,
 }
 
 /* HOME's own time: that of its newest entry. */
-static time_t newest_time(const struct pt_honey_priv *pv) {
+time_t honey_newest_time(const struct pt_honey_priv *pv) {
   time_t newest = 0;
   for (size_t i = 0; i < pv->n_dirs; i++)
     newest = pv->dirs[i].mtime > newest ? pv->dirs[i].mtime : newest;
@@ -893,9 +864,13 @@ static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
 
 int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
                               pt_err **err) {
-  const struct pt_honey_priv *pv = h->priv;
-  if (pv == NULL)
+  if (h->priv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
+  return honey_write_files(h->priv, home_dirfd, err);
+}
+
+int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
+                      pt_err **err) {
   int *dfds = malloc((pv->n_dirs ? pv->n_dirs : 1) * sizeof(int));
   if (dfds == NULL)
     return pt_err_make(err, ENOMEM, "honey HOME");
@@ -907,7 +882,7 @@ int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
     return -1;
   /* HOME itself is the caller's (it may be an O_PATH fd, where this fails
    * harmlessly), but a HOME modified "just now" is a tell: best effort. */
-  time_t newest = newest_time(pv);
+  time_t newest = honey_newest_time(pv);
   struct timespec hts[2] = {{.tv_sec = newest}, {.tv_sec = newest}};
   (void)futimens(home_dirfd, hts);
   return 0;
@@ -942,7 +917,7 @@ int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
      * pt_honey_write_home_files does, best effort). */
     const char *slash = strrchr(f->path, '/');
     if (slash == NULL) {
-      time_t newest = newest_time(pv);
+      time_t newest = honey_newest_time(pv);
       struct timespec hts[2] = {{.tv_sec = newest}, {.tv_sec = newest}};
       (void)futimens(home_dirfd, hts);
       continue;

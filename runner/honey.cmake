@@ -3,6 +3,7 @@
 add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/honey_pack.c
   ${CMAKE_CURRENT_SOURCE_DIR}/aes128.c
 )
 target_include_directories(pkgtrap_honey PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

@@ -7,9 +7,49 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "pt_err.h"
 #include "pt_util.h"
+
+/* The rendered HOME (pt_honey.priv). */
+typedef struct honey_file {
+  char *path; /* relative to HOME */
+  mode_t mode;
+  unsigned char *data;
+  size_t len;
+  time_t mtime;
+  bool bait;
+  /* data is SQL that makes the file (an SQLite database), run when the
+   * HOME is written (pt_honey_render_databases or the write itself): that
+   * runs while the jail is built, in parallel, where generation is on the
+   * start-up path (~1.3 ms). */
+  bool sql;
+  unsigned char *db; /* the database, once rendered */
+  size_t db_len;
+} honey_file;
+
+typedef struct honey_dir {
+  char *path;
+  mode_t mode;
+  time_t mtime;
+} honey_dir;
+
+struct pt_honey_priv {
+  honey_file *files;
+  size_t n_files;
+  honey_dir *dirs;
+  size_t n_dirs;
+};
+
+/* The directories and every file but the SQLite databases, written under
+ * home_dirfd; then the directories' and HOME's times set back
+ * (pt_honey_write_home_files). */
+int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
+                      pt_err **err);
+/* HOME's own time: that of its newest entry. */
+time_t honey_newest_time(const struct pt_honey_priv *pv);
 
 /* Hard caps on profile data: it is ours, but a typo (a template pointing at
  * a large file) should fail clearly, not eat memory. */

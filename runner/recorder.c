@@ -1092,6 +1092,13 @@ static void on_building(void *ctx, struct jail *j) {
     r->cfg.building(r->cfg.prepare_ctx);
 }
 
+static int on_late(void *ctx, struct jail *j, struct jail_late *out,
+                   pt_err **err) {
+  pt_recorder *r = ctx;
+  r->jail = j;
+  return r->cfg.late ? r->cfg.late(r->cfg.prepare_ctx, out, err) : 0;
+}
+
 static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
   pt_recorder *r = ctx;
   r->jail = j;
@@ -1113,7 +1120,8 @@ static void on_exit_hook(void *ctx, struct jail *j) {
     pt_fakenet_finish(r->cfg.net);
 }
 
-static const struct jail_hooks hooks = {.on_building = on_building,
+static const struct jail_hooks hooks = {.late = on_late,
+                                       .on_building = on_building,
                                        .on_spawn = on_spawn,
                                        .on_start = start,
                                        .on_notify = notify,
@@ -1148,6 +1156,15 @@ void pt_recorder_free(pt_recorder *r) {
 
 void pt_recorder_set_net(pt_recorder *r, struct pt_fakenet *net) {
   r->cfg.net = net;
+}
+
+void pt_recorder_set_honey(pt_recorder *r, const pt_honey *honey,
+                           const char *home_jail, char *const *token_files,
+                           size_t n_token_files) {
+  r->cfg.honey = honey;
+  r->cfg.home_jail = home_jail;
+  r->cfg.token_files = token_files;
+  r->cfg.n_token_files = n_token_files;
 }
 
 void pt_recorder_stats(const pt_recorder *r, struct pt_recorder_stats *out) {

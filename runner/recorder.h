@@ -41,6 +41,9 @@ struct pt_recorder_config {
   /* Called while init builds the jail's root, before prepare
    * (jail_hooks.on_building), with prepare_ctx. May be NULL. */
   void (*building)(void *ctx);
+  /* jail_hooks.late, first of all, with prepare_ctx: the caller may make
+   * the honeytokens there (then pt_recorder_set_honey). May be NULL. */
+  int (*late)(void *ctx, struct jail_late *out, pt_err **err);
   void *prepare_ctx;
 };
 
@@ -50,6 +53,11 @@ void pt_recorder_free(pt_recorder *r);
 /* The fake network is made after the recorder (it asks the recorder who
  * connected), so it is attached here. */
 void pt_recorder_set_net(pt_recorder *r, struct pt_fakenet *net);
+/* The config's honeytoken fields (honey, home_jail, token_files), for a
+ * caller that made them after the recorder (in its late hook). */
+void pt_recorder_set_honey(pt_recorder *r, const pt_honey *honey,
+                           const char *home_jail, char *const *token_files,
+                           size_t n_token_files);
 /* The hooks to put in a jail_spec (its rules: recorder_rules.h). */
 const struct jail_hooks *pt_recorder_hooks(void);
 /* Counters for reports and benchmarks. */

@@ -36,14 +36,11 @@ struct pt_session {
   bool home_written, home_in_memory;
   char policy[4096];
   struct jail_filter *filter; /* compiled once, for every run */
-  struct jail_netns *netns;   /* made ahead for the first run, or NULL */
+  bool honey_made;            /* honey, base_env and tokens */
   struct pt_session_stats st;
 };
 
 static int make_tokens(pt_session *s, pt_err **err) {
-  s->tokens = pt_tok_new();
-  if (s->tokens == NULL)
-    return pt_err_make(err, ENOMEM, "token scanner");
   for (size_t i = 0; i < s->honey.n_tokens; i++) {
     const char *v = s->honey.tokens[i].value;
     size_t vl = strlen(v);
@@ -56,7 +53,8 @@ static int make_tokens(pt_session *s, pt_err **err) {
       return pt_err_make(err, errno, "honeytoken `%s`",
                          s->honey.tokens[i].id);
   }
-  /* Here, in parallel, not at the first exec stop, where CMD waits. */
+  /* Here, while init builds the jail, not at the first exec stop, where
+   * CMD waits. */
   if (pt_tok_index(s->tokens) < 0)
     return pt_err_make(err, errno, "token scanner");
   return 0;
@@ -86,23 +84,31 @@ static int make_base_env(pt_session *s, pt_err **err) {
 
 /* An in-memory HOME is filled by two processes at once, while init builds
  * the rest of the jail's root: init writes the directories and the plain
- * files (fill_home, in init: jail_spec.home_fill), and then we render and
- * write the SQLite databases (write_home). The databases are the longest
- * part (~0.8 ms of SQLite), and init would otherwise wait for the whole
- * HOME (~1.3 ms) with its root built, before CMD may start. */
-static int fill_home(void *ctx, int hfd, pt_err **err) {
-  const pt_session *s = ctx;
-  return pt_honey_write_home_files(&s->honey, hfd, err);
+ * files (fill_home, in init: jail_spec.home_fill, from what the late hook
+ * packed), and then we render and write the SQLite databases
+ * (write_home). The databases are the longest part (~0.8 ms of SQLite),
+ * and init would otherwise wait for the whole HOME (~1.3 ms) with its root
+ * built, before CMD may start. init was cloned before the honeytokens
+ * were made: the packed files are all it has of them. */
+static int fill_home(void *ctx, int hfd, const void *data, size_t len,
+                     pt_err **err) {
+  (void)ctx;
+  return pt_honey_write_packed_home_files(data, len, hfd, err);
 }
 
-/* Meanwhile (jail_hooks.on_building), the databases are rendered, once
- * per session. A failure is left to write_home, which renders again and
- * reports it. */
-static void render_databases(void *ctx) {
-  pt_session *s = ctx;
+/* Meanwhile, the databases are rendered, once per session, by a thread
+ * started as soon as the honeytokens exist (make_honey, in run_late): it
+ * runs while we send init the late spec and make the run's groups, and
+ * on a CPU init leaves idle while it waits for us. Joined in
+ * jail_hooks.on_building, before the loop: nothing else runs while
+ * another thread of ours does (a netns broker is forked from the loop).
+ * A failure is left to write_home, which renders again and reports it. */
+static void *render_databases(void *arg) {
+  pt_session *s = arg;
   pt_err *e = NULL;
-  if (s->home_in_memory && pt_honey_render_databases(&s->honey, &e) < 0)
+  if (pt_honey_render_databases(&s->honey, &e) < 0)
     pt_err_free(e);
+  return NULL;
 }
 
 /* The honeytoken HOME, called by a run while init builds the jail's root
@@ -148,40 +154,35 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
   return 0;
 }
 
-/* The honeytokens, their scanner and the environment that plants some of
- * them: ~0.8 ms of work that needs nothing else the session makes, done by
- * a thread while the session's own thread makes the run directory and
- * takes the seccomp filter (the build's image, or compiled: ~0.5 ms), and,
- * as root, a third thread makes the first run's network namespace
- * (make_netns). Both are joined
- * before pt_session_new returns: a jail is never cloned from a process
- * with a second thread (its locks would stay held in the clone). */
-struct honey_job {
+/* What a run's hooks share. */
+struct run_ctx {
   pt_session *s;
-  pt_err *err;
+  const struct pt_session_run *r;
+  pt_recorder *rec;
+  char **envp;     /* CMD's environment */
+  void *home_data; /* the HOME's plain files, packed for init */
+  size_t home_len;
+  pthread_t render; /* render_databases, while rendering */
+  bool rendering;
 };
 
-static void *make_honey(void *arg) {
-  struct honey_job *job = arg;
-  pt_session *s = job->s;
-  if (pt_honey_generate(pt_profiles_dir(), &s->honey, &job->err) < 0)
-    return job;
+/* The honeytokens, their scanner and the environment that plants some of
+ * them: ~1 ms of work that needs nothing of the jail, made by the first
+ * run's late hook (run_late) while init builds the jail, or by
+ * pt_session_new for a caller that needs them before any run. */
+static int make_honey(pt_session *s, struct run_ctx *c, pt_err **err) {
+  if (s->honey_made)
+    return 0;
+  if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
+    return -1;
   pt_mark("session: honey generated");
-  if (make_base_env(s, &job->err) == 0)
-    make_tokens(s, &job->err);
-  return job;
-}
-
-/* The first run's network namespace, made by a third thread as root
- * (jail_netns_new): ~0.6 ms that would otherwise lengthen the jail's
- * clone. Rootless, or if it fails, the jail makes its own as before. */
-static void *make_netns(void *arg) {
-  pt_session *s = arg;
-  pt_err *e = NULL;
-  s->netns = jail_netns_new(&e);
-  pt_err_free(e);
-  pt_mark("session: netns made");
-  return NULL;
+  if (c && s->home_in_memory &&
+      pthread_create(&c->render, NULL, render_databases, s) == 0)
+    c->rendering = true; /* else write_home renders them */
+  if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
+    return -1;
+  s->honey_made = true;
+  return 0;
 }
 
 pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
@@ -199,47 +200,28 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     goto fail;
   }
   pt_mark("session: profile loaded");
-  struct honey_job job = {.s = s};
-  pthread_t th;
-  int te = pthread_create(&th, NULL, make_honey, &job);
-  if (te != 0) {
-    pt_err_make(err, te, "start a thread");
+  s->tokens = pt_tok_new(); /* filled with the honeytokens */
+  if (s->tokens == NULL) {
+    pt_err_make(err, ENOMEM, "token scanner");
     goto fail;
   }
-  int rc = pt_rundir_create(&s->rd, s->home_in_memory, err);
+  if (pt_rundir_create(&s->rd, s->home_in_memory, err) < 0)
+    goto fail;
   pt_mark("session: rundir");
-  /* Started after the run directory, not before: with three threads on
-   * two CPUs the scheduler left ours waiting behind the other two, and
-   * the directory (~0.1 ms) then came last, up to ~1 ms in. The netns
-   * (~0.6 ms) still ends before the honey (~0.9 ms). */
-  pthread_t nth;
-  bool netns_thread = rc == 0 && geteuid() == 0 &&
-                      pthread_create(&nth, NULL, make_netns, s) == 0;
-  if (rc == 0) {
-    pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));
-    size_t n_rules;
-    const struct jail_notify_rule *rules = pt_recorder_rules(&n_rules);
-    s->filter = jail_filter_from_image(&pt_seccomp_image, s->policy, rules,
-                                       n_rules);
-    if (s->filter != NULL) {
-      pt_mark("session: filter from the build's image");
-    } else { /* a policy of the caller's own, or edited since the build */
-      s->filter = jail_filter_new(s->policy, rules, n_rules, err);
-      pt_mark("session: filter compiled");
-    }
-    rc = s->filter ? 0 : -1;
+  pt_profile_path("seccomp.json", s->policy, sizeof(s->policy));
+  size_t n_rules;
+  const struct jail_notify_rule *rules = pt_recorder_rules(&n_rules);
+  s->filter =
+      jail_filter_from_image(&pt_seccomp_image, s->policy, rules, n_rules);
+  if (s->filter != NULL) {
+    pt_mark("session: filter from the build's image");
+  } else { /* a policy of the caller's own, or edited since the build */
+    s->filter = jail_filter_new(s->policy, rules, n_rules, err);
+    pt_mark("session: filter compiled");
+    if (s->filter == NULL)
+      goto fail;
   }
-  pthread_join(th, NULL);
-  if (netns_thread)
-    pthread_join(nth, NULL);
-  if (job.err) {
-    if (rc == 0 && err)
-      *err = job.err;
-    else
-      pt_err_free(job.err);
-    rc = -1;
-  }
-  if (rc < 0)
+  if (!o->honey_at_first_run && make_honey(s, NULL, err) < 0)
     goto fail;
   /* The HOME's files are written by the first run, in parallel with
    * its jail being built (write_home). */
@@ -275,7 +257,6 @@ void pt_session_free(pt_session *s, bool keep) {
   pt_honey_free(&s->honey);
   pt_jail_profile_free(&s->prof);
   jail_filter_free(s->filter);
-  jail_netns_free(s->netns);
   free(s);
 }
 
@@ -353,27 +334,61 @@ static void emit_run_event(pt_session *s, char *const *argv) {
   pt_events_emit(s->events, 0, "run", o);
 }
 
+/* jail_hooks.late: called once init is cloned, so the honeytokens of a
+ * session's first run are made while init builds the jail (~1 ms that
+ * used to come before the clone). The run event comes first of the run's
+ * events: nothing is recorded before this. */
+static int run_late(void *ctx, struct jail_late *out, pt_err **err) {
+  struct run_ctx *c = ctx;
+  pt_session *s = c->s;
+  if (make_honey(s, c, err) < 0)
+    return -1;
+  const pt_honey *h = &s->honey;
+  pt_recorder_set_honey(c->rec, h, h->home, h->files, h->n_files);
+  emit_run_event(s, c->r->argv);
+  c->envp = merge_env(s, c->r->env, c->r->n_env);
+  if (c->envp == NULL)
+    return pt_err_make(err, ENOMEM, "environment");
+  if (s->home_in_memory &&
+      pt_honey_pack_home_files(h, &c->home_data, &c->home_len, err) < 0)
+    return -1;
+  *out = (struct jail_late){.user = h->user,
+                            .hostname = h->hostname,
+                            .home = h->home,
+                            .envp = c->envp,
+                            .home_data = c->home_data,
+                            .home_len = c->home_len};
+  return 0;
+}
+
+static void join_render(void *ctx) {
+  struct run_ctx *c = ctx;
+  if (c->rendering)
+    pthread_join(c->render, NULL);
+  c->rendering = false;
+}
+
+static int write_home_hook(void *ctx, int hfd, pt_err **err) {
+  struct run_ctx *c = ctx;
+  return write_home(c->s, hfd, err);
+}
+
 int pt_session_run(pt_session *s, const struct pt_session_run *r,
                    struct jail_result *res, pt_err **err) {
   memset(res, 0, sizeof(*res));
-  cleanup_free char **envp = merge_env(s, r->env, r->n_env);
-  if (envp == NULL)
-    return pt_err_make(err, ENOMEM, "environment");
-  const pt_honey *h = &s->honey;
+  struct run_ctx ctx = {.s = s, .r = r};
   struct pt_recorder_config rc = {.events = s->events,
                                   .tokens = s->tokens,
-                                  .home_jail = h->home,
-                                  .token_files = h->files,
-                                  .n_token_files = h->n_files,
-                                  .honey = h,
                                   .max_sleep_ms = s->max_sleep_ms,
-                                  .prepare = write_home,
-                                  .building = render_databases,
-                                  .prepare_ctx = s};
+                                  .prepare = write_home_hook,
+                                  .building = join_render,
+                                  .late = run_late,
+                                  .prepare_ctx = &ctx};
   pt_recorder *rec = pt_recorder_new(&rc, err);
   pt_mark("run: recorder new");
   if (rec == NULL)
     return -1;
+  ctx.rec = rec;
   struct pt_fakenet_config nc = {.events = s->events,
                                  .tokens = s->tokens,
                                  .who = pt_recorder_who,
@@ -381,30 +396,22 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   pt_fakenet *net = pt_fakenet_new(&nc, err);
   if (net == NULL) {
     pt_recorder_free(rec);
-  pt_mark("run: recorder freed");
     return -1;
   }
   pt_recorder_set_net(rec, net);
   pt_mark("run: fakenet new");
-  emit_run_event(s, r->argv);
 
   struct jail_spec spec = {0};
   spec.host_uid = s->host_uid;
   spec.host_gid = s->host_gid;
   spec.argv = r->argv;
-  spec.envp = envp;
   spec.cwd = r->cwd;
-  spec.id = (struct jail_identity){.user = h->user,
-                                   .hostname = h->hostname,
-                                   .home = h->home,
-                                   .uid = 1000,
-                                   .gid = 1000};
+  /* The identity's strings and the environment come from run_late. */
+  spec.id = (struct jail_identity){.uid = 1000, .gid = 1000};
   spec.home_src = s->home_in_memory ? NULL : s->rd.home;
   spec.home_tmpfs_bytes = r->limits.tmp_bytes;
-  if (s->home_in_memory) {
+  if (s->home_in_memory)
     spec.home_fill = fill_home;
-    spec.home_fill_ctx = s;
-  }
   spec.mounts = r->mounts;
   spec.n_mounts = r->n_mounts;
   spec.host_ro = (const char *const *)s->prof.host_ro;
@@ -419,10 +426,10 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.hooks_ctx = rec;
   spec.socket_pool = 2; /* DNS (TCP, UDP; v4, v6) and a first port */
 
-  spec.netns = s->netns; /* the first run's only */
   int rc_run = jail_run(&spec, res, err);
-  jail_netns_free(s->netns);
-  s->netns = NULL;
+  join_render(&ctx); /* the run failed before on_building */
+  free(ctx.envp);
+  free(ctx.home_data);
   pt_mark("run: jail_run returned");
   struct pt_recorder_stats rs;
   pt_recorder_stats(rec, &rs);

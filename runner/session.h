@@ -42,6 +42,11 @@ struct pt_session_opts {
    * the session's tokens) and gone with it; otherwise it is the run
    * directory's home/, shared by the session's runs and kept on disk. */
   bool home_in_memory;
+  /* The honeytokens are made by the first run, while its jail is built
+   * (~1 ms off its start-up), not by pt_session_new: pt_session_honey,
+   * pt_session_getenv and the HOME on disk are then empty until that run
+   * has started. For a caller that needs nothing of them before. */
+  bool honey_at_first_run;
   /* The caller's jail.json, already loaded: taken over (left zeroed)
    * rather than read and parsed again. NULL: the session loads it. */
   struct pt_jail_profile *profile;

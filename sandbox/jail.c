@@ -411,26 +411,7 @@ static int send_cgroup(struct jail *j, pt_err **err) {
       v1 |= JAIL_CG_SLOT_BIT(i);
     }
   m.text[0] = (char)('0' + v1);
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(sizeof(fds))];
-  } ctl;
-  memset(&ctl, 0, sizeof(ctl));
-  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-  if (n > 0) {
-    mh.msg_control = ctl.buf;
-    mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(n * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-  }
-  ssize_t w;
-  do
-    w = sendmsg(j->chan, &mh, MSG_NOSIGNAL);
-  while (w < 0 && errno == EINTR);
+  int w = jail_msg_send_fds(j->chan, &m, fds, n);
   int e = errno;
   for (int i = 0; i < 3; i++) {
     if (j->cg.join_fd[i] >= 0)
@@ -439,8 +420,8 @@ static int send_cgroup(struct jail *j, pt_err **err) {
   }
   /* EPIPE: init (the only holder of the other end) failed and exited
    * before this; the loop collects its report. */
-  if (w != (ssize_t)sizeof(m) && !(w < 0 && e == EPIPE))
-    return pt_err_make(err, w < 0 ? e : EIO, "start init (cgroups)");
+  if (w < 0 && e != EPIPE)
+    return pt_err_make(err, e, "start init (cgroups)");
   return 0;
 }
 
@@ -551,20 +532,12 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   int pidfd = -1;
   ca.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
              CLONE_NEWIPC | CLONE_PIDFD;
-  /* A network namespace costs ~0.4 ms to create, of ~0.5 ms for this whole
-   * clone3 (measured on these VMs): one made ahead (jail_netns_new, by a
-   * thread of the caller's) is entered instead, for the clone only. */
-  if (spec->netns == NULL)
-    ca.flags |= CLONE_NEWNET;
-  else if (jail_netns_enter(spec->netns, err) < 0)
-    goto out;
+  /* No CLONE_NEWNET: a network namespace costs ~0.4 ms to create, of
+   * ~0.7 ms for the whole clone3 (measured on these VMs), a time we and
+   * init would both wait; init makes its own instead, on its CPU. */
   ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
   ca.exit_signal = SIGCHLD;
   pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-  int clone_errno = errno;
-  if (pid != 0 && spec->netns && jail_netns_leave(spec->netns) < 0)
-    abort(); /* a thread of ours stuck in the jail's network: never */
-  errno = clone_errno;
   if (pid < 0) {
     pt_err_make(err, errno,
                 "create namespaces (user namespaces must be enabled: "
@@ -620,6 +593,18 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     pt_err_make(err, errno, "start init");
     goto fail_kill;
   }
+  /* The rest of the spec: made by the caller now, while init sets up its
+   * network and the root's base on the other CPU. */
+  struct jail_late late = {.user = spec->id.user,
+                           .hostname = spec->id.hostname,
+                           .home = spec->id.home,
+                           .envp = spec->envp};
+  if (spec->hooks && spec->hooks->late &&
+      spec->hooks->late(spec->hooks_ctx, j, &late, err) < 0)
+    goto fail_kill;
+  if (jail_late_send(j->chan, &late, err) < 0)
+    goto fail_kill;
+  pt_mark("jail: late spec sent");
   /* The run's groups are made now, off the serial path: init sets up its
    * network and builds its root meanwhile (on the other CPU), and only
    * then waits for JAIL_MSG_CGROUP, joins the v1 groups itself (the v2

@@ -114,18 +114,25 @@ int jail_filter_write_image(const struct jail_filter *f,
 /* A digest of the rules (names and conditions), which the image keeps. */
 uint64_t jail_rules_digest(const struct jail_notify_rule *rules, size_t n);
 
-/* The jail's network namespace, made ahead by any thread of the caller's
- * (lo up, the fake network's AnyIP routes): its ~0.6 ms then overlaps
- * other work instead of lengthening the jail's clone. Needs CAP_SYS_ADMIN
- * (root): rootless, it fails with EPERM and the jail makes its own. The
- * namespace is owned by the caller's user namespace, not the jail's: the
- * jail cannot reconfigure it (it has no capability anywhere anyway). For
- * one run (jail_spec.netns); free it after that run. */
-struct jail_netns;
-struct jail_netns *jail_netns_new(pt_err **err);
-void jail_netns_free(struct jail_netns *n);
+/* What the caller may still be computing when init is cloned
+ * (jail_hooks.late): handed to init in one message once ready, while init
+ * builds what needs none of it (its network, the host's binds, /proc,
+ * /dev). Copied: the caller may free it once the hook returned. */
+struct jail_late {
+  const char *user, *hostname, *home; /* jail_identity's strings */
+  char *const *envp;                  /* CMD's whole environment */
+  const void *home_data; /* for jail_spec.home_fill, in init */
+  size_t home_len;
+};
 
 struct jail_hooks {
+  /* Called once init is cloned and started, first of all hooks: fills
+   * *out (see struct jail_late). A run's start-up then overlaps the
+   * caller's work (its honeytokens, say) with init's. Optional: without
+   * it, init gets spec->id's strings, spec->envp and no home data. -1
+   * fails the run. */
+  int (*late)(void *ctx, struct jail *j, struct jail_late *out,
+              pt_err **err);
   /* Called once init is building the jail's root and the run's groups are
    * made, before any of init's messages is read (so before on_spawn with
    * a tmpfs HOME): the caller's own work for the run, which needs nothing
@@ -154,7 +161,7 @@ struct jail_spec {
   char *const *argv; /* argv[0] is looked up on the jail's PATH */
   char *const *envp; /* the complete environment (nothing is inherited) */
   const char *cwd;   /* inside the jail; default: the home */
-  struct jail_identity id;
+  struct jail_identity id; /* its strings: see jail_hooks.late */
   uid_t host_uid; /* host ids the jail's uid/gid map to: see */
   gid_t host_gid; /* jail_pick_host_ids() */
   const char *home_src; /* host dir bound read-write at id.home, or: */
@@ -165,13 +172,14 @@ struct jail_spec {
   uint64_t home_tmpfs_bytes;
   /* With a tmpfs HOME: called in init, as the jail's user, once HOME is
    * mounted and before on_spawn is called (home_fd: HOME, closed by
-   * init). init is a copy of the caller as it was at the clone (one
-   * thread, no other thread's locks held: see jail_run), and nothing of
-   * the jail's has run yet: for filling HOME from what the caller made
-   * before jail_run, so that on_spawn has less to do while init builds
-   * the rest. Write only below home_fd. Failing fails the jail's set-up.
-   * Optional. */
-  int (*home_fill)(void *ctx, int home_fd, pt_err **err);
+   * init), with the home data of struct jail_late (in init's memory; NULL
+   * and 0 without). init is a copy of the caller as it was at the clone
+   * (one thread, no other thread's locks held: see jail_run): for filling
+   * HOME with what the caller made, so that on_spawn has less to do.
+   * Write only below home_fd. Failing fails the jail's set-up. Optional.
+   */
+  int (*home_fill)(void *ctx, int home_fd, const void *data, size_t len,
+                   pt_err **err);
   void *home_fill_ctx;
   const struct jail_mount *mounts;
   size_t n_mounts;
@@ -196,9 +204,6 @@ struct jail_spec {
    * cost no broker process (a fork and two setns: ~1 ms). At most
    * JAIL_SOCKET_POOL_MAX. */
   unsigned socket_pool;
-  /* A network namespace made ahead for this run (jail_netns_new), or NULL
-   * for the jail to make its own. Used by one run only. */
-  struct jail_netns *netns;
 };
 #define JAIL_SOCKET_POOL_MAX 4
 

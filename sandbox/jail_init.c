@@ -86,35 +86,11 @@ static void recv_msg(struct jail_msg *m, enum jail_msg_type want) {
  * cut short): join none of them, the rlimits apply. */
 static int join_cgroups(struct jail_cgroup *cg) {
   struct jail_msg m;
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(3 * sizeof(int))];
-  } ctl;
-  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-                      .msg_control = ctl.buf,
-                      .msg_controllen = sizeof(ctl.buf)};
-  ssize_t n;
-  do
-    n = recvmsg(chan_fd, &mh, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n != (ssize_t)sizeof(m) || m.type != JAIL_MSG_CGROUP)
-    _exit(125); /* supervisor gone or confused: nothing to report to */
   int fds[3], nfd = 0;
-  bool bad = (mh.msg_flags & MSG_CTRUNC) != 0;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-      continue;
-    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < k; i++) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (nfd < 3)
-        fds[nfd++] = fd;
-      else
-        close(fd), bad = true;
-    }
-  }
+  bool bad = false;
+  if (jail_msg_recv_fds(chan_fd, &m, fds, 3, &nfd, &bad) < 0 ||
+      m.type != JAIL_MSG_CGROUP)
+    _exit(125); /* supervisor gone or confused: nothing to report to */
   int v1 = m.text[0] - '0';
   int want = 0;
   for (int i = 0; i < 3; i++) {
@@ -133,6 +109,26 @@ static int join_cgroups(struct jail_cgroup *cg) {
   int joined = jail_cgroup_join_self(cg); /* closes the fds */
   send_msg(JAIL_MSG_CGROUP_JOINED, joined, NULL);
   return (m.value & (JAIL_CG_MEMORY | JAIL_CG_PIDS | JAIL_CG_CPU)) | joined;
+}
+
+/* JAIL_MSG_LATE: the rest of the spec (jail_late.c), mapped for good. */
+static void recv_late(struct jail_late *late) {
+  struct jail_msg m;
+  int fd = -1, n = 0;
+  bool bad = false;
+  if (jail_msg_recv_fds(chan_fd, &m, &fd, 1, &n, &bad) < 0 ||
+      m.type != JAIL_MSG_LATE)
+    _exit(125); /* supervisor gone or confused: nothing to report to */
+  pt_err *e = NULL;
+  if (n != 1 || bad) {
+    if (n == 1)
+      close(fd);
+    pt_err_make(&e, EPROTO, "the late spec came without its memfd"), fail(e);
+  }
+  int rc = jail_late_map(fd, late);
+  close(fd);
+  if (rc < 0)
+    pt_err_make(&e, -rc, "read the late spec"), fail(e);
 }
 
 /* Keep exactly the fds init needs, at known numbers 3, 4, 5: init was
@@ -366,21 +362,29 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
   struct pollfd hup = {.fd = chan_fd, .events = POLLIN};
   if (poll(&hup, 1, 0) > 0 && (hup.revents & (POLLHUP | POLLERR)))
     _exit(125);
-  if (sethostname(spec->id.hostname, strlen(spec->id.hostname)) < 0)
-    pt_err_make(&e, errno, "sethostname"), fail(e);
-  if (setdomainname("(none)", 6) < 0)
-    pt_err_make(&e, errno, "setdomainname"), fail(e);
-  /* The root first: it mounts the tmpfs HOME first of all (and fills what
-   * home_fill has for it), so the supervisor writes the rest of it while
-   * we build the rest and then the network. */
-  if (jail_rootfs_build(spec, newroot, home_ready, &e) < 0)
-    pt_err_wrap(&e, "root filesystem"), fail(e);
-  pt_mark("init: rootfs built");
-  if (spec->netns == NULL && jail_net_setup(&e) < 0) /* else: made ahead */
+  /* What needs nothing of the late spec first: the network, then the
+   * root's host binds, /proc and /dev, while the supervisor makes the
+   * rest of the spec (jail_hooks.late). */
+  if (unshare(CLONE_NEWNET) < 0)
+    pt_err_make(&e, errno, "unshare network namespace"), fail(e);
+  if (jail_net_setup(&e) < 0)
     pt_err_wrap(&e, "network namespace"), fail(e);
   make_socket_pool(spec->socket_pool);
   pt_mark("init: net");
-  if (jail_rootfs_finish(spec, &e) < 0)
+  if (jail_rootfs_base(spec, newroot, &e) < 0)
+    pt_err_wrap(&e, "root filesystem"), fail(e);
+  pt_mark("init: root's base built");
+  struct jail_late late;
+  recv_late(&late);
+  pt_mark("init: late spec");
+  if (sethostname(late.hostname, strlen(late.hostname)) < 0)
+    pt_err_make(&e, errno, "sethostname"), fail(e);
+  if (setdomainname("(none)", 6) < 0)
+    pt_err_make(&e, errno, "setdomainname"), fail(e);
+  if (jail_rootfs_enter(spec, &late, home_ready, &e) < 0)
+    pt_err_wrap(&e, "root filesystem"), fail(e);
+  pt_mark("init: rootfs built");
+  if (jail_rootfs_finish(spec, &late, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: rootfs finished");
   /* The supervisor made the run's groups while we set up the network and
@@ -394,8 +398,8 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
   pt_mark("init: cgroups joined");
   if (unshare(CLONE_NEWCGROUP) < 0)
     pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
-  const char *cwd = spec->cwd ? spec->cwd : spec->id.home;
-  if (chdir(cwd ? cwd : "/") < 0)
+  const char *cwd = spec->cwd ? spec->cwd : *late.home ? late.home : "/";
+  if (chdir(cwd) < 0)
     pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
   /* Limits no cgroup holds fall back to rlimits, applied in CMD only
    * (init is not the workload). */
@@ -431,7 +435,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
    * no room) and before retitle() wipes the originals. */
   struct cmd_start cs = {.spec = spec, .ap = &ap,
                          .argv = dup_strv(spec->argv),
-                         .envp = dup_strv(spec->envp),
+                         .envp = dup_strv(late.envp),
                          .out_w = out_w, .err_w = err_w, .exec_w = ep[1],
                          .exec_r = ep[0], .chan = chan,
                          .shared = cmd_shares_memory};

@@ -49,20 +49,22 @@ bool jail_policy_refuses(const struct jail_policy *p,
                          const struct seccomp_notif *req);
 
 /* ---- jail_rootfs.c (runs in init, in the new mount namespace) ---- */
-/* home_ready is called with an fd of the tmpfs HOME (home_tmpfs_bytes) as
- * soon as it is mounted, early, so the supervisor can fill it meanwhile. */
-int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
+/* In two steps: first what needs nothing of the late spec (the new root's
+ * tmpfs, the host's binds, /proc, /dev, /tmp); then, with it, HOME and the
+ * caller's mounts, and pivot_root. home_ready is called with an fd of the
+ * tmpfs HOME (home_tmpfs_bytes) once it is mounted and filled (home_fill),
+ * so the supervisor can write the rest of it meanwhile. */
+int jail_rootfs_base(const struct jail_spec *spec, const char *newroot,
+                     pt_err **err);
+int jail_rootfs_enter(const struct jail_spec *spec,
+                      const struct jail_late *late,
                       void (*home_ready)(int fd), pt_err **err);
 /* After pivot_root: generated /etc files, then /etc and / read-only. */
-int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err);
+int jail_rootfs_finish(const struct jail_spec *spec,
+                       const struct jail_late *late, pt_err **err);
 
-/* ---- jail_net.c (runs in init, in the new network namespace; or in
- * the thread making one ahead, jail_netns_new) ---- */
+/* ---- jail_net.c (runs in init, in its new network namespace) ---- */
 int jail_net_setup(pt_err **err);
-/* The calling thread into a namespace made ahead, for the clone of init,
- * and back (into its own, as it was before). */
-int jail_netns_enter(struct jail_netns *n, pt_err **err);
-int jail_netns_leave(struct jail_netns *n);
 
 /* ---- jail_caps.c (runs in init) ---- */
 int jail_caps_drop_all(pt_err **err);
@@ -156,13 +158,35 @@ enum jail_msg_type {
                             (no answer) */
   JAIL_MSG_SOCKET,     /* init -> supervisor: value = fd of a pool socket,
                           text[0] = '0' + its kind (jail_socket_kind) */
-  JAIL_MSG_HOME        /* init -> supervisor: value = fd of the tmpfs HOME */
+  JAIL_MSG_HOME,       /* init -> supervisor: value = fd of the tmpfs HOME */
+  JAIL_MSG_LATE        /* supervisor -> init: the late spec (struct
+                          jail_late) in a memfd that comes along
+                          (SCM_RIGHTS; jail_late.c) */
 };
 struct jail_msg {
   uint32_t type;
   int32_t value;
   char text[PT_ERR_WIRE_MAX];
 };
+
+/* ---- jail_msg.c: a message with fds (SCM_RIGHTS) ---- */
+#define JAIL_MSG_FDS_MAX 3
+/* 0, or -1 with errno (EPIPE: init is gone). */
+int jail_msg_send_fds(int chan, const struct jail_msg *m, const int *fds,
+                      int n);
+int jail_msg_send_fd(int chan, const struct jail_msg *m, int fd);
+/* One message and up to max fds (*n of them); *bad: fds were cut short or
+ * beyond max (closed). -1: no whole message (the peer is gone). */
+int jail_msg_recv_fds(int chan, struct jail_msg *m, int *fds, int max,
+                      int *n, bool *bad);
+
+/* ---- jail_late.c: struct jail_late from the supervisor to init ---- */
+/* Supervisor: JAIL_MSG_LATE with l in a memfd. EPIPE (init gone) is not
+ * an error: the loop collects init's report. */
+int jail_late_send(int chan, const struct jail_late *l, pt_err **err);
+/* init: maps the memfd (left mapped) and points *out into it. 0 or
+ * -errno. */
+int jail_late_map(int fd, struct jail_late *out);
 
 /* init's main (jail_init.c). Never returns. cmd_shares_memory: the
  * supervisor may read a non-dumpable init's memory (CAP_SYS_PTRACE where

@@ -7,15 +7,12 @@
 #include "jail_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
-#include <sched.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 static int nlerr(pt_err **err, int nl, const char *what) {
   return pt_err_make(err, 0, "%s: %s", what, nl_geterror(nl));
@@ -92,79 +89,4 @@ out:
   rtnl_link_put(lo);
   nl_socket_free(sk);
   return ret;
-}
-
-/* ---- a namespace made ahead (jail.h) ---------------------------------- */
-
-struct jail_netns {
-  int fd;   /* the namespace */
-  int back; /* the entering thread's own, between enter and leave */
-};
-
-static int open_own_netns(void) {
-  return open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-}
-
-struct jail_netns *jail_netns_new(pt_err **err) {
-  struct jail_netns *n = calloc(1, sizeof(*n));
-  if (n == NULL) {
-    pt_err_make(err, ENOMEM, "network namespace");
-    return NULL;
-  }
-  n->fd = n->back = -1;
-  int own = open_own_netns();
-  if (own < 0) {
-    pt_err_make(err, errno, "open /proc/thread-self/ns/net");
-    free(n);
-    return NULL;
-  }
-  /* The namespace is the calling thread's alone (unshare(2) of a network
-   * namespace does not need a single-threaded process), until it goes
-   * back to its own below. */
-  int rc = -1;
-  if (unshare(CLONE_NEWNET) < 0) {
-    pt_err_make(err, errno, "unshare network namespace");
-  } else {
-    rc = jail_net_setup(err);
-    if (rc == 0 && (n->fd = open_own_netns()) < 0)
-      rc = pt_err_make(err, errno, "open the new network namespace");
-    if (setns(own, CLONE_NEWNET) < 0)
-      abort(); /* root, back to where it was: cannot fail; never stay */
-  }
-  close(own);
-  if (rc < 0) {
-    jail_netns_free(n);
-    return NULL;
-  }
-  return n;
-}
-
-void jail_netns_free(struct jail_netns *n) {
-  if (n == NULL)
-    return;
-  if (n->fd >= 0)
-    close(n->fd);
-  if (n->back >= 0)
-    close(n->back);
-  free(n);
-}
-
-int jail_netns_enter(struct jail_netns *n, pt_err **err) {
-  n->back = open_own_netns();
-  if (n->back < 0)
-    return pt_err_make(err, errno, "open /proc/thread-self/ns/net");
-  if (setns(n->fd, CLONE_NEWNET) < 0) {
-    int e = errno;
-    close(n->back);
-    n->back = -1;
-    return pt_err_make(err, e, "enter the jail's network namespace");
-  }
-  return 0;
-}
-
-int jail_netns_leave(struct jail_netns *n) {
-  int rc = setns(n->back, CLONE_NEWNET);
-  close(n->back);
-  n->back = -1;
-  return rc;
 }

@@ -176,8 +176,8 @@ static int build_dev(const struct jail_spec *spec, pt_err **err) {
   return 0;
 }
 
-int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
-                      void (*home_ready)(int fd), pt_err **err) {
+int jail_rootfs_base(const struct jail_spec *spec, const char *newroot,
+                     pt_err **err) {
   /* Nothing we mount may propagate back to the host. */
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return pt_err_make(err, errno, "make / private");
@@ -186,24 +186,6 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
     return pt_err_make(err, errno, "mount root tmpfs");
   if (chdir(newroot) < 0)
     return pt_err_make(err, errno, "chdir new root");
-  if (!spec->home_src && spec->home_tmpfs_bytes && spec->id.home) {
-    /* First, so that the supervisor fills it while we build the rest
-     * (after home_fill, which writes what the caller made beforehand).
-     * Mounted by us, the jail's user: the jail's user owns it. */
-    if (tmpfs_at(rel(spec->id.home), "0700", spec->home_tmpfs_bytes, 0,
-                 err) < 0)
-      return -1;
-    int hfd = open(rel(spec->id.home),
-                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (hfd < 0)
-      return pt_err_make(err, errno, "open `%s`", spec->id.home);
-    if (spec->home_fill &&
-        spec->home_fill(spec->home_fill_ctx, hfd, err) < 0) {
-      close(hfd);
-      return pt_err_wrap(err, "fill HOME");
-    }
-    home_ready(hfd);
-  }
 
   /* /etc is a tmpfs of its own: host files are bound into it one by one
    * and the generated ones written after pivot_root; then read-only. */
@@ -227,10 +209,33 @@ int jail_rootfs_build(const struct jail_spec *spec, const char *newroot,
     return -1;
   if (symlink("/tmp", "var/tmp") < 0)
     return pt_err_make(err, errno, "symlink var/tmp");
-  if (spec->home_src && spec->id.home) {
-    if (bind_one(spec->home_src, rel(spec->id.home), false, false, err) < 0)
+  return 0;
+}
+
+int jail_rootfs_enter(const struct jail_spec *spec,
+                      const struct jail_late *late,
+                      void (*home_ready)(int fd), pt_err **err) {
+  const char *home = late->home && *late->home ? late->home : NULL;
+  if (!spec->home_src && spec->home_tmpfs_bytes && home) {
+    /* Mounted by us, the jail's user: the jail's user owns it. */
+    if (tmpfs_at(rel(home), "0700", spec->home_tmpfs_bytes, 0, err) < 0)
+      return -1;
+    int hfd = open(rel(home), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (hfd < 0)
+      return pt_err_make(err, errno, "open `%s`", home);
+    if (spec->home_fill &&
+        spec->home_fill(spec->home_fill_ctx, hfd, late->home_data,
+                        late->home_len, err) < 0) {
+      close(hfd);
+      return pt_err_wrap(err, "fill HOME");
+    }
+    home_ready(hfd);
+  }
+  if (spec->home_src && home) {
+    if (bind_one(spec->home_src, rel(home), false, false, err) < 0)
       return -1;
   }
+  /* After HOME: a mount may lie below it. */
   for (size_t i = 0; i < spec->n_mounts; i++) {
     const struct jail_mount *m = &spec->mounts[i];
     if (m->kind == JAIL_TMPFS) {
@@ -262,8 +267,10 @@ static int write_etc(const char *name, const char *content, pt_err **err) {
   return pt_write_file_at(AT_FDCWD, path, content, strlen(content), 0644, err);
 }
 
-int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err) {
+int jail_rootfs_finish(const struct jail_spec *spec,
+                       const struct jail_late *late, pt_err **err) {
   const struct jail_identity *id = &spec->id;
+  const char *user = late->user, *host = late->hostname, *home = late->home;
   char buf[2048];
   snprintf(buf, sizeof(buf),
            "root:x:0:0:root:/root:/bin/bash\n"
@@ -271,22 +278,22 @@ int jail_rootfs_finish(const struct jail_spec *spec, pt_err **err) {
            "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
            "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
            "%s:x:%u:%u:%s,,,:%s:/bin/bash\n",
-           id->user, (unsigned)id->uid, (unsigned)id->gid, id->user, id->home);
+           user, (unsigned)id->uid, (unsigned)id->gid, user, home);
   if (write_etc("passwd", buf, err) < 0)
     return -1;
   snprintf(buf, sizeof(buf),
            "root:x:0:\nadm:x:4:%s\nsudo:x:27:%s\nusers:x:100:\n"
            "nogroup:x:65534:\n%s:x:%u:\n",
-           id->user, id->user, id->user, (unsigned)id->gid);
+           user, user, user, (unsigned)id->gid);
   if (write_etc("group", buf, err) < 0)
     return -1;
-  snprintf(buf, sizeof(buf), "%s\n", id->hostname);
+  snprintf(buf, sizeof(buf), "%s\n", host);
   if (write_etc("hostname", buf, err) < 0)
     return -1;
   snprintf(buf, sizeof(buf),
            "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost "
            "ip6-localhost ip6-loopback\n",
-           id->hostname);
+           host);
   if (write_etc("hosts", buf, err) < 0)
     return -1;
   /* Any address reaches the fake resolver (AnyIP); pick one that looks
