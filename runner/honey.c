@@ -862,13 +862,6 @@ static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
   return 0;
 }
 
-int pt_honey_write_home_files(const pt_honey *h, int home_dirfd,
-                              pt_err **err) {
-  if (h->priv == NULL)
-    return pt_err_make(err, 0, "honeytokens: nothing generated");
-  return honey_write_files(h->priv, home_dirfd, err);
-}
-
 int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
                       pt_err **err) {
   int *dfds = malloc((pv->n_dirs ? pv->n_dirs : 1) * sizeof(int));
@@ -914,7 +907,7 @@ int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
     if (write_file(pv, f, home_dirfd, NULL, err) < 0)
       return -1;
     /* The new entry bumped its directory's time: set it back (HOME's, as
-     * pt_honey_write_home_files does, best effort). */
+     * honey_write_files does, best effort). */
     const char *slash = strrchr(f->path, '/');
     if (slash == NULL) {
       time_t newest = honey_newest_time(pv);
@@ -937,7 +930,9 @@ int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
 }
 
 int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
-  if (pt_honey_write_home_files(h, home_dirfd, err) < 0)
+  if (h->priv == NULL)
+    return pt_err_make(err, 0, "honeytokens: nothing generated");
+  if (honey_write_files(h->priv, home_dirfd, err) < 0)
     return -1;
   return pt_honey_write_home_databases(h, home_dirfd, err);
 }

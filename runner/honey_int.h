@@ -44,8 +44,8 @@ struct pt_honey_priv {
 };
 
 /* The directories and every file but the SQLite databases, written under
- * home_dirfd; then the directories' and HOME's times set back
- * (pt_honey_write_home_files). */
+ * home_dirfd; then the directories' and HOME's times set back (the first
+ * part of pt_honey_write_home, and of a packed write). */
 int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
                       pt_err **err);
 /* HOME's own time: that of its newest entry. */

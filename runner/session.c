@@ -111,12 +111,24 @@ static void *render_databases(void *arg) {
   return NULL;
 }
 
+/* What a run's hooks share. */
+struct run_ctx {
+  pt_session *s;
+  const struct pt_session_run *r;
+  pt_recorder *rec;
+  char **envp;     /* CMD's environment */
+  void *home_data; /* the HOME's plain files, packed for init */
+  size_t home_len;
+  pthread_t render; /* render_databases, while rendering */
+  bool rendering;
+};
+
 /* The honeytoken HOME, called by a run while init builds the jail's root
  * (the HOME exists already; its files only have to be there before CMD
  * runs): on disk once per session, in memory for every run (its plain
  * files by init already: fill_home). */
 static int write_home(void *ctx, int hfd, pt_err **err) {
-  pt_session *s = ctx;
+  pt_session *s = ((struct run_ctx *)ctx)->s;
   if (s->home_written && !s->home_in_memory)
     return 0;
   if (hfd < 0)
@@ -153,18 +165,6 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
   pt_mark("session: home written");
   return 0;
 }
-
-/* What a run's hooks share. */
-struct run_ctx {
-  pt_session *s;
-  const struct pt_session_run *r;
-  pt_recorder *rec;
-  char **envp;     /* CMD's environment */
-  void *home_data; /* the HOME's plain files, packed for init */
-  size_t home_len;
-  pthread_t render; /* render_databases, while rendering */
-  bool rendering;
-};
 
 /* The honeytokens, their scanner and the environment that plants some of
  * them: ~1 ms of work that needs nothing of the jail, made by the first
@@ -368,11 +368,6 @@ static void join_render(void *ctx) {
   c->rendering = false;
 }
 
-static int write_home_hook(void *ctx, int hfd, pt_err **err) {
-  struct run_ctx *c = ctx;
-  return write_home(c->s, hfd, err);
-}
-
 int pt_session_run(pt_session *s, const struct pt_session_run *r,
                    struct jail_result *res, pt_err **err) {
   memset(res, 0, sizeof(*res));
@@ -380,7 +375,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   struct pt_recorder_config rc = {.events = s->events,
                                   .tokens = s->tokens,
                                   .max_sleep_ms = s->max_sleep_ms,
-                                  .prepare = write_home_hook,
+                                  .prepare = write_home,
                                   .building = join_render,
                                   .late = run_late,
                                   .prepare_ctx = &ctx};

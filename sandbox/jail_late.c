@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define LATE_MAGIC 0x6c617465u /* "late" */
@@ -38,39 +37,29 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err) {
   struct late_wire w = {.magic = LATE_MAGIC,
                         .n_env = (uint32_t)n_env,
                         .home_len = l->home_data ? l->home_len : 0};
-  size_t n_iov = 1 + 3 + n_env + 1;
-  struct iovec *iov = calloc(n_iov, sizeof(*iov));
-  if (iov == NULL)
-    return pt_err_make(err, ENOMEM, "the jail's late spec");
-  iov[0] = (struct iovec){&w, sizeof(w)};
-  for (size_t i = 0; i < 3 + n_env; i++) {
+  for (size_t i = 0; i < 3 + n_env; i++)
+    w.strings_len += strlen(i < 3 ? id[i] : l->envp[i - 3]) + 1;
+  pt_buf b;
+  pt_buf_init(&b, SIZE_MAX / 2);
+  bool bad = pt_buf_append(&b, &w, sizeof(w)) < 0;
+  for (size_t i = 0; !bad && i < 3 + n_env; i++) {
     const char *str = i < 3 ? id[i] : l->envp[i - 3];
-    iov[1 + i] = (struct iovec){(void *)str, strlen(str) + 1};
-    w.strings_len += strlen(str) + 1;
+    bad = pt_buf_append(&b, str, strlen(str) + 1) < 0;
   }
-  iov[n_iov - 1] = (struct iovec){(void *)l->home_data, w.home_len};
-  int fd = memfd_create("late", MFD_CLOEXEC);
-  int rc = -1;
+  if (!bad && w.home_len)
+    bad = pt_buf_append(&b, l->home_data, w.home_len) < 0;
+  int fd = -1, rc = -1;
+  if (bad) {
+    pt_err_make(err, ENOMEM, "the jail's late spec");
+    goto out;
+  }
+  fd = memfd_create("late", MFD_CLOEXEC);
   if (fd < 0) {
     pt_err_make(err, errno, "memfd for the jail's late spec");
     goto out;
   }
-  /* writev's IOV_MAX caps a call's vectors: write in slices. */
-  uint64_t total = sizeof(w) + w.strings_len + w.home_len, done = 0;
-  for (size_t i = 0; i < n_iov; i += 512) {
-    size_t k = n_iov - i < 512 ? n_iov - i : 512;
-    size_t want = 0;
-    for (size_t m = 0; m < k; m++)
-      want += iov[i + m].iov_len;
-    ssize_t n = writev(fd, iov + i, (int)k);
-    if (n < 0 || (size_t)n != want) { /* a memfd writes all or fails */
-      pt_err_make(err, n < 0 ? errno : EIO, "write the jail's late spec");
-      goto out;
-    }
-    done += (uint64_t)n;
-  }
-  if (done != total) {
-    pt_err_make(err, EIO, "write the jail's late spec");
+  if (pt_write_all(fd, b.data, b.len) < 0) {
+    pt_err_make(err, errno, "write the jail's late spec");
     goto out;
   }
   struct jail_msg m;
@@ -85,7 +74,7 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err) {
 out:
   if (fd >= 0)
     close(fd);
-  free(iov);
+  pt_buf_free(&b);
   return rc;
 }
 
