@@ -126,13 +126,16 @@ int honey_render(honey_vars *vs, const char *tmpl, size_t len,
                  enum honey_escape esc, const char *where, size_t dep_of,
                  const char *ctx, pt_buf *out, pt_err **err) {
   const char *p = tmpl, *end = tmpl + len;
+  size_t want = 0; /* bytes meant for out: none is no allocation failure */
   while (p < end) {
     const char *open = memmem(p, (size_t)(end - p), "{{", 2);
     if (open == NULL) {
       pt_buf_append(out, p, (size_t)(end - p));
+      want += (size_t)(end - p);
       break;
     }
     pt_buf_append(out, p, (size_t)(open - p));
+    want += (size_t)(open - p);
     const char *name = open + 2;
     const char *close = memmem(name, (size_t)(end - name), "}}", 2);
     size_t nlen = close ? (size_t)(close - name) : 0;
@@ -166,6 +169,7 @@ int honey_render(honey_vars *vs, const char *tmpl, size_t len,
                            buf, part);
     }
     append_escaped(out, text, esc);
+    want += strlen(text);
     /* A part counts as a location only if it holds the value (an SSH
      * key's private PEM does, its public line does not). */
     if (where != NULL && (part == NULL || strstr(text, v->value) != NULL) &&
@@ -179,7 +183,7 @@ int honey_render(honey_vars *vs, const char *tmpl, size_t len,
   if (out->dropped)
     return pt_err_make(err, EFBIG, "%s: rendered text over %zu bytes", ctx,
                        out->cap);
-  if (out->data == NULL && len > 0)
+  if (out->data == NULL && want > 0)
     return pt_err_make(err, ENOMEM, "%s", ctx);
   return 0;
 }
@@ -472,6 +476,25 @@ static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
     hf.data = (unsigned char *)b.data;
     hf.len = b.len;
     hf.sql = sqlite;
+    /* The SQL above still checks the placeholders and records where the
+     * tokens land; from the build's image the database is then made at
+     * once, and becomes a plain file (written with the others, by init). */
+    const struct honey_sqlite_image *img =
+        sqlite ? honey_sqlite_image_find(tmpl, tlen) : NULL;
+    unsigned char *db = NULL;
+    size_t dlen = 0;
+    int irc = img ? honey_sqlite_image_render(img, vs, ctx, &db, &dlen, err)
+                  : 1;
+    if (irc < 0) {
+      free(hf.data);
+      return -1;
+    }
+    if (irc == 0) {
+      free(hf.data);
+      hf.data = db;
+      hf.len = dlen;
+      hf.sql = false;
+    }
   } else {
     return pt_err_make(err, 0, "%s: unknown kind `%s` (text, sqlite, "
                        "random)", ctx, kind);
@@ -893,6 +916,14 @@ int pt_honey_render_databases(pt_honey *h, pt_err **err) {
       return pt_err_wrap(err, "honey HOME");
   }
   return 0;
+}
+
+bool pt_honey_has_sql(const pt_honey *h) {
+  const struct pt_honey_priv *pv = h->priv;
+  for (size_t i = 0; pv && i < pv->n_files; i++)
+    if (pv->files[i].sql && pv->files[i].db == NULL)
+      return true;
+  return false;
 }
 
 int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,

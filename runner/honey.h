@@ -23,6 +23,7 @@
 #define PT_HONEY_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pt_err.h"
@@ -64,8 +65,9 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
 int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err);
 
 /* pt_honey_write_home in two parts, for two processes: the directories
- * and every file but the SQLite databases (their directories' times and
- * HOME's included), packed into one flat buffer (malloc'd, *out) for a
+ * and every file but the SQLite databases left to render (their
+ * directories' times and HOME's included; a database made from the build's
+ * image at generation is a file like the others), packed into one flat buffer (malloc'd, *out) for a
  * process without this pt_honey (a jail's init, cloned before it was
  * made) and written from it there; then the databases, from here (their
  * directories' times are set again after them). */
@@ -76,9 +78,12 @@ int pt_honey_write_packed_home_files(const void *data, size_t len,
 int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
                                   pt_err **err);
 
-/* Run the SQL of every SQLite file of the HOME (~0.8 ms of SQLite, cold
- * in a fresh process) and keep the databases: later writes copy them. */
+/* Run the SQL of every SQLite file of the HOME that the build had no
+ * image of (~0.8 ms of SQLite, cold in a fresh process) and keep the
+ * databases: later writes copy them. */
 int pt_honey_render_databases(pt_honey *h, pt_err **err);
+/* Is any database left for pt_honey_render_databases? */
+bool pt_honey_has_sql(const pt_honey *h);
 
 void pt_honey_free(pt_honey *h);
 

@@ -466,6 +466,36 @@ out:
   return rc;
 }
 
+/* A moment in the past as an integer: seconds since 1970 ("unix") or
+ * microseconds since 1601 ("chrome", Chrome's and Windows' epoch), drawn
+ * between ago_seconds[1] and ago_seconds[0] before now. So a template gets
+ * its dates as placeholders rather than computing them (an SQLite
+ * template's random() or 'now' would keep it from its build-time image:
+ * honey_sqlite_image.h). */
+static int gen_time(honey_vars *vs, size_t idx, json_t *spec, pt_err **err) {
+  honey_var *v = &vs->v[idx];
+  const char *epoch = spec_str(spec, "epoch", "unix");
+  json_t *ago = json_object_get(spec, "ago_seconds");
+  json_t *lo_j = json_array_get(ago, 0), *hi_j = json_array_get(ago, 1);
+  long long lo = json_integer_value(lo_j), hi = json_integer_value(hi_j);
+  bool chrome = strcmp(epoch, "chrome") == 0;
+  if ((!chrome && strcmp(epoch, "unix") != 0) || json_array_size(ago) != 2 ||
+      !json_is_integer(lo_j) || !json_is_integer(hi_j) || lo < 0 ||
+      hi < lo || hi > 100LL * 366 * 86400)
+    return bad_spec(v, err, "format \"time\" needs \"ago_seconds\": "
+                            "[min, max] (0..100 years) and \"epoch\" "
+                            "\"unix\" or \"chrome\"");
+  long long t = (long long)time(NULL) - lo -
+                (long long)honey_rand_below((uint32_t)(hi - lo + 1));
+  int n = chrome ? asprintf(&v->value, "%lld",
+                            (t + 11644473600LL) * 1000000LL +
+                                honey_rand_below(1000000))
+                 : asprintf(&v->value, "%lld", t);
+  if (n < 0)
+    v->value = NULL; /* the caller says ENOMEM */
+  return 0;
+}
+
 int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
                     pt_err **err) {
   const char *fmt = spec_str(spec, "format", NULL);
@@ -486,10 +516,12 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
     rc = gen_words(vs, idx, spec, dirfd, err);
   else if (strcmp(fmt, "openssh_rsa") == 0)
     rc = gen_openssh_rsa(vs, idx, spec, err);
+  else if (strcmp(fmt, "time") == 0)
+    rc = gen_time(vs, idx, spec, err);
   else
     return pt_err_make(err, 0,
                        "token `%s`: unknown format `%s` (random, checksummed, "
-                       "base64, uuid, jwt, words, openssh_rsa)",
+                       "base64, uuid, jwt, words, openssh_rsa, time)",
                        vs->v[idx].name, fmt);
   if (rc == 0 && vs->v[idx].value == NULL)
     return pt_err_make(err, ENOMEM, "token `%s`", vs->v[idx].name);

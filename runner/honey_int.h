@@ -119,6 +119,18 @@ char *honey_base64(const void *data, size_t len, bool url);
  * bytes, so the file can be written fd-relative like any other. */
 int honey_sqlite_render(const char *sql, const char *ctx, unsigned char **data,
                         size_t *len, pt_err **err);
+/* The build's image of an SQLite template (honey_sqlite_image.h) made
+ * from exactly these bytes, or NULL. */
+struct honey_sqlite_image;
+const struct honey_sqlite_image *honey_sqlite_image_find(const char *tmpl,
+                                                          size_t len);
+/* The database the image's template makes with vs's values, without
+ * SQLite: 0 (*data is malloc'd), 1 when the values do not fit the image's
+ * pages (render the SQL with SQLite instead), -1 on error. */
+int honey_sqlite_image_render(const struct honey_sqlite_image *img,
+                              honey_vars *vs, const char *ctx,
+                              unsigned char **data, size_t *len,
+                              pt_err **err);
 /* Chrome's "v10" encryption on Linux without a keyring: AES-128-CBC, key
  * PBKDF2-SHA1("peanuts", "saltysalt", 1 iteration), IV 16 spaces, prefixed
  * "v10". Exposed for the tests, which decrypt it back. */

@@ -82,21 +82,21 @@ static int make_base_env(pt_session *s, pt_err **err) {
   return 0;
 }
 
-/* An in-memory HOME is filled by two processes at once, while init builds
- * the rest of the jail's root: init writes the directories and the plain
- * files (fill_home, in init: jail_spec.home_fill, from what the late hook
- * packed), and then we render and write the SQLite databases
- * (write_home). The databases are the longest part (~0.8 ms of SQLite),
- * and init would otherwise wait for the whole HOME (~1.3 ms) with its root
- * built, before CMD may start. init was cloned before the honeytokens
- * were made: the packed files are all it has of them. */
+/* An in-memory HOME is filled by init, while it builds the rest of the
+ * jail's root: the directories and the plain files (fill_home, in init:
+ * jail_spec.home_fill, from what the late hook packed), which include the
+ * SQLite databases the build had images of (honey_sqlite_image.h). init
+ * was cloned before the honeytokens were made: the packed files are all
+ * it has of them. A database without an image (a template changed since
+ * the build) is rendered with SQLite (~0.8 ms) and written by us
+ * (write_home) meanwhile. */
 static int fill_home(void *ctx, int hfd, const void *data, size_t len,
                      pt_err **err) {
   (void)ctx;
   return pt_honey_write_packed_home_files(data, len, hfd, err);
 }
 
-/* Meanwhile, the databases are rendered, once per session, by a thread
+/* Such databases are rendered, once per session, by a thread
  * started as soon as the honeytokens exist (make_honey, in run_late): it
  * runs while we send init the late spec and make the run's groups, and
  * on a CPU init leaves idle while it waits for us. Joined in
@@ -108,6 +108,8 @@ static void *render_databases(void *arg) {
   pt_err *e = NULL;
   if (pt_honey_render_databases(&s->honey, &e) < 0)
     pt_err_free(e);
+  else
+    pt_mark("session: databases rendered");
   return NULL;
 }
 
@@ -176,7 +178,7 @@ static int make_honey(pt_session *s, struct run_ctx *c, pt_err **err) {
   if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
     return -1;
   pt_mark("session: honey generated");
-  if (c && s->home_in_memory &&
+  if (c && s->home_in_memory && pt_honey_has_sql(&s->honey) &&
       pthread_create(&c->render, NULL, render_databases, s) == 0)
     c->rendering = true; /* else write_home renders them */
   if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)

@@ -123,19 +123,33 @@ check "hostname and HOME are drawn per run ($ids identities in 4 runs)" test "$i
 out=$(pt -- /bin/sh -c 'cat $HOME/.aws/credentials $HOME/.git-credentials')
 expect_match "HOME holds honeytoken AWS credentials" "aws_access_key_id *= *AKIA[A-Z2-7]{16}" "$out"
 expect_match "HOME holds honeytoken git credentials" "https://[^:]+:gh[po]_[A-Za-z0-9]{36}@github.com" "$out"
-# An in-memory HOME is written by two processes (init writes the plain
-# files, pkgtrap the SQLite databases after it): all of it is there, owned
-# by the jail's user, and every time lies days back, the databases' own
-# directory's included (a HOME made "just now" is a tell).
-out=$(pt -- /bin/sh -c 'cd; d=".config/google-chrome/Default"; now=$(date +%s)
-  stat -c "%Y %u %n" . .aws .aws/credentials .config "$d" "$d/Login Data" | while read -r t u n; do
-    echo "age $(( (now - t) / 86400 )) uid $u $n"; done
-  python3 -c "import sqlite3; print(\"logins\", sqlite3.connect(\"$d/Login Data\").execute(\"select count(*) from logins\").fetchone()[0])"')
-expect_match "Chrome's Login Data is an SQLite database with its logins" "logins 3" "$out"
-young=$(echo "$out" | grep '^age ' | grep -Ev '^age ([4-9]|[1-9][0-9]+) ')
-check "every HOME time lies days back (young: ${young:-none})" test -z "$young" -a "$(echo "$out" | grep -c '^age ')" = 6
-others=$(echo "$out" | grep '^age ' | grep -v ' uid 1000 ')
-check "the jail's user owns HOME's files (others: ${others:-none})" test -z "$others"
+# An in-memory HOME is written by init, the SQLite databases included when
+# the build made an image of their template (honey_sqlite_image.h), and
+# otherwise rendered with SQLite and written by pkgtrap after init: either
+# way all of it is there, owned by the jail's user, and every time lies
+# days back, the databases' own directory's included (a HOME made "just
+# now" is a tell).
+home_check() { # $1: what; then env assignments for the run
+  local what=$1; shift
+  out=$("${AS[@]}" env "$@" "$PKGTRAP" run --ro-bind "$PROBE_DIR" -- /bin/sh -c 'cd; d=".config/google-chrome/Default"; now=$(date +%s)
+    stat -c "%Y %u %n" . .aws .aws/credentials .config "$d" "$d/Login Data" | while read -r t u n; do
+      echo "age $(( (now - t) / 86400 )) uid $u $n"; done
+    python3 -c "import sqlite3; c = sqlite3.connect(\"$d/Login Data\"); print(\"logins\", c.execute(\"select count(*) from logins\").fetchone()[0], c.execute(\"pragma integrity_check\").fetchone()[0])"')
+  expect_match "Chrome's Login Data is an SQLite database with its logins ($what)" "logins 3 ok" "$out"
+  young=$(echo "$out" | grep '^age ' | grep -Ev '^age ([4-9]|[1-9][0-9]+) ')
+  check "every HOME time lies days back ($what; young: ${young:-none})" test -z "$young" -a "$(echo "$out" | grep -c '^age ')" = 6
+  others=$(echo "$out" | grep '^age ' | grep -v ' uid 1000 ')
+  check "the jail's user owns HOME's files ($what; others: ${others:-none})" test -z "$others"
+}
+home_check "from the build's image" PKGTRAP_PROFILES="$PKGTRAP_PROFILES"
+err=$("${AS[@]}" env PKGTRAP_TIMING=1 "$PKGTRAP" run -- /bin/true 2>&1)
+expect_nomatch "the bundled Chrome template needs no SQLite in a run" "session: databases rendered" "$err"
+sql_edited="$WORK/profiles-sql-edited"
+cp -r "$PKGTRAP_PROFILES" "$sql_edited"
+echo "-- edited" >>"$sql_edited/honeytokens/templates/chrome_login_data.sql"
+home_check "an edited template, rendered by SQLite" PKGTRAP_PROFILES="$sql_edited"
+err=$("${AS[@]}" env PKGTRAP_TIMING=1 PKGTRAP_PROFILES="$sql_edited" "$PKGTRAP" run -- /bin/true 2>&1)
+expect_match "an edited Chrome template is rendered by SQLite" "session: databases rendered" "$err"
 
 # --- refused syscall families ---------------------------------------------
 families="mount umount2 pivot_root chroot unshare setns clone-newnet bpf perf_event_open userfaultfd keyctl add_key request_key init_module finit_module delete_module kexec_load reboot swapon open_by_handle_at io_uring_setup ptrace-init tiocsti x32 int80"
