@@ -1081,15 +1081,14 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   return 0;
 }
 
-static void on_building(void *ctx, struct jail *j) {
+static int on_building(void *ctx, struct jail *j, pt_err **err) {
   pt_recorder *r = ctx;
   r->jail = j;
   /* init's first stop (its clone of CMD) is on the way to CMD's start:
    * record init now, while it builds the root, so that stop only answers. */
   pid_t tgid;
   proc_seen(r, jail_init_pid(j), &tgid, false);
-  if (r->cfg.building)
-    r->cfg.building(r->cfg.prepare_ctx);
+  return r->cfg.building ? r->cfg.building(r->cfg.prepare_ctx, err) : 0;
 }
 
 static int on_late(void *ctx, struct jail *j, struct jail_late *out,

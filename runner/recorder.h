@@ -39,8 +39,9 @@ struct pt_recorder_config {
    * May be NULL. */
   int (*prepare)(void *ctx, int home_fd, pt_err **err);
   /* Called while init builds the jail's root, before prepare
-   * (jail_hooks.on_building), with prepare_ctx. May be NULL. */
-  void (*building)(void *ctx);
+   * (jail_hooks.on_building), with prepare_ctx. -1 fails the run. May be
+   * NULL. */
+  int (*building)(void *ctx, pt_err **err);
   /* jail_hooks.late, first of all, with prepare_ctx: the caller may make
    * the honeytokens there (then pt_recorder_set_honey). May be NULL. */
   int (*late)(void *ctx, struct jail_late *out, pt_err **err);

@@ -36,7 +36,8 @@ struct pt_session {
   bool home_written, home_in_memory;
   char policy[4096];
   struct jail_filter *filter; /* compiled once, for every run */
-  bool honey_made;            /* honey, base_env and tokens */
+  bool honey_made;            /* honey and base_env */
+  bool tokens_made;           /* the scanner has every token */
   struct pt_session_stats st;
 };
 
@@ -168,22 +169,38 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
   return 0;
 }
 
-/* The honeytokens, their scanner and the environment that plants some of
- * them: ~1 ms of work that needs nothing of the jail, made by the first
- * run's late hook (run_late) while init builds the jail, or by
- * pt_session_new for a caller that needs them before any run. */
+/* The honeytokens and the environment that plants some of them: ~1 ms
+ * of work that needs nothing of the jail, made by the first run's late
+ * hook (run_late) while init builds the jail, or by pt_session_new for a
+ * caller that needs them before any run. Generated once, even when what
+ * follows fails and a later run comes back here. */
 static int make_honey(pt_session *s, struct run_ctx *c, pt_err **err) {
   if (s->honey_made)
     return 0;
-  if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
-    return -1;
-  pt_mark("session: honey generated");
-  if (c && s->home_in_memory && pt_honey_has_sql(&s->honey) &&
-      pthread_create(&c->render, NULL, render_databases, s) == 0)
-    c->rendering = true; /* else write_home renders them */
-  if (make_base_env(s, err) < 0 || make_tokens(s, err) < 0)
+  if (s->honey.priv == NULL) {
+    if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
+      return -1;
+    pt_mark("session: honey generated");
+    if (c && s->home_in_memory && pt_honey_has_sql(&s->honey) &&
+        pthread_create(&c->render, NULL, render_databases, s) == 0)
+      c->rendering = true; /* else write_home renders them */
+  }
+  if (make_base_env(s, err) < 0)
     return -1;
   s->honey_made = true;
+  return 0;
+}
+
+/* Their scanner (~0.1-0.3 ms to index): needed from the recorder's first
+ * stop on, so made by a run once the late spec is sent and the groups are
+ * made (join_render), while init mounts HOME and pivots; init no longer
+ * waits for it. */
+static int make_scanner(pt_session *s, pt_err **err) {
+  if (s->tokens_made)
+    return 0;
+  if (make_tokens(s, err) < 0)
+    return -1;
+  s->tokens_made = true;
   return 0;
 }
 
@@ -223,7 +240,8 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
     if (s->filter == NULL)
       goto fail;
   }
-  if (!o->honey_at_first_run && make_honey(s, NULL, err) < 0)
+  if (!o->honey_at_first_run &&
+      (make_honey(s, NULL, err) < 0 || make_scanner(s, err) < 0))
     goto fail;
   /* The HOME's files are written by the first run, in parallel with
    * its jail being built (write_home). */
@@ -363,11 +381,20 @@ static int run_late(void *ctx, struct jail_late *out, pt_err **err) {
   return 0;
 }
 
-static void join_render(void *ctx) {
-  struct run_ctx *c = ctx;
+static void join_render(struct run_ctx *c) {
   if (c->rendering)
     pthread_join(c->render, NULL);
   c->rendering = false;
+}
+
+/* jail_hooks.on_building: the late spec is sent and the groups are made. */
+static int run_building(void *ctx, pt_err **err) {
+  struct run_ctx *c = ctx;
+  if (make_scanner(c->s, err) < 0)
+    return -1;
+  pt_mark("session: token scanner made");
+  join_render(c);
+  return 0;
 }
 
 int pt_session_run(pt_session *s, const struct pt_session_run *r,
@@ -378,7 +405,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                   .tokens = s->tokens,
                                   .max_sleep_ms = s->max_sleep_ms,
                                   .prepare = write_home,
-                                  .building = join_render,
+                                  .building = run_building,
                                   .late = run_late,
                                   .prepare_ctx = &ctx};
   pt_recorder *rec = pt_recorder_new(&rc, err);

@@ -637,8 +637,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto fail_kill;
   if (send_cgroup(j, err) < 0)
     goto fail_kill;
-  if (spec->hooks && spec->hooks->on_building)
-    spec->hooks->on_building(spec->hooks_ctx, j);
+  if (spec->hooks && spec->hooks->on_building &&
+      spec->hooks->on_building(spec->hooks_ctx, j, err) < 0)
+    goto fail_kill;
 
   uint64_t deadline =
       spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;

@@ -136,8 +136,9 @@ struct jail_hooks {
   /* Called once init is building the jail's root and the run's groups are
    * made, before any of init's messages is read (so before on_spawn with
    * a tmpfs HOME): the caller's own work for the run, which needs nothing
-   * of the jail, done here while init works on another CPU. Optional. */
-  void (*on_building)(void *ctx, struct jail *j);
+   * of the jail, done here while init works on another CPU. -1 fails the
+   * run. Optional. */
+  int (*on_building)(void *ctx, struct jail *j, pt_err **err);
   /* Called once init exists, while it builds the jail's root: work CMD
    * needs but init does not (filling the HOME, see jail_home_fd()) runs
    * here in parallel with it. Optional. */

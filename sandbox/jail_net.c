@@ -59,18 +59,29 @@ int jail_net_setup(pt_err **err) {
     nlerr(err, rc, "netlink connect");
     goto out;
   }
-  rc = rtnl_link_get_kernel(sk, 0, "lo", &lo);
-  if (rc < 0) {
-    nlerr(err, rc, "get link lo");
-    goto out;
-  }
+  /* lo is ifindex 1 in every network namespace (LOOPBACK_IFINDEX, since
+   * Linux 3.7): addressed by it, without asking the kernel for the link
+   * first (a round trip and libnl's parse of a whole link: ~0.1 ms of the
+   * jail's start). Asked for by name only if that fails. */
+  lo = rtnl_link_alloc();
   change = rtnl_link_alloc();
-  if (change == NULL) {
+  if (lo == NULL || change == NULL) {
     pt_err_make(err, ENOMEM, "link");
     goto out;
   }
+  rtnl_link_set_ifindex(lo, 1);
   rtnl_link_set_flags(change, IFF_UP);
   rc = rtnl_link_change(sk, lo, change, 0);
+  if (rc < 0) {
+    rtnl_link_put(lo);
+    lo = NULL;
+    rc = rtnl_link_get_kernel(sk, 0, "lo", &lo);
+    if (rc < 0) {
+      nlerr(err, rc, "get link lo");
+      goto out;
+    }
+    rc = rtnl_link_change(sk, lo, change, 0);
+  }
   if (rc < 0) {
     nlerr(err, rc, "set lo up");
     goto out;

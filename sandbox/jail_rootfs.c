@@ -37,6 +37,10 @@ static int mkparent(const char *relpath, pt_err **err) {
   return pt_mkdir_p_at(AT_FDCWD, buf, 0755, err);
 }
 
+/* mount_setattr(2) has worked once: binds into /etc can then wait for
+ * jail_rootfs_finish to make all of /etc read-only at once. */
+static bool setattr_works;
+
 /* Remount a bind mount adding flags (read-only, nosuid, ...) while keeping
  * those the kernel locked on the source mount (nosuid, nodev, noexec,
  * atime): in a user namespace a bind remount that tries to clear a locked
@@ -62,8 +66,10 @@ static int remount_bind(const char *path, unsigned long add, bool recursive,
   }
   if ((add & ~known) == 0 &&
       syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0,
-              &ma, sizeof(ma)) == 0)
+              &ma, sizeof(ma)) == 0) {
+    setattr_works = true;
     return 0;
+  }
   struct statvfs sv;
   if (statvfs(path, &sv) < 0)
     return pt_err_make(err, errno, "statvfs `%s`", path);
@@ -94,7 +100,13 @@ static int bind_one(const char *src, const char *dst_rel, bool ro,
       return 0;
     return pt_err_make(err, errno, "bind source `%s`", src);
   }
-  if (mkparent(dst_rel, err) < 0)
+  /* The host's /etc files go straight into the /etc tmpfs (made first),
+   * ~20 of them: no parent to make, and made read-only all at once, with
+   * /etc, by jail_rootfs_finish (one recursive mount_setattr instead of
+   * one each; nothing runs in the jail before). */
+  bool in_etc = strncmp(dst_rel, "etc/", 4) == 0 &&
+                strchr(dst_rel + 4, '/') == NULL;
+  if (!in_etc && mkparent(dst_rel, err) < 0)
     return -1;
   if (S_ISLNK(st.st_mode)) {
     /* usrmerge (/bin -> usr/bin) and /etc/alternatives-style links are
@@ -119,6 +131,8 @@ static int bind_one(const char *src, const char *dst_rel, bool ro,
   }
   if (mount(src, dst_rel, NULL, MS_BIND | MS_REC, NULL) < 0)
     return pt_err_make(err, errno, "bind `%s`", src);
+  if (ro && in_etc && setattr_works)
+    return 0;
   if (ro)
     return remount_ro(dst_rel, MS_NOSUID, true, err);
   /* Writable binds still lose setuid and device semantics. */
@@ -303,9 +317,11 @@ int jail_rootfs_finish(const struct jail_spec *spec,
            (r % 200) + 1);
   if (write_etc("resolv.conf", buf, err) < 0)
     return -1;
-  /* Not recursive: the mounts on / (HOME, /tmp, ...) keep their own. */
-  if (remount_ro("/etc", MS_NOSUID | MS_NODEV, false, err) < 0)
+  /* /etc with the host's files bound into it (their own read-only
+   * remount was left for this when mount_setattr works: bind_one). */
+  if (remount_ro("/etc", MS_NOSUID | MS_NODEV, setattr_works, err) < 0)
     return -1;
+  /* Not recursive: the mounts on / (HOME, /tmp, ...) keep their own. */
   if (remount_ro("/", MS_NOSUID | MS_NODEV, false, err) < 0)
     return -1;
   return 0;
