@@ -43,6 +43,7 @@ struct jail {
   int notify_fd;
   int sigfd;
   int home_fd;
+  bool prestarted; /* prestart() done */
   int mntns_fd; /* the jail's mount namespace, held past init's exit */
   struct jail_cgroup cg;
   struct jail_broker broker;
@@ -207,12 +208,20 @@ static void on_notify(void *ctx, int fd, uint32_t ev) {
       j->resp->error = -EPERM;
   }
   (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, j->resp);
+  if (j->spec->hooks && j->spec->hooks->on_answered)
+    j->spec->hooks->on_answered(j->spec->hooks_ctx, j);
 }
 
-static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
-  pt_mark("jail: listener message");
+/* What CMD's start needs of us but not the listener: done once init has
+ * joined its groups (its root is built, HOME filled), while it drops its
+ * capabilities and installs the filter, so that the listener's hand-over,
+ * which CMD waits for, only takes the fd. At the latest with it. */
+static int prestart(struct jail *j, pt_err **err) {
+  if (j->prestarted)
+    return 0;
+  j->prestarted = true;
   /* init has its network namespace by now and is still dumpable until we
-   * answer: the broker's way in (jail_netns.c). */
+   * answer the listener: the broker's way in (jail_netns.c). */
   if (jail_broker_open_ns(&j->broker, j->init_pid, err) < 0)
     return -1;
   /* Holding the mount namespace moves its teardown out of init's exit
@@ -220,6 +229,17 @@ static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
   char mnt[64];
   snprintf(mnt, sizeof(mnt), "/proc/%d/ns/mnt", (int)j->init_pid);
   j->mntns_fd = open(mnt, O_RDONLY | O_CLOEXEC);
+  if (j->spec->hooks && j->spec->hooks->on_start &&
+      j->spec->hooks->on_start(j->spec->hooks_ctx, j, err) < 0)
+    return pt_err_wrap(err, "recorder start");
+  pt_mark("jail: recorder started");
+  return 0;
+}
+
+static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
+  pt_mark("jail: listener message");
+  if (prestart(j, err) < 0)
+    return -1;
   int fd = (int)syscall(SYS_pidfd_getfd, j->init_pidfd, remote_fd, 0);
   if (fd < 0)
     return pt_err_make(err, errno, "pidfd_getfd(seccomp listener)");
@@ -232,10 +252,6 @@ static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
   j->notify_fd = fd;
   if (pt_loop_add(j->loop, fd, EPOLLIN, on_notify, j, err) < 0)
     return -1;
-  if (j->spec->hooks && j->spec->hooks->on_start &&
-      j->spec->hooks->on_start(j->spec->hooks_ctx, j, err) < 0)
-    return pt_err_wrap(err, "recorder start");
-  pt_mark("jail: recorder started");
   return 0;
 }
 
@@ -287,6 +303,11 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     (void)jail_cgroup_joined(&j->cg, m.value, ap);
     ap->memory_rlimit = !ap->memory_cgroup;
     ap->pids_rlimit = !ap->pids_cgroup;
+    pt_err *e = NULL;
+    if (prestart(j, &e) < 0) {
+      j->fatal = e;
+      kill_jail(j);
+    }
     break;
   }
   case JAIL_MSG_SOCKET: {

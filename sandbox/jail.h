@@ -143,7 +143,8 @@ struct jail_hooks {
    * needs but init does not (filling the HOME, see jail_home_fd()) runs
    * here in parallel with it. Optional. */
   int (*on_spawn)(void *ctx, struct jail *j, pt_err **err);
-  /* Called once init has handed over the listener, before CMD is started:
+  /* Called once init has built the root and joined its groups (at the
+   * latest when it hands over the listener), before CMD is started:
    * register fds with jail_loop(), open sockets with jail_socket(). */
   int (*on_start)(void *ctx, struct jail *j, pt_err **err);
   /* Called for every notification. resp comes prefilled: CONTINUE, or an
@@ -153,6 +154,10 @@ struct jail_hooks {
    * resp->flags). Return quickly: the calling thread is stopped. */
   void (*on_notify)(void *ctx, struct jail *j, const struct seccomp_notif *req,
                     struct seccomp_notif_resp *resp, bool refused);
+  /* Called right after each notification's answer is sent: recording
+   * that the answer need not wait for (the caller runs meanwhile).
+   * Optional. */
+  void (*on_answered)(void *ctx, struct jail *j);
   /* Called when the last process of the jail is gone, before the result
    * is returned. */
   void (*on_exit)(void *ctx, struct jail *j);
