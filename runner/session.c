@@ -193,7 +193,7 @@ static int make_honey(pt_session *s, struct run_ctx *c, pt_err **err) {
 
 /* Their scanner (~0.1-0.3 ms to index): needed from the recorder's first
  * stop on, so made by a run once the late spec is sent and the groups are
- * made (join_render), while init mounts HOME and pivots; init no longer
+ * made (run_building), while init mounts HOME and pivots; init no longer
  * waits for it. */
 static int make_scanner(pt_session *s, pt_err **err) {
   if (s->tokens_made)
