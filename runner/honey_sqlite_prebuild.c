@@ -125,18 +125,28 @@ static size_t count_marks(const char *p, size_t len) {
   return n;
 }
 
-static int one_int(sqlite3 *db, const char *sql, const char *arg,
-                   const char *arg2, long long *out) {
+/* A prepared query with up to two text parameters, or NULL. */
+static sqlite3_stmt *query(sqlite3 *db, const char *sql, const char *a1,
+                           const char *a2) {
   sqlite3_stmt *st = NULL;
-  int rc = -1;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  if (arg)
-    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-  if (arg2)
-    sqlite3_bind_text(st, 2, arg2, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) {
+    return NULL;
+  if (a1)
+    sqlite3_bind_text(st, 1, a1, -1, SQLITE_STATIC);
+  if (a2)
+    sqlite3_bind_text(st, 2, a2, -1, SQLITE_STATIC);
+  return st;
+}
+
+/* The first row's integer columns 0 and 1 (when out2 != NULL). */
+static int one_row(sqlite3 *db, const char *sql, const char *a1,
+                   const char *a2, long long *out, long long *out2) {
+  sqlite3_stmt *st = query(db, sql, a1, a2);
+  int rc = -1;
+  if (st && sqlite3_step(st) == SQLITE_ROW) {
     *out = sqlite3_column_int64(st, 0);
+    if (out2)
+      *out2 = sqlite3_column_int64(st, 1);
     rc = 0;
   }
   sqlite3_finalize(st);
@@ -161,15 +171,14 @@ static bool put_table(FILE *o, sqlite3 *db, const char *path, int img,
                       const struct btree *t, int ti, size_t *marks,
                       char *affinity_out, size_t aff_cap) {
   long long wr = 0;
-  if (one_int(db, "SELECT wr FROM pragma_table_list WHERE name = ?1", t->name,
-              NULL, &wr) < 0 || wr)
+  if (one_row(db, "SELECT wr FROM pragma_table_list WHERE name = ?1", t->name,
+              NULL, &wr, NULL) < 0 || wr)
     return refuse(path, "table `%s` is WITHOUT ROWID", t->name);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT name, type, pk, hidden FROM "
-                         "pragma_table_xinfo(?1) ORDER BY cid",
-                         -1, &st, NULL) != SQLITE_OK)
+  sqlite3_stmt *st = query(db, "SELECT name, type, pk, hidden FROM "
+                               "pragma_table_xinfo(?1) ORDER BY cid",
+                           t->name, NULL);
+  if (st == NULL)
     return refuse(path, "%s", sqlite3_errmsg(db));
-  sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
   int n_cols = 0, n_pk = 0, pk_col = -1;
   bool pk_integer = false, bad = false;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -197,9 +206,9 @@ static bool put_table(FILE *o, sqlite3 *db, const char *path, int img,
   /* A rowid alias is a lone INTEGER PRIMARY KEY; "INTEGER PRIMARY KEY
    * DESC" is not one, and then the primary key has its own index. */
   long long pk_index = 0;
-  if (one_int(db, "SELECT count(*) FROM pragma_index_list(?1) WHERE "
+  if (one_row(db, "SELECT count(*) FROM pragma_index_list(?1) WHERE "
                   "origin = 'pk'",
-              t->name, NULL, &pk_index) < 0)
+              t->name, NULL, &pk_index, NULL) < 0)
     return refuse(path, "%s", sqlite3_errmsg(db));
   int alias = n_pk == 1 && pk_integer && pk_index == 0 ? pk_col : -1;
 
@@ -284,18 +293,16 @@ static bool put_table(FILE *o, sqlite3 *db, const char *path, int img,
 static bool put_index(FILE *o, sqlite3 *db, const char *path, int img,
                       const struct btree *ix, int xi, int table) {
   long long partial = 0, unique = 0;
-  if (one_int(db, "SELECT partial FROM pragma_index_list(?1) WHERE name = ?2",
-              ix->tbl, ix->name, &partial) < 0 || partial ||
-      one_int(db, "SELECT \"unique\" FROM pragma_index_list(?1) WHERE "
-                  "name = ?2",
-              ix->tbl, ix->name, &unique) < 0)
+  if (one_row(db, "SELECT partial, \"unique\" FROM pragma_index_list(?1) "
+                  "WHERE name = ?2",
+              ix->tbl, ix->name, &partial, &unique) < 0 || partial)
     return refuse(path, "index `%s` is partial", ix->name);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT cid, desc, coll FROM "
-                         "pragma_index_xinfo(?1) WHERE key ORDER BY seqno",
-                         -1, &st, NULL) != SQLITE_OK)
+  sqlite3_stmt *st = query(db, "SELECT cid, desc, coll FROM "
+                               "pragma_index_xinfo(?1) WHERE key ORDER BY "
+                               "seqno",
+                           ix->name, NULL);
+  if (st == NULL)
     return refuse(path, "%s", sqlite3_errmsg(db));
-  sqlite3_bind_text(st, 1, ix->name, -1, SQLITE_STATIC);
   char cols[1024] = "", desc[1024] = "";
   size_t cl = 0, dl = 0;
   int n = 0;
