@@ -38,8 +38,9 @@ static int mkparent(const char *relpath, pt_err **err) {
 }
 
 /* mount_setattr(2) has worked once: binds into /etc can then wait for
- * jail_rootfs_finish to make all of /etc read-only at once. */
-static bool setattr_works;
+ * jail_rootfs_finish to make all of /etc read-only at once, unless the
+ * caller mounts something there too (which keeps its own flags). */
+static bool setattr_works, etc_ro_at_once;
 
 /* Remount a bind mount adding flags (read-only, nosuid, ...) while keeping
  * those the kernel locked on the source mount (nosuid, nodev, noexec,
@@ -131,7 +132,7 @@ static int bind_one(const char *src, const char *dst_rel, bool ro,
   }
   if (mount(src, dst_rel, NULL, MS_BIND | MS_REC, NULL) < 0)
     return pt_err_make(err, errno, "bind `%s`", src);
-  if (ro && in_etc && setattr_works)
+  if (ro && in_etc && setattr_works && etc_ro_at_once)
     return 0;
   if (ro)
     return remount_ro(dst_rel, MS_NOSUID, true, err);
@@ -201,6 +202,12 @@ int jail_rootfs_base(const struct jail_spec *spec, const char *newroot,
   if (chdir(newroot) < 0)
     return pt_err_make(err, errno, "chdir new root");
 
+  etc_ro_at_once = true;
+  for (size_t i = 0; i < spec->n_mounts; i++) {
+    const char *d = rel(spec->mounts[i].dst);
+    if (strcmp(d, "etc") == 0 || strncmp(d, "etc/", 4) == 0)
+      etc_ro_at_once = false;
+  }
   /* /etc is a tmpfs of its own: host files are bound into it one by one
    * and the generated ones written after pivot_root; then read-only. */
   if (tmpfs_at("etc", "0755", 1024 * 1024, 0, err) < 0)
@@ -319,7 +326,8 @@ int jail_rootfs_finish(const struct jail_spec *spec,
     return -1;
   /* /etc with the host's files bound into it (their own read-only
    * remount was left for this when mount_setattr works: bind_one). */
-  if (remount_ro("/etc", MS_NOSUID | MS_NODEV, setattr_works, err) < 0)
+  if (remount_ro("/etc", MS_NOSUID | MS_NODEV,
+                 setattr_works && etc_ro_at_once, err) < 0)
     return -1;
   /* Not recursive: the mounts on / (HOME, /tmp, ...) keep their own. */
   if (remount_ro("/", MS_NOSUID | MS_NODEV, false, err) < 0)

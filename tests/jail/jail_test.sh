@@ -103,6 +103,20 @@ out=$(unshare --mount -- bash -c '
   bash "$WORK" "$PKGTRAP" "${AS[@]}" 2>&1)
 expect_match "a host mount below a read-only bind is read-only" "write $WORK/robind/sub/x EROFS" "$out"
 expect_match "... and one below a writable bind writable" "write $WORK/rwbind/sub/x OK" "$out"
+# A writable bind below /etc stays writable while the host's /etc files
+# around it stay read-only (they are made read-only all at once when
+# nothing of the caller's is mounted there): /etc/opt (Debian's base-files
+# ships it) covered by a tmpfs in a mount namespace of our own.
+if [ -d /etc/opt ]; then
+  out=$(unshare --mount -- bash -c '
+    mount -t tmpfs -o mode=1777 etcw /etc/opt || exit
+    "${@:2}" "$1" run --bind /etc/opt --ro-bind "'"$PROBE_DIR"'" -- /bin/sh -c \
+      "for f in /etc/opt/x /etc/services /etc/x; do '"$PROBE"' write \$f; done"' \
+    bash "$PKGTRAP" "${AS[@]}" 2>&1)
+  expect_match "a writable bind below /etc stays writable" "write /etc/opt/x OK" "$out"
+  expect_match "... the host's /etc files around it read-only" "write /etc/services EROFS" "$out"
+  expect_match "... and /etc itself" "write /etc/x EROFS" "$out"
+fi
 out=$(pt -- /bin/sh -c "$PROBE write \$HOME/x")
 expect_match "HOME is writable" "write /home/[^/]+/x OK" "$out"
 
