@@ -1,6 +1,6 @@
 # Optional libraries loaded with dlopen on first use (runner/dlib.h): the
 # loader, and one table per library. Users get the libraries' headers and
-# compile flags, never their link flags: `ldd pkgtrap` shows none of
+# compile flags, never their link flags: `ldd pkgtrap-full` shows none of
 # libarchive, libcurl, libcrypto.
 add_library(pkgtrap_dlib STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/dlib.c

@@ -31,6 +31,7 @@ endif()
 add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/honey_chrome_decrypt.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_pack.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_sqlite_image.c
   ${PKGTRAP_SQLITE_IMAGES}

@@ -13,9 +13,6 @@
 #include <sqlite3.h>
 
 #include "aes128.h"
-/* libcrypto, loaded on first use: only decrypting a Chrome password (the
- * tests' check) needs it; encrypting is aes128.c's. */
-#include "dl_crypto.h"
 
 #define ALPHA_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define ALPHA_LOWER "abcdefghijklmnopqrstuvwxyz"
@@ -534,19 +531,11 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
 
 /* ---- Chrome password store -------------------------------------------- */
 
-/* Chrome's Linux key without a keyring: PBKDF2-HMAC-SHA1("peanuts",
- * "saltysalt", 1 iteration, 16 bytes). */
-static int chrome_key(unsigned char key[16]) {
-  return PKCS5_PBKDF2_HMAC_SHA1("peanuts", 7, (const unsigned char *)"saltysalt",
-                                9, 1, 16, key) == 1
-             ? 0
-             : -1;
-}
-
 /* Encryption runs in every `pkgtrap run`, while its jail is being built:
  * by hand (aes128.h says why), with the key as a constant. Decryption
- * (tests, never on a run's path) stays on libcrypto and derives the key
- * for real, so test_honey's round trip checks both. */
+ * (tests, never on a run's path) is honey_chrome_decrypt.c's, on
+ * libcrypto, with the key derived for real, so test_honey's round trip
+ * checks both. */
 static const unsigned char chrome_key_const[16] = {
     0xfd, 0x62, 0x1f, 0xe5, 0xa2, 0xb4, 0x02, 0x53,
     0x9d, 0xfa, 0x14, 0x7c, 0xa9, 0x27, 0x27, 0x78};
@@ -563,30 +552,6 @@ int honey_chrome_v10(const char *plain, size_t plen, unsigned char **out,
   *olen = 3 + pt_aes128_cbc_encrypt(chrome_key_const, iv,
                                     (const unsigned char *)plain, plen,
                                     buf + 3);
-  *out = buf;
-  return 0;
-}
-
-int honey_chrome_v10_decrypt(const unsigned char *in, size_t len, char **out) {
-  unsigned char key[16], iv[16];
-  memset(iv, ' ', sizeof(iv));
-  if (pt_dl_crypto_load(NULL) < 0 || len < 3 + 16 ||
-      memcmp(in, "v10", 3) != 0 || chrome_key(key) < 0)
-    return -1;
-  char *buf = malloc(len + 1);
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-  int n1 = 0, n2 = 0;
-  if (buf == NULL || c == NULL ||
-      EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) != 1 ||
-      EVP_DecryptUpdate(c, (unsigned char *)buf, &n1, in + 3, (int)len - 3) !=
-          1 ||
-      EVP_DecryptFinal_ex(c, (unsigned char *)buf + n1, &n2) != 1) {
-    EVP_CIPHER_CTX_free(c);
-    free(buf);
-    return -1;
-  }
-  EVP_CIPHER_CTX_free(c);
-  buf[n1 + n2] = '\0';
   *out = buf;
   return 0;
 }

@@ -292,6 +292,27 @@ expect_eq "125 when the profile is missing" 125 $rc
 expect_match "a missing profile is named" "/no/such/jail.json" "$err"
 out=$("$PKGTRAP" run --help); expect_match "run --help documents the exit statuses" "124 on" "$out"
 
+# --- the static front and its twin (runner/main.c) ------------------------
+# pkgtrap runs `run` itself and hands the other verbs to pkgtrap-full
+# beside it (where the build made the pair): each answers through pkgtrap.
+for v in triage scan sweep report; do
+  out=$("$PKGTRAP" "$v" --help 2>&1); rc=$?
+  expect_eq "pkgtrap $v --help answers" 0 $rc
+  expect_match "pkgtrap $v --help is $v's own" "Usage: pkgtrap $v" "$out"
+done
+err=$("$PKGTRAP" no-such-verb 2>&1); expect_eq "an unknown verb is refused (2)" 2 $?
+expect_match "an unknown verb is named" "unknown verb .no-such-verb." "$err"
+if [ -e "$(dirname "$PKGTRAP")/pkgtrap-full" ]; then
+  lone=$(mktemp -d "$TEST_TMP/front.XXXXXX")
+  cp "$PKGTRAP" "$lone/pkgtrap"
+  chmod 755 "$lone" # rootless: nobody runs it
+  err=$("$lone/pkgtrap" report --db "$lone/none.db" 2>&1); rc=$?
+  expect_eq "a front without pkgtrap-full fails another verb (2)" 2 $rc
+  expect_match "... and names what is missing" "$lone/pkgtrap-full, which cannot be started" "$err"
+  "${AS[@]}" "$lone/pkgtrap" run -- /bin/true; expect_eq "... while run needs nothing beside it" 0 $?
+  rm -rf "$lone"
+fi
+
 # --- nothing left behind ----------------------------------------------------
 sleep 0.2
 check "no jailed process is left" test -z "$(pgrep -f "^$PROBE")"
