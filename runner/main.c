@@ -10,7 +10,7 @@
  * is the verb whose start-up counts (a triage starts a jail per phase
  * from one process; an analyst's `pkgtrap run` is one process per jail),
  * and a static binary without libc.so starts and forks faster (`timeit`,
- * 100 rounds: ~0.4 ms of `run -- /bin/true`'s ~4.6). */
+ * 100 rounds, twice: 0.4-0.6 ms of `run -- /bin/true`'s ~4.5). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
