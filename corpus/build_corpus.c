@@ -916,8 +916,13 @@ static int bc_run(const char *labels_path, const char *samples,
   json_array_foreach(labels, i, s) {
     const char *id = json_string_value(json_object_get(s, "id"));
     const char *want = json_string_value(json_object_get(s, "artifact"));
+    /* bc_load_labels checked every kind; asked again so that no path
+     * reads an unset kind (gcc -O3 cannot see the first check). */
     bc_kind kind;
-    bc_kind_parse(json_string_value(json_object_get(s, "kind")), &kind);
+    if (bc_kind_parse(json_string_value(json_object_get(s, "kind")), &kind)) {
+      rc = pt_err_make(err, EINVAL, "sample `%s`: bad kind", id);
+      break;
+    }
     bc_tree t = {0};
     bc_ident ident;
     cleanup_close int dfd =

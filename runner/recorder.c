@@ -819,8 +819,13 @@ static void remember_written(pt_recorder *r, pid_t pid, const char *path) {
       return;
   if (r->n_written == WRITTEN_MAX)
     return; /* bounded; the first ones are the interesting ones */
-  r->written[r->n_written].pid = pid;
-  snprintf(r->written[r->n_written].path, 512, "%s", path);
+  struct written *w = &r->written[r->n_written];
+  /* A path cut short would name another file: one that does not fit is
+   * not scanned at exit (its writes were still recorded). */
+  if ((size_t)snprintf(w->path, sizeof(w->path), "%s", path) >=
+      sizeof(w->path))
+    return;
+  w->pid = pid;
   r->n_written++;
 }
 

@@ -51,12 +51,14 @@ static void sweep_stale(const char *parent, const char *self) {
     char path[4200], lock[4300];
     if (strncmp(e->d_name, "pkgtrap-", 8) != 0 || strlen(e->d_name) != 14)
       continue;
-    snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", parent, e->d_name) >=
+        sizeof(path))
+      continue; /* cannot be ours: we make ours under a shorter parent */
     struct stat st;
     if (strcmp(path, self) == 0 || lstat(path, &st) < 0 ||
         !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
       continue;
-    snprintf(lock, sizeof(lock), "%s/.lock", path);
+    (void)snprintf(lock, sizeof(lock), "%s/.lock", path); /* fits: 4300 */
     int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
       continue;

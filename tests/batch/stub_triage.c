@@ -18,7 +18,8 @@
 static void split_name(const char *base, char *name, size_t nl, char *ver,
                        size_t vl, const char **eco) {
   char tmp[512];
-  snprintf(tmp, sizeof(tmp), "%s", base);
+  if ((size_t)snprintf(tmp, sizeof(tmp), "%s", base) >= sizeof(tmp))
+    tmp[0] = '\0'; /* a test stub: such names never come */
   static const char *const exts[] = {".whl", ".tar.gz", ".tgz", ".zip"};
   *eco = "pypi";
   for (size_t i = 0; i < 4; i++) {
@@ -43,8 +44,9 @@ static void split_name(const char *base, char *name, size_t nl, char *ver,
     if (dash)
       *dash = '\0';
   }
-  snprintf(name, nl, "%s", tmp);
-  snprintf(ver, vl, "%s", dash ? dash + 1 : "0");
+  if ((size_t)snprintf(name, nl, "%s", tmp) >= nl ||
+      (size_t)snprintf(ver, vl, "%s", dash ? dash + 1 : "0") >= vl)
+    name[0] = ver[0] = '\0'; /* too long for a stub's answer: none */
 }
 
 int stub_triage(const char *artifact, const struct pt_triage_opts *o,
