@@ -28,6 +28,9 @@ else()
     VERBATIM)
 endif()
 
+pkgtrap_json_image(PKGTRAP_HONEY_MANIFEST_IMAGE pt_honey_manifest_image
+  ${PKGTRAP_PROFILES_DIR}/honeytokens/manifest.json)
+
 add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
@@ -35,6 +38,7 @@ add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_pack.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_sqlite_image.c
   ${PKGTRAP_SQLITE_IMAGES}
+  ${PKGTRAP_HONEY_MANIFEST_IMAGE}
   ${CMAKE_CURRENT_SOURCE_DIR}/aes128.c
 )
 target_include_directories(pkgtrap_honey PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

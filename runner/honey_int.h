@@ -11,7 +11,11 @@
 #include <time.h>
 
 #include "pt_err.h"
+#include "pt_json.h"
 #include "pt_util.h"
+
+/* The bundled manifest.json, parsed at build time (honey.cmake). */
+extern const struct pt_json_image pt_honey_manifest_image;
 
 /* The rendered HOME (pt_honey.priv). */
 typedef struct honey_file {

@@ -9,6 +9,9 @@
 
 #include "pt_json.h"
 
+/* The bundled jail.json, parsed at build time (runner/CMakeLists.txt). */
+extern const struct pt_json_image pt_jail_profile_image;
+
 const char *pt_profiles_dir(void) {
   const char *e = getenv("PKGTRAP_PROFILES");
   return e && *e ? e : PKGTRAP_PROFILES_DIR;
@@ -36,7 +39,7 @@ int pt_jail_profile_load(struct pt_jail_profile *p, pt_err **err) {
   jail_limits_default(&p->limits);
   char path[4096];
   pt_profile_path("jail.json", path, sizeof(path));
-  json_t *root = pt_json_load_path(path, err);
+  json_t *root = pt_json_load_path_image(path, &pt_jail_profile_image, err);
   if (root == NULL)
     return -1;
   int rc = -1;

@@ -52,3 +52,14 @@ pkgtrap_unit_test(test_seccomp_image
   LIBS pkgtrap_runner)
 target_compile_definitions(test_seccomp_image PRIVATE
   PT_TEST_PROFILES_DIR="${CMAKE_SOURCE_DIR}/profiles")
+
+# Build-time JSON images (runner/json_prebuild.c) against jansson's parse.
+pkgtrap_json_image(PKGTRAP_TEST_JSON_IMAGE test_json_image
+  ${CMAKE_CURRENT_SOURCE_DIR}/unit/data/json_image_test.json)
+pkgtrap_unit_test(test_json_image
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_json_image.c
+          ${PKGTRAP_TEST_JSON_IMAGE}
+  LIBS pkgtrap_runner pkgtrap_honey)
+target_compile_definitions(test_json_image PRIVATE
+  PKGTRAP_PROFILES_DIR="${PKGTRAP_PROFILES_DIR}"
+  PKGTRAP_TEST_JSON="${CMAKE_CURRENT_SOURCE_DIR}/unit/data/json_image_test.json")
