@@ -400,6 +400,26 @@ static void test_formats(const pt_honey *h) {
         "%s", val(h, "ELECTRUM_XPRV"));
   CHECK(matches("^[a-z]+( [a-z]+){11}$", val(h, "ELECTRUM_SEED")), "%s",
         val(h, "ELECTRUM_SEED"));
+  /* Each seed word is a whole word of the list, as strtok_r splits it (the
+   * generator splits by hand). */
+  char wl[4096];
+  snprintf(wl, sizeof(wl), "%s/honeytokens/wordlists/bip39-subset.txt",
+           profiles);
+  char *list = slurp(AT_FDCWD, wl, NULL);
+  char *seed = strdup(val(h, "ELECTRUM_SEED"));
+  CHECK(list && seed, "read %s", wl);
+  for (char *s1 = NULL, *w = seed && list ? strtok_r(seed, " ", &s1) : NULL;
+       w; w = strtok_r(NULL, " ", &s1)) {
+    bool found = false;
+    char *copy = strdup(list);
+    for (char *s2 = NULL, *l = strtok_r(copy, " \t\r\n", &s2); l && !found;
+         l = strtok_r(NULL, " \t\r\n", &s2))
+      found = strcmp(l, w) == 0;
+    free(copy);
+    CHECK(found, "seed word `%s` is not a word of %s", w, wl);
+  }
+  free(seed);
+  free(list);
   CHECK(strlen(val(h, "SSH_KEY")) >= 32 &&
             matches("^[A-Za-z0-9+/]+$", val(h, "SSH_KEY")),
         "%s", val(h, "SSH_KEY"));
