@@ -780,7 +780,7 @@ static int dir_fd_of(const struct pt_honey_priv *pv, const int *fds,
 }
 
 /* HOME's own time: that of its newest entry. */
-time_t honey_newest_time(const struct pt_honey_priv *pv) {
+static time_t honey_newest_time(const struct pt_honey_priv *pv) {
   time_t newest = 0;
   for (size_t i = 0; i < pv->n_dirs; i++)
     newest = pv->dirs[i].mtime > newest ? pv->dirs[i].mtime : newest;
@@ -889,8 +889,11 @@ static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
   return 0;
 }
 
-int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
-                      pt_err **err) {
+/* The directories and every file but the SQLite databases, written under
+ * home_dirfd; then the directories' and HOME's times set back (the first
+ * part of pt_honey_write_home). */
+static int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
+                             pt_err **err) {
   int *dfds = malloc((pv->n_dirs ? pv->n_dirs : 1) * sizeof(int));
   if (dfds == NULL)
     return pt_err_make(err, ENOMEM, "honey HOME");
@@ -930,8 +933,10 @@ bool pt_honey_has_sql(const pt_honey *h) {
   return false;
 }
 
-int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
-                                  pt_err **err) {
+/* The SQLite databases, after the rest (their directories' times are set
+ * again after them). */
+static int write_home_databases(const pt_honey *h, int home_dirfd,
+                                pt_err **err) {
   const struct pt_honey_priv *pv = h->priv;
   if (pv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
@@ -969,7 +974,7 @@ int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
     return pt_err_make(err, 0, "honeytokens: nothing generated");
   if (honey_write_files(h->priv, home_dirfd, err) < 0)
     return -1;
-  return pt_honey_write_home_databases(h, home_dirfd, err);
+  return write_home_databases(h, home_dirfd, err);
 }
 
 /* ---- free, report ------------------------------------------------- */

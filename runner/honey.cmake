@@ -35,7 +35,6 @@ add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_gen.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_chrome_decrypt.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/honey_pack.c
   ${CMAKE_CURRENT_SOURCE_DIR}/honey_sqlite_image.c
   ${PKGTRAP_SQLITE_IMAGES}
   ${PKGTRAP_HONEY_MANIFEST_IMAGE}

@@ -64,20 +64,6 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
  * following a symlink, with plausible past modification times. */
 int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err);
 
-/* pt_honey_write_home in two parts, for two processes: the directories
- * and every file but the SQLite databases left to render (their
- * directories' times and HOME's included; a database made from the build's
- * image at generation is a file like the others), packed into one flat buffer (malloc'd, *out) for a
- * process without this pt_honey (a jail's init, cloned before it was
- * made) and written from it there; then the databases, from here (their
- * directories' times are set again after them). */
-int pt_honey_pack_home_files(const pt_honey *h, void **out, size_t *len,
-                             pt_err **err);
-int pt_honey_write_packed_home_files(const void *data, size_t len,
-                                     int home_dirfd, pt_err **err);
-int pt_honey_write_home_databases(const pt_honey *h, int home_dirfd,
-                                  pt_err **err);
-
 /* Run the SQL of every SQLite file of the HOME that the build had no
  * image of (~0.8 ms of SQLite, cold in a fresh process) and keep the
  * databases: later writes copy them. */

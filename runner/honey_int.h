@@ -47,14 +47,6 @@ struct pt_honey_priv {
   size_t n_dirs;
 };
 
-/* The directories and every file but the SQLite databases, written under
- * home_dirfd; then the directories' and HOME's times set back (the first
- * part of pt_honey_write_home, and of a packed write). */
-int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
-                      pt_err **err);
-/* HOME's own time: that of its newest entry. */
-time_t honey_newest_time(const struct pt_honey_priv *pv);
-
 /* Hard caps on profile data: it is ours, but a typo (a template pointing at
  * a large file) should fail clearly, not eat memory. */
 #define HONEY_MANIFEST_MAX (256 * 1024)

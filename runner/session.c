@@ -83,21 +83,14 @@ static int make_base_env(pt_session *s, pt_err **err) {
   return 0;
 }
 
-/* An in-memory HOME is filled by init, while it builds the rest of the
- * jail's root: the directories and the plain files (fill_home, in init:
- * jail_spec.home_fill, from what the late hook packed), which include the
- * SQLite databases the build had images of (honey_sqlite_image.h). init
- * was cloned before the honeytokens were made: the packed files are all
- * it has of them. A database without an image (a template changed since
- * the build) is rendered with SQLite (~0.8 ms) and written by us
- * (write_home) meanwhile. */
-static int fill_home(void *ctx, int hfd, const void *data, size_t len,
-                     pt_err **err) {
-  (void)ctx;
-  return pt_honey_write_packed_home_files(data, len, hfd, err);
-}
-
-/* Such databases are rendered, once per session, by a thread
+/* An in-memory HOME is written by us (write_home) through the fd init
+ * hands over once it has mounted it, while init goes on pivoting into the
+ * jail's root and loading its filter: init is the longer path of a run's
+ * start. The SQLite databases come from the build's images
+ * (honey_sqlite_image.h); one without an image (a template changed since
+ * the build) is rendered with SQLite (~0.8 ms).
+ *
+ * Such databases are rendered, once per session, by a thread
  * started as soon as the honeytokens exist (make_honey, in run_late): it
  * runs while we send init the late spec and make the run's groups, and
  * on a CPU init leaves idle while it waits for us. Joined in
@@ -120,16 +113,13 @@ struct run_ctx {
   const struct pt_session_run *r;
   pt_recorder *rec;
   char **envp;     /* CMD's environment */
-  void *home_data; /* the HOME's plain files, packed for init */
-  size_t home_len;
   pthread_t render; /* render_databases, while rendering */
   bool rendering;
 };
 
 /* The honeytoken HOME, called by a run while init builds the jail's root
  * (the HOME exists already; its files only have to be there before CMD
- * runs): on disk once per session, in memory for every run (its plain
- * files by init already: fill_home). */
+ * runs): on disk once per session, in memory for every run. */
 static int write_home(void *ctx, int hfd, pt_err **err) {
   pt_session *s = ((struct run_ctx *)ctx)->s;
   if (s->home_written && !s->home_in_memory)
@@ -145,10 +135,8 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
     setfsgid(s->host_gid);
     setfsuid(s->host_uid);
   }
-  int rc = s->home_in_memory
-               ? (pt_honey_render_databases(&s->honey, err) < 0
-                      ? -1
-                      : pt_honey_write_home_databases(&s->honey, hfd, err))
+  int rc = pt_honey_render_databases(&s->honey, err) < 0
+               ? -1
                : pt_honey_write_home(&s->honey, hfd, err);
   if (as_jail_user) {
     setfsuid(0);
@@ -369,15 +357,10 @@ static int run_late(void *ctx, struct jail_late *out, pt_err **err) {
   c->envp = merge_env(s, c->r->env, c->r->n_env);
   if (c->envp == NULL)
     return pt_err_make(err, ENOMEM, "environment");
-  if (s->home_in_memory &&
-      pt_honey_pack_home_files(h, &c->home_data, &c->home_len, err) < 0)
-    return -1;
   *out = (struct jail_late){.user = h->user,
                             .hostname = h->hostname,
                             .home = h->home,
-                            .envp = c->envp,
-                            .home_data = c->home_data,
-                            .home_len = c->home_len};
+                            .envp = c->envp};
   return 0;
 }
 
@@ -434,8 +417,6 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.id = (struct jail_identity){.uid = 1000, .gid = 1000};
   spec.home_src = s->home_in_memory ? NULL : s->rd.home;
   spec.home_tmpfs_bytes = r->limits.tmp_bytes;
-  if (s->home_in_memory)
-    spec.home_fill = fill_home;
   spec.mounts = r->mounts;
   spec.n_mounts = r->n_mounts;
   spec.host_ro = (const char *const *)s->prof.host_ro;
@@ -453,7 +434,6 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   int rc_run = jail_run(&spec, res, err);
   join_render(&ctx); /* the run failed before on_building */
   free(ctx.envp);
-  free(ctx.home_data);
   pt_mark("run: jail_run returned");
   struct pt_recorder_stats rs;
   pt_recorder_stats(rec, &rs);

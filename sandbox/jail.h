@@ -121,8 +121,6 @@ uint64_t jail_rules_digest(const struct jail_notify_rule *rules, size_t n);
 struct jail_late {
   const char *user, *hostname, *home; /* jail_identity's strings */
   char *const *envp;                  /* CMD's whole environment */
-  const void *home_data; /* for jail_spec.home_fill, in init */
-  size_t home_len;
 };
 
 struct jail_hooks {
@@ -176,17 +174,6 @@ struct jail_spec {
    * there, and the pages count against the jail's memory cgroup). Hooks
    * reach it through jail_home_fd() from on_spawn on. */
   uint64_t home_tmpfs_bytes;
-  /* With a tmpfs HOME: called in init, as the jail's user, once HOME is
-   * mounted and before on_spawn is called (home_fd: HOME, closed by
-   * init), with the home data of struct jail_late (in init's memory; NULL
-   * and 0 without). init is a copy of the caller as it was at the clone
-   * (one thread, no other thread's locks held: see jail_run): for filling
-   * HOME with what the caller made, so that on_spawn has less to do.
-   * Write only below home_fd. Failing fails the jail's set-up. Optional.
-   */
-  int (*home_fill)(void *ctx, int home_fd, const void *data, size_t len,
-                   pt_err **err);
-  void *home_fill_ctx;
   const struct jail_mount *mounts;
   size_t n_mounts;
   /* Host paths exposed read-only at the same path (toolchain, a few /etc

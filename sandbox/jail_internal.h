@@ -52,8 +52,8 @@ bool jail_policy_refuses(const struct jail_policy *p,
 /* In two steps: first what needs nothing of the late spec (the new root's
  * tmpfs, the host's binds, /proc, /dev, /tmp); then, with it, HOME and the
  * caller's mounts, and pivot_root. home_ready is called with an fd of the
- * tmpfs HOME (home_tmpfs_bytes) once it is mounted and filled (home_fill),
- * so the supervisor can write the rest of it meanwhile. */
+ * tmpfs HOME (home_tmpfs_bytes) once it is mounted, so the supervisor can
+ * fill it meanwhile. */
 int jail_rootfs_base(const struct jail_spec *spec, const char *newroot,
                      pt_err **err);
 int jail_rootfs_enter(const struct jail_spec *spec,

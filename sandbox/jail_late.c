@@ -1,14 +1,13 @@
 /* The late part of a run's spec (struct jail_late), from the supervisor
  * to init: written to a memfd, whose fd rides along JAIL_MSG_LATE
  * (SCM_RIGHTS), and mapped by init. A memfd rather than the channel
- * itself: the HOME's data has no fixed bound (the profile's templates),
- * and a datagram that outgrew the socket's buffer would block the
- * supervisor until init reads, which it does only once its own part of the
- * root is built.
+ * itself: the environment has no fixed bound (the caller's --env), and a
+ * datagram that outgrew the socket's buffer would block the supervisor
+ * until init reads, which it does only once its own part of the root is
+ * built.
  *
  * Layout: struct late_wire, then user, hostname, home and the n_env
- * strings of envp, each NUL-terminated (strings_len bytes in all), then
- * home_len bytes of home data. */
+ * strings of envp, each NUL-terminated (strings_len bytes in all). */
 #define _GNU_SOURCE
 #include "jail_internal.h"
 
@@ -25,7 +24,6 @@ struct late_wire {
   uint32_t magic;
   uint32_t n_env;
   uint64_t strings_len;
-  uint64_t home_len;
 };
 
 int jail_late_send(int chan, const struct jail_late *l, pt_err **err) {
@@ -34,9 +32,7 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err) {
   size_t n_env = 0;
   while (l->envp && l->envp[n_env])
     n_env++;
-  struct late_wire w = {.magic = LATE_MAGIC,
-                        .n_env = (uint32_t)n_env,
-                        .home_len = l->home_data ? l->home_len : 0};
+  struct late_wire w = {.magic = LATE_MAGIC, .n_env = (uint32_t)n_env};
   for (size_t i = 0; i < 3 + n_env; i++)
     w.strings_len += strlen(i < 3 ? id[i] : l->envp[i - 3]) + 1;
   pt_buf b;
@@ -46,8 +42,6 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err) {
     const char *str = i < 3 ? id[i] : l->envp[i - 3];
     bad = pt_buf_append(&b, str, strlen(str) + 1) < 0;
   }
-  if (!bad && w.home_len)
-    bad = pt_buf_append(&b, l->home_data, w.home_len) < 0;
   int fd = -1, rc = -1;
   if (bad) {
     pt_err_make(err, ENOMEM, "the jail's late spec");
@@ -89,8 +83,7 @@ int jail_late_map(int fd, struct jail_late *out) {
     return -errno;
   struct late_wire w;
   memcpy(&w, base, sizeof(w));
-  if (w.magic != LATE_MAGIC || w.strings_len > size - sizeof(w) ||
-      w.home_len != size - sizeof(w) - w.strings_len ||
+  if (w.magic != LATE_MAGIC || w.strings_len != size - sizeof(w) ||
       w.n_env > w.strings_len)
     return -EPROTO;
   const char *s = base + sizeof(w), *end = s + w.strings_len;
@@ -115,8 +108,6 @@ int jail_late_map(int fd, struct jail_late *out) {
     return -EPROTO;
   }
   out->envp = envp;
-  out->home_data = w.home_len ? end : NULL;
-  out->home_len = (size_t)w.home_len;
   /* The mapping and envp stay until init exits (CMD copies its strings
    * before it starts). */
   return 0;

@@ -244,12 +244,6 @@ int jail_rootfs_enter(const struct jail_spec *spec,
     int hfd = open(rel(home), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (hfd < 0)
       return pt_err_make(err, errno, "open `%s`", home);
-    if (spec->home_fill &&
-        spec->home_fill(spec->home_fill_ctx, hfd, late->home_data,
-                        late->home_len, err) < 0) {
-      close(hfd);
-      return pt_err_wrap(err, "fill HOME");
-    }
     home_ready(hfd);
   }
   if (spec->home_src && home) {

@@ -150,102 +150,6 @@ static int write_to(const pt_honey *h, const char *dir) {
 
 /* ---- the packed plain files (a jail's init writes HOME from them) --------- */
 
-/* Every entry below a (relative path rel) is in b with the same type,
- * mode, time and, for files, bytes. Returns the entries compared. */
-static size_t same_tree(int a, int b, const char *rel) {
-  DIR *d = fdopendir(dup(a));
-  CHECK(d != NULL, "opendir %s", rel);
-  if (d == NULL)
-    return 0;
-  size_t n = 0;
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    struct stat sa, sb;
-    bool ok = fstatat(a, e->d_name, &sa, AT_SYMLINK_NOFOLLOW) == 0 &&
-              fstatat(b, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-    CHECK(ok, "%s/%s missing from the packed write", rel, e->d_name);
-    if (!ok)
-      continue;
-    n++;
-    CHECK(sa.st_mode == sb.st_mode, "%s/%s mode %o vs %o", rel, e->d_name,
-          sa.st_mode, sb.st_mode);
-    char sub[4096];
-    snprintf(sub, sizeof(sub), "%s/%s", rel, e->d_name);
-    if (S_ISDIR(sa.st_mode)) {
-      int na = openat(a, e->d_name, O_RDONLY | O_DIRECTORY);
-      int nb = openat(b, e->d_name, O_RDONLY | O_DIRECTORY);
-      n += same_tree(na, nb, sub);
-      close(na);
-      close(nb);
-    } else {
-      size_t la = 0, lb = 0;
-      char *ca = slurp(a, e->d_name, &la), *cb = slurp(b, e->d_name, &lb);
-      CHECK(ca && cb && la == lb && memcmp(ca, cb, la) == 0,
-            "%s: other bytes", sub);
-      free(ca);
-      free(cb);
-    }
-    /* Directory times after their contents (the walk above reads only). */
-    CHECK(sa.st_mtime == sb.st_mtime, "%s: time %lld vs %lld", sub,
-          (long long)sa.st_mtime, (long long)sb.st_mtime);
-  }
-  closedir(d);
-  return n;
-}
-
-static void test_packed(pt_honey *h) {
-  pt_err *err = NULL;
-  /* Rendered once, so both writes hold the same database bytes. */
-  CHECK(pt_honey_render_databases(h, &err) == 0, "render");
-  char *a = make_tmpdir(), *b = make_tmpdir();
-  CHECK(write_to(h, a) == 0, "write");
-  void *buf = NULL;
-  size_t len = 0;
-  CHECK(pt_honey_pack_home_files(h, &buf, &len, &err) == 0 && len > 0,
-        "pack");
-  int fa = open(a, O_RDONLY | O_DIRECTORY), fb = open(b, O_RDONLY | O_DIRECTORY);
-  /* As a run does: init the packed files, then the supervisor the
-   * databases. */
-  CHECK(pt_honey_write_packed_home_files(buf, len, fb, &err) == 0,
-        "write packed: %s", err ? err->msg : "");
-  CHECK(pt_honey_write_home_databases(h, fb, &err) == 0, "write databases");
-  size_t n = same_tree(fa, fb, "~");
-  CHECK(n > 20, "only %zu entries compared", n);
-  struct stat sa, sb;
-  CHECK(fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 &&
-            sa.st_mtime == sb.st_mtime,
-        "HOME's own time differs");
-  /* A buffer cut short anywhere, or with a count too many, is refused
-   * and writes nothing beyond what it had read. */
-  for (size_t cut = 0; cut < len; cut += 1 + cut / 8) {
-    char *d = make_tmpdir();
-    int fd = open(d, O_RDONLY | O_DIRECTORY);
-    pt_err *e = NULL;
-    CHECK(pt_honey_write_packed_home_files(buf, cut, fd, &e) < 0,
-          "a buffer cut at %zu of %zu was taken", cut, len);
-    pt_err_free(e);
-    close(fd);
-    rmtree(d);
-    free(d);
-  }
-  uint32_t *counts = buf;
-  counts[1]++;
-  pt_err *e = NULL;
-  int fc = open(b, O_RDONLY | O_DIRECTORY);
-  CHECK(pt_honey_write_packed_home_files(buf, len, fc, &e) < 0,
-        "a file count too many was taken");
-  pt_err_free(e);
-  close(fc);
-  close(fa);
-  close(fb);
-  free(buf);
-  rmtree(a);
-  rmtree(b);
-  free(a);
-  free(b);
-}
-
 /* ---- identity --------------------------------------------------------------- */
 
 static const char *const forbidden[] = {"root", "user", "sandbox", "test",
@@ -1001,7 +905,6 @@ int main(void) {
   test_fresh(&h);
   test_no_follow(&h);
   test_json(&h);
-  test_packed(&h);
   /* Writing the same generation twice (each phase re-seeding HOME) works. */
   CHECK(write_to(&h, home) == 0, "rewrite");
   test_bad_manifests();
