@@ -129,7 +129,16 @@ int pt_chown_tree(const char *path, uid_t uid, gid_t gid, pt_err **err) {
 int pt_rundir_remove(struct pt_rundir *d, pt_err **err) {
   if (d->path[0] == '\0')
     return 0;
-  int rc = pt_rmtree(d->path, err);
+  /* A bare directory holds its lock file and, until the jail removed it,
+   * the root's mount point: two calls instead of pt_rmtree's two walks
+   * (~0.1 ms at the end of every run). Anything else left there (the
+   * removal failed: not empty) goes the long way. */
+  char lock[4200];
+  bool quick = d->lock_fd > 0 &&
+               (size_t)snprintf(lock, sizeof(lock), "%s/.lock", d->path) <
+                   sizeof(lock) &&
+               unlink(lock) == 0 && rmdir(d->path) == 0;
+  int rc = quick ? 0 : pt_rmtree(d->path, err);
   d->path[0] = '\0';
   if (d->lock_fd > 0)
     close(d->lock_fd - 1);
