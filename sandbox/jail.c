@@ -651,9 +651,10 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     }
   }
   /* With a tmpfs HOME, on_spawn waits for init to mount it (on_chan).
-   * With a host HOME it runs before JAIL_MSG_CGROUP is sent: right after
-   * joining, init chdirs into HOME (or a cwd below it), which on_spawn may
-   * be the one to create or hand to the jail's uid. */
+   * With a host HOME it runs now, before JAIL_MSG_CGROUP is sent. Either
+   * way it is done before we answer init's listener, after which init
+   * enters HOME (or a cwd below it, which on_spawn may be the one to
+   * create or hand to the jail's uid). */
   if ((spec->home_src || !spec->home_tmpfs_bytes) && spawned(j, err) < 0)
     goto fail_kill;
   if (send_cgroup(j, err) < 0)
@@ -699,6 +700,13 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   if (spec->hooks && spec->hooks->on_exit)
     spec->hooks->on_exit(spec->hooks_ctx, j);
   pt_mark("jail: on_exit hook done");
+  /* init's own report of a failed set-up names the cause; an error of
+   * ours that followed (a file of its /proc gone, say, because it had
+   * just exited) is only its consequence. */
+  if (j->fatal && j->setup_failed) {
+    pt_err_free(j->fatal);
+    j->fatal = NULL;
+  }
   if (j->fatal) {
     *err = j->fatal;
     j->fatal = NULL;

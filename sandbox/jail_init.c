@@ -398,9 +398,6 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
   pt_mark("init: cgroups joined");
   if (unshare(CLONE_NEWCGROUP) < 0)
     pt_err_make(&e, errno, "unshare cgroup namespace"), fail(e);
-  const char *cwd = spec->cwd ? spec->cwd : *late.home ? late.home : "/";
-  if (chdir(cwd) < 0)
-    pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
   /* Limits no cgroup holds fall back to rlimits, applied in CMD only
    * (init is not the workload). */
   struct jail_limits_applied ap = {
@@ -423,6 +420,12 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
     close(pool_fds[i]);
   if (home_fd >= 0)
     close(home_fd);
+  /* Into the working directory only now: the supervisor answered after
+   * it had handled every message before ours, so a tmpfs HOME it writes
+   * through the fd we sent (and a cwd below it, `~/.aws` say) is whole. */
+  const char *cwd = spec->cwd ? spec->cwd : *late.home ? late.home : "/";
+  if (chdir(cwd) < 0)
+    pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
   pt_mark("init: listener ok");
   close(listener);
   /* Nobody in the jail may ptrace or read init from now on. */

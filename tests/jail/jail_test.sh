@@ -137,12 +137,12 @@ check "hostname and HOME are drawn per run ($ids identities in 4 runs)" test "$i
 out=$(pt -- /bin/sh -c 'cat $HOME/.aws/credentials $HOME/.git-credentials')
 expect_match "HOME holds honeytoken AWS credentials" "aws_access_key_id *= *AKIA[A-Z2-7]{16}" "$out"
 expect_match "HOME holds honeytoken git credentials" "https://[^:]+:gh[po]_[A-Za-z0-9]{36}@github.com" "$out"
-# An in-memory HOME is written by init, the SQLite databases included when
-# the build made an image of their template (honey_sqlite_image.h), and
-# otherwise rendered with SQLite and written by pkgtrap after init: either
-# way all of it is there, owned by the jail's user, and every time lies
-# days back, the databases' own directory's included (a HOME made "just
-# now" is a tell).
+# An in-memory HOME is written by pkgtrap through the fd init sends once it
+# has mounted it, the SQLite databases made from the build's image of
+# their template (honey_sqlite_image.h), or rendered with SQLite when the
+# template was edited: either way all of it is there, owned by the jail's
+# user, and every time lies days back, the databases' own directory's
+# included (a HOME made "just now" is a tell).
 home_check() { # $1: what; then env assignments for the run
   local what=$1; shift
   out=$("${AS[@]}" env "$@" "$PKGTRAP" run --ro-bind "$PROBE_DIR" -- /bin/sh -c 'cd; d=".config/google-chrome/Default"; now=$(date +%s)
@@ -164,6 +164,24 @@ echo "-- edited" >>"$sql_edited/honeytokens/templates/chrome_login_data.sql"
 home_check "an edited template, rendered by SQLite" PKGTRAP_PROFILES="$sql_edited"
 err=$("${AS[@]}" env PKGTRAP_TIMING=1 PKGTRAP_PROFILES="$sql_edited" "$PKGTRAP" run -- /bin/true 2>&1)
 expect_match "an edited Chrome template is rendered by SQLite" "session: databases rendered" "$err"
+# A working directory inside the in-memory HOME is whole when CMD starts
+# there (init enters it only after pkgtrap has written HOME). The HOME's
+# path is drawn per run: a manifest with one user fixes it (and, edited,
+# is parsed by the run instead of coming from the build's image).
+one_user="$WORK/profiles-one-user"
+cp -r "$PKGTRAP_PROFILES" "$one_user"
+python3 - "$one_user/honeytokens/manifest.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+m = json.load(open(p))
+m["identity"]["users"] = [{"login": "kasia", "name": "Katarzyna Nowak"}]
+json.dump(m, open(p, "w"), indent=1)
+PY
+out=$("${AS[@]}" env PKGTRAP_PROFILES="$one_user" "$PKGTRAP" run --cwd /home/kasia/.aws -- /bin/sh -c 'pwd; ls' 2>&1)
+expect_match "CMD starts in a cwd inside the in-memory HOME, whole" "^/home/kasia/.aws"$'\n'"config"$'\n'"credentials$" "$out"
+out=$(pt --cwd /no/such/dir -- /bin/true 2>&1); rc=$?
+check "a missing --cwd fails the set-up with 125 (got $rc)" test "$rc" = 125
+expect_match "a missing --cwd is named as the cause" "chdir \`/no/such/dir\`: No such file" "$out"
 
 # --- refused syscall families ---------------------------------------------
 families="mount umount2 pivot_root chroot unshare setns clone-newnet bpf perf_event_open userfaultfd keyctl add_key request_key init_module finit_module delete_module kexec_load reboot swapon open_by_handle_at io_uring_setup ptrace-init tiocsti x32 int80"
