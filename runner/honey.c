@@ -714,9 +714,7 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err) {
                       err) < 0)
     return pt_err_wrap(err, "honeytokens `%s`", dir);
   json_error_t je;
-  json_t *m = pt_json_image_load(&pt_honey_manifest_image, text, len);
-  if (m == NULL)
-    m = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  json_t *m = pt_json_loadb_image(&pt_honey_manifest_image, text, len, &je);
   if (m == NULL)
     return pt_err_make(err, 0, "honeytokens `%s/manifest.json`:%d:%d: %s",
                        dir, je.line, je.column, je.text);

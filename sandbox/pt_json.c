@@ -7,15 +7,6 @@
 
 #include "pt_util.h"
 
-static json_t *parse(const char *path, const char *text, size_t len,
-                     pt_err **err) {
-  json_error_t je;
-  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-  if (root == NULL)
-    pt_err_make(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-  return root;
-}
-
 json_t *pt_json_load_path(const char *path, pt_err **err) {
   return pt_json_load_path_image(path, NULL, err);
 }
@@ -27,11 +18,18 @@ json_t *pt_json_load_path_image(const char *path,
   size_t len = 0;
   if (pt_read_file_at(AT_FDCWD, path, 16u << 20, &text, &len, err) < 0)
     return NULL;
-  json_t *root = img ? pt_json_image_load(img, text, len) : NULL;
-  if (root == NULL)
-    root = parse(path, text, len, err);
+  json_error_t je;
+  json_t *root = pt_json_loadb_image(img, text, len, &je);
   free(text);
+  if (root == NULL)
+    pt_err_make(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
   return root;
+}
+
+json_t *pt_json_loadb_image(const struct pt_json_image *img, const char *text,
+                            size_t len, json_error_t *je) {
+  json_t *root = pt_json_image_load(img, text, len);
+  return root ? root : json_loadb(text, len, JSON_REJECT_DUPLICATES, je);
 }
 
 /* The node at *i and its subtree; *i moves past them. The image is our
@@ -48,11 +46,13 @@ static json_t *build(const struct pt_json_image *img, size_t *i) {
     for (unsigned k = 0; c && k < nd->n; k++) {
       const char *key = *i < img->n_nodes ? img->nodes[*i].key : NULL;
       json_t *v = build(img, i);
-      /* Keys are unique: the image was made with JSON_REJECT_DUPLICATES. */
-      int rc = v == NULL                 ? -1
-               : !obj                    ? json_array_append_new(c, v)
-               : key                     ? json_object_set_new_nocheck(c, key, v)
-                                         : (json_decref(v), -1);
+      int rc = -1;
+      if (v && !obj)
+        rc = json_array_append_new(c, v);
+      else if (v && key) /* unique: the image was made rejecting duplicates */
+        rc = json_object_set_new_nocheck(c, key, v);
+      else
+        json_decref(v); /* a member without a name: not our image */
       if (rc < 0) {
         json_decref(c);
         c = NULL;

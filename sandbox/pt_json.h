@@ -41,6 +41,11 @@ struct pt_json_image {
 json_t *pt_json_image_load(const struct pt_json_image *img, const char *text,
                            size_t len);
 
+/* The tree of text[0..len): from img when it was made from these very
+ * bytes, else parsed (JSON_REJECT_DUPLICATES; NULL and *je on an error). */
+json_t *pt_json_loadb_image(const struct pt_json_image *img, const char *text,
+                            size_t len, json_error_t *je);
+
 /* pt_json_load_path, through img when the file is unchanged. */
 json_t *pt_json_load_path_image(const char *path,
                                 const struct pt_json_image *img,
