@@ -10,6 +10,7 @@
  * (a temporary file, then rename). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include <jansson.h>
+
+#include "pt_util.h"
 
 /* A C string literal of s[0..len), cut into lines; every byte outside
  * plain printable ASCII (and ", \, ? for trigraphs) as a 3-digit octal
@@ -98,31 +101,6 @@ static void put_node(FILE *out, const char *key, json_t *j) {
   }
 }
 
-static char *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rbe");
-  if (f == NULL)
-    return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t r;
-  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (nb == NULL)
-        free(buf);
-      buf = nb;
-    }
-  }
-  if (ferror(f)) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: %s IN.json OUT.c SYMBOL\n", argv[0]);
@@ -130,9 +108,12 @@ int main(int argc, char **argv) {
   }
   const char *in = argv[1], *out_path = argv[2], *sym = argv[3];
   size_t len = 0;
-  char *text = read_all(in, &len);
-  if (text == NULL) {
-    fprintf(stderr, "json_prebuild: read `%s`: %s\n", in, strerror(errno));
+  char *text = NULL;
+  pt_err *e = NULL;
+  /* The cap of pt_json_load_path, which a run reads the file with. */
+  if (pt_read_file_at(AT_FDCWD, in, 16u << 20, &text, &len, &e) < 0) {
+    fprintf(stderr, "json_prebuild: %s\n", e && e->msg ? e->msg : in);
+    pt_err_free(e);
     return 1;
   }
   json_error_t je;

@@ -148,8 +148,6 @@ static int write_to(const pt_honey *h, const char *dir) {
   return rc;
 }
 
-/* ---- the packed plain files (a jail's init writes HOME from them) --------- */
-
 /* ---- identity --------------------------------------------------------------- */
 
 static const char *const forbidden[] = {"root", "user", "sandbox", "test",
