@@ -83,6 +83,9 @@ struct pt_tok_scanner {
    * re-indexing after each add cost a run ~0.2 ms of clearing tables. */
   atomic_bool indexed;
   pthread_mutex_t index_lock;
+  pt_tok_fill_fn fill; /* pt_tok_defer's, until run */
+  void *fill_ctx;
+  int fill_errno; /* its failure, for good */
 };
 
 static uint32_t load32(const uint8_t *p) {
@@ -117,7 +120,26 @@ void pt_tok_free(pt_tok_scanner *s) {
   free(s);
 }
 
-size_t pt_tok_count(const pt_tok_scanner *s) { return s->ntok; }
+static int ensure_indexed(const pt_tok_scanner *cs);
+
+size_t pt_tok_count(const pt_tok_scanner *s) {
+  (void)ensure_indexed(s); /* a deferred fill first */
+  return s->ntok;
+}
+
+void pt_tok_defer(pt_tok_scanner *s, pt_tok_fill_fn fill, void *ctx) {
+  pthread_mutex_lock(&s->index_lock);
+  s->fill = fill;
+  s->fill_ctx = ctx;
+  atomic_store_explicit(&s->indexed, false, memory_order_release);
+  pthread_mutex_unlock(&s->index_lock);
+}
+
+bool pt_tok_acceptable(const char *id, const char *value) {
+  size_t n = value ? strlen(value) : 0;
+  return id != NULL && strlen(id) <= PT_TOK_ID_MAX && n >= PT_TOK_MIN_VALUE &&
+         n <= PT_TOK_MAX_VALUE;
+}
 
 /* Add a needle (takes ownership of bytes). Drops needles under the floor
  * and exact duplicates for the same token (base64 and base64url agree
@@ -250,8 +272,7 @@ static int add_needles(pt_tok_scanner *s, const uint8_t *v, size_t n, uint16_t t
 
 int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value) {
   size_t n = value ? strlen(value) : 0;
-  if (s == NULL || id == NULL || strlen(id) > PT_TOK_ID_MAX || n < PT_TOK_MIN_VALUE ||
-      n > PT_TOK_MAX_VALUE) {
+  if (s == NULL || !pt_tok_acceptable(id, value)) {
     errno = EINVAL;
     return -1;
   }
@@ -277,16 +298,26 @@ nomem:
   return -1;
 }
 
-/* Index the sets if a token was added since the last scan. Scans may run
- * in several threads at once (never alongside an add): the first one
- * indexes, under the lock; the flag makes the rest skip it. */
+/* Run a deferred fill, then index the sets if a token was added since the
+ * last scan. Scans may run in several threads at once (never alongside an
+ * add): the first one fills and indexes, under the lock; the flag makes
+ * the rest skip it. */
 static int ensure_indexed(const pt_tok_scanner *cs) {
   pt_tok_scanner *s = (pt_tok_scanner *)cs; /* the index is a cache */
   if (atomic_load_explicit(&s->indexed, memory_order_acquire))
     return 0;
-  int rc = 0;
+  int rc = 0, e = ENOMEM;
   pthread_mutex_lock(&s->index_lock);
-  if (!atomic_load_explicit(&s->indexed, memory_order_relaxed)) {
+  if (s->fill) {
+    pt_tok_fill_fn fill = s->fill;
+    s->fill = NULL;
+    if (fill(s->fill_ctx, s) < 0)
+      s->fill_errno = errno ? errno : ENOMEM;
+  }
+  if (s->fill_errno) {
+    rc = -1;
+    e = s->fill_errno;
+  } else if (!atomic_load_explicit(&s->indexed, memory_order_relaxed)) {
     for (int k = 0; k < NSETS && rc == 0; k++)
       rc = nset_index(&s->sets[k]);
     if (rc == 0)
@@ -294,7 +325,7 @@ static int ensure_indexed(const pt_tok_scanner *cs) {
   }
   pthread_mutex_unlock(&s->index_lock);
   if (rc < 0)
-    errno = ENOMEM;
+    errno = e;
   return rc;
 }
 
@@ -435,10 +466,12 @@ int pt_tok_scan(const pt_tok_scanner *s, const void *buf, size_t len, pt_tok_mat
   collect c = {.s = s, .out = out, .max = out ? max : 0};
   if (n)
     *n = 0;
-  if (s == NULL || s->ntok == 0 || b == NULL || len < PT_TOK_MIN_NEEDLE)
+  if (s == NULL || b == NULL || len < PT_TOK_MIN_NEEDLE)
     return 0;
   if (ensure_indexed(s) < 0)
     return -1;
+  if (s->ntok == 0)
+    return 0;
   /* Derived views carry 32-bit offsets; captures are capped far below. */
   if (len > UINT32_MAX) {
     errno = EINVAL;
@@ -505,10 +538,12 @@ int pt_tok_scan_dnsname(const pt_tok_scanner *s, const char *name, size_t name_l
   collect c = {.s = s, .out = out, .max = out ? max : 0};
   if (n)
     *n = 0;
-  if (s == NULL || s->ntok == 0 || name == NULL || name_len < PT_TOK_MIN_NEEDLE)
+  if (s == NULL || name == NULL || name_len < PT_TOK_MIN_NEEDLE)
     return 0;
   if (ensure_indexed(s) < 0)
     return -1;
+  if (s->ntok == 0)
+    return 0;
   if (name_len > UINT32_MAX) {
     errno = EINVAL;
     return -1;

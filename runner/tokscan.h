@@ -28,6 +28,7 @@
 #ifndef PT_TOKSCAN_H
 #define PT_TOKSCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,11 +59,25 @@ void pt_tok_free(pt_tok_scanner *s);
  * with errno EINVAL (bad length), ENOSPC (more than PT_TOK_MAX_TOKENS) or
  * ENOMEM. */
 int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value);
+/* Would pt_tok_add take this id and value (lengths only)? */
+bool pt_tok_acceptable(const char *id, const char *value);
+/* The tokens (a deferred fill's included, which this runs). */
 size_t pt_tok_count(const pt_tok_scanner *s);
 
-/* Build the index now rather than at the first scan after an add (which
- * does it otherwise): for callers whose first scan is on a latency path
- * (the recorder's first exec stop). 0, or -1 with errno ENOMEM. */
+/* Tokens added on first use rather than now: fill (which calls
+ * pt_tok_add) runs once, under the index lock, before the first scan,
+ * count or index. A run's start then does not wait for every encoding of
+ * every token to be made (~0.15 ms); the first scan does, usually after
+ * CMD's exec stop is answered. If fill fails, every later scan, count
+ * and index fails too, with its errno (scans then report -1, never a
+ * silent "no match"). One fill at a time: a second replaces a pending
+ * one. */
+typedef int (*pt_tok_fill_fn)(void *ctx, pt_tok_scanner *s);
+void pt_tok_defer(pt_tok_scanner *s, pt_tok_fill_fn fill, void *ctx);
+
+/* Build the index (after a deferred fill) now rather than at the first
+ * scan after an add, which does it otherwise. 0, or -1 with errno
+ * ENOMEM (or the failed fill's). */
 int pt_tok_index(pt_tok_scanner *s);
 
 /* Scan len bytes. Stores up to max matches in out (sorted by offset) and

@@ -376,6 +376,82 @@ static void test_api(void) {
   pt_tok_free(NULL);
 }
 
+/* pt_tok_defer: the fill runs once, at the first use (a scan, a DNS scan,
+ * a count), never before; a failed fill fails every later use. */
+static int fills;
+static int fill_toks(void *ctx, pt_tok_scanner *s) {
+  (void)ctx;
+  fills++;
+  for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++)
+    if (pt_tok_add(s, toks[i].id, toks[i].value) != 0)
+      return -1;
+  return 0;
+}
+static int fill_fails(void *ctx, pt_tok_scanner *s) {
+  (void)ctx;
+  (void)s;
+  fills++;
+  errno = ENOMEM;
+  return -1;
+}
+
+static void test_defer(void) {
+  char text[128];
+  snprintf(text, sizeof(text), "secret=%s;", toks[GITHUB].value);
+  pt_tok_match m[2];
+  size_t n = 0;
+  fills = 0;
+  pt_tok_scanner *s = pt_tok_new();
+  pt_tok_defer(s, fill_toks, NULL);
+  CHECK(fills == 0, "no fill before a use");
+  CHECK(pt_tok_scan(s, text, strlen(text), m, 2, &n) == 1 && n == 1 &&
+            strcmp(m[0].id, "github") == 0,
+        "the first scan fills, then finds");
+  CHECK(pt_tok_scan(s, text, strlen(text), m, 2, &n) == 1 && fills == 1,
+        "filled once (%d)", fills);
+  CHECK(pt_tok_count(s) == sizeof(toks) / sizeof(toks[0]), "count");
+  pt_tok_free(s);
+
+  fills = 0;
+  s = pt_tok_new();
+  pt_tok_defer(s, fill_toks, NULL);
+  CHECK(pt_tok_count(s) == sizeof(toks) / sizeof(toks[0]) && fills == 1,
+        "a count fills");
+  pt_tok_free(s);
+
+  fills = 0;
+  s = pt_tok_new();
+  pt_tok_defer(s, fill_toks, NULL);
+  char dns[160];
+  snprintf(dns, sizeof(dns), "%s.exfil.test", toks[NPM].value);
+  for (char *c = dns; *c; c++)
+    if (*c == '_')
+      *c = '-';
+  n = 0;
+  CHECK(pt_tok_scan_dnsname(s, dns, strlen(dns), m, 2, &n) >= 0 && fills == 1,
+        "a DNS scan fills");
+  pt_tok_free(s);
+
+  fills = 0;
+  s = pt_tok_new();
+  pt_tok_defer(s, fill_fails, NULL);
+  errno = 0;
+  CHECK(pt_tok_scan(s, text, strlen(text), m, 2, &n) == -1 && errno == ENOMEM,
+        "a failed fill fails the scan");
+  errno = 0;
+  CHECK(pt_tok_scan(s, text, strlen(text), m, 2, &n) == -1 && errno == ENOMEM &&
+            fills == 1,
+        "and every later one, without filling again");
+  CHECK(pt_tok_index(s) == -1, "index fails too");
+  pt_tok_free(s);
+
+  CHECK(pt_tok_acceptable("id", "0123456789ab") &&
+            !pt_tok_acceptable("id", "0123456789a") &&
+            !pt_tok_acceptable(NULL, "0123456789ab") &&
+            !pt_tok_acceptable("id", NULL),
+        "acceptable");
+}
+
 static void bench(void) {
   pt_tok_scanner *s = pt_tok_new();
   for (int i = 0; i < 50; i++) {
@@ -411,6 +487,7 @@ int main(void) {
   test_dns();
   test_near_misses();
   test_api();
+  test_defer();
   bench();
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);
