@@ -815,16 +815,24 @@ static int parent_fd(const struct pt_honey_priv *pv, const int *dfds,
 }
 
 static int write_file(const struct pt_honey_priv *pv, const honey_file *f,
-                      int home_dirfd, const int *dfds, pt_err **err) {
+                      int home_dirfd, const int *dfds, mode_t umask_now,
+                      pt_err **err) {
   cleanup_close int own = -1;
   int dfd = parent_fd(pv, dfds, home_dirfd, f->path, &own, err);
   if (dfd < 0)
     return -1;
   const char *slash = strrchr(f->path, '/');
   const char *base = slash ? slash + 1 : f->path;
-  cleanup_close int fd =
-      openat(dfd, base, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-             f->mode);
+  /* A new file has its exact mode already unless the umask took a bit of
+   * it: then no fchmod (~30 of them in a fresh HOME, on the path of a
+   * run's start). An existing one keeps its old mode through O_TRUNC. */
+  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+  bool exact = (f->mode & umask_now) == 0;
+  cleanup_close int fd = openat(dfd, base, flags | O_EXCL, f->mode);
+  if (fd < 0 && errno == EEXIST) {
+    exact = false;
+    fd = openat(dfd, base, flags | O_TRUNC, f->mode);
+  }
   if (fd < 0)
     return pt_err_make(err, errno, "honey HOME: create `%s`", f->path);
   cleanup_free unsigned char *db = NULL;
@@ -842,7 +850,7 @@ static int write_file(const struct pt_honey_priv *pv, const honey_file *f,
   if (pt_write_all(fd, data, len) < 0)
     return pt_err_make(err, errno, "honey HOME: write `%s`", f->path);
   struct timespec ts[2] = {{.tv_sec = f->mtime}, {.tv_sec = f->mtime}};
-  if (fchmod(fd, f->mode) < 0 || futimens(fd, ts) < 0)
+  if ((!exact && fchmod(fd, f->mode) < 0) || futimens(fd, ts) < 0)
     return pt_err_make(err, errno, "honey HOME: chmod/utimens `%s`", f->path);
   return 0;
 }
@@ -850,15 +858,23 @@ static int write_file(const struct pt_honey_priv *pv, const honey_file *f,
 /* Directories stay open while the files are written (a run's start-up
  * waits for this: no path is walked twice). */
 static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
-                       int *dfds, pt_err **err) {
+                       int *dfds, mode_t umask_now, pt_err **err) {
   for (size_t i = 0; i < pv->n_dirs; i++) {
     const char *path = pv->dirs[i].path, *slash = strrchr(path, '/');
     int parent = slash ? dir_fd_of(pv, dfds, path, (size_t)(slash - path))
                        : home_dirfd;
+    /* Made with its exact mode when the umask leaves it whole (then no
+     * fchmod), else 0700 and set below. */
+    bool exact = false;
     if (parent >= 0) {
       const char *base = slash ? slash + 1 : path;
-      if (mkdirat(parent, base, 0700) < 0 && errno != EEXIST)
-        return pt_err_make(err, errno, "honey HOME: mkdir `%s`", path);
+      mode_t mode = pv->dirs[i].mode;
+      exact = (mode & umask_now) == 0;
+      if (mkdirat(parent, base, exact ? mode : 0700) < 0) {
+        if (errno != EEXIST)
+          return pt_err_make(err, errno, "honey HOME: mkdir `%s`", path);
+        exact = false;
+      }
       dfds[i] = openat(parent, base,
                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (dfds[i] < 0)
@@ -869,12 +885,12 @@ static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
     }
     /* Exact mode whatever the umask: ssh refuses a group-readable ~/.ssh,
      * and a stealer may check. */
-    if (fchmod(dfds[i], pv->dirs[i].mode) < 0)
+    if (!exact && fchmod(dfds[i], pv->dirs[i].mode) < 0)
       return pt_err_make(err, errno, "honey HOME: chmod `%s`", path);
   }
   for (size_t i = 0; i < pv->n_files; i++)
     if (!pv->files[i].sql &&
-        write_file(pv, &pv->files[i], home_dirfd, dfds, err) < 0)
+        write_file(pv, &pv->files[i], home_dirfd, dfds, umask_now, err) < 0)
       return -1;
   /* Directory times last: creating entries above bumped them to now. */
   for (size_t i = 0; i < pv->n_dirs; i++) {
@@ -891,13 +907,13 @@ static int write_files(const struct pt_honey_priv *pv, int home_dirfd,
  * home_dirfd; then the directories' and HOME's times set back (the first
  * part of pt_honey_write_home). */
 static int honey_write_files(const struct pt_honey_priv *pv, int home_dirfd,
-                             pt_err **err) {
+                             mode_t umask_now, pt_err **err) {
   int *dfds = malloc((pv->n_dirs ? pv->n_dirs : 1) * sizeof(int));
   if (dfds == NULL)
     return pt_err_make(err, ENOMEM, "honey HOME");
   for (size_t i = 0; i < pv->n_dirs; i++)
     dfds[i] = -1;
-  int rc = write_files(pv, home_dirfd, dfds, err);
+  int rc = write_files(pv, home_dirfd, dfds, umask_now, err);
   close_fds(dfds, pv->n_dirs);
   if (rc < 0)
     return -1;
@@ -934,7 +950,7 @@ bool pt_honey_has_sql(const pt_honey *h) {
 /* The SQLite databases, after the rest (their directories' times are set
  * again after them). */
 static int write_home_databases(const pt_honey *h, int home_dirfd,
-                                pt_err **err) {
+                                mode_t umask_now, pt_err **err) {
   const struct pt_honey_priv *pv = h->priv;
   if (pv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
@@ -942,7 +958,7 @@ static int write_home_databases(const pt_honey *h, int home_dirfd,
     const honey_file *f = &pv->files[i];
     if (!f->sql)
       continue;
-    if (write_file(pv, f, home_dirfd, NULL, err) < 0)
+    if (write_file(pv, f, home_dirfd, NULL, umask_now, err) < 0)
       return -1;
     /* The new entry bumped its directory's time: set it back (HOME's, as
      * honey_write_files does, best effort). */
@@ -970,9 +986,13 @@ static int write_home_databases(const pt_honey *h, int home_dirfd,
 int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
   if (h->priv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
-  if (honey_write_files(h->priv, home_dirfd, err) < 0)
+  /* The umask, read back at once: nothing of ours creates files in
+   * another thread meanwhile. */
+  mode_t umask_now = umask(0);
+  umask(umask_now);
+  if (honey_write_files(h->priv, home_dirfd, umask_now, err) < 0)
     return -1;
-  return write_home_databases(h, home_dirfd, err);
+  return write_home_databases(h, home_dirfd, umask_now, err);
 }
 
 /* ---- free, report ------------------------------------------------- */
