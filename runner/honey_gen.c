@@ -37,18 +37,27 @@ static const struct {
     {"password", ALPHA_UPPER ALPHA_LOWER ALPHA_DIGIT "!#%*+-.=?@^_~"},
 };
 
-/* getrandom(2) is a system call per use here (no vDSO before glibc 2.41);
- * a HOME draws a few thousand values, so draw them from a small pool. */
-static uint32_t rand_u32(void) {
-  static __thread uint32_t pool[256];
+/* getrandom(2) is a system call per use here (no vDSO before glibc 2.41),
+ * and the kernel's ChaCha costs ~5 us per KB on these VMs: a HOME draws a
+ * few thousand values, so they come from a small pool, a byte at a time
+ * where a byte is enough (a character of an alphabet of up to 256). */
+static uint8_t rand_byte(void) {
+  static __thread uint8_t pool[1024];
   static __thread size_t left;
   if (left == 0) {
     if (pt_random(pool, sizeof(pool)) < 0)
-      return pt_random_u32(); /* its own fallback */
-    left = PT_ARRAY_LEN(pool);
+      return (uint8_t)pt_random_u32(); /* its own fallback */
+    left = sizeof(pool);
   }
-  uint32_t r = pool[--left];
+  uint8_t r = pool[--left];
   pool[left] = 0; /* do not leave used randomness behind */
+  return r;
+}
+
+static uint32_t rand_u32(void) {
+  uint32_t r = 0;
+  for (int i = 0; i < 4; i++)
+    r = r << 8 | rand_byte();
   return r;
 }
 
@@ -56,7 +65,15 @@ uint32_t honey_rand_below(uint32_t n) {
   if (n <= 1)
     return 0;
   /* Rejection sampling: a plain modulo would favour the first characters
-   * of every alphabet whose size does not divide 2^32. */
+   * of every alphabet whose size does not divide the range drawn from. */
+  if (n <= 256) {
+    uint32_t limit = 256 - 256 % n;
+    for (;;) {
+      uint32_t r = rand_byte();
+      if (r < limit)
+        return r % n;
+    }
+  }
   uint32_t limit = UINT32_MAX - UINT32_MAX % n;
   for (;;) {
     uint32_t r = rand_u32();
