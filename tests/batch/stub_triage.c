@@ -4,9 +4,14 @@
  *   *broken* triage fails (-1)                  *crash*  the worker aborts
  *   *huge*   a report of 2 MiB (over a small --report-cap)
  * STUB_TRIAGE_SLEEP_MS=N sleeps N ms per artifact (SIGKILL and -j tests).
+ * STUB_TRIAGE_TRACE=FILE appends "begin NAME" before the sleep and "end
+ * NAME" after it, one O_APPEND write each: their order in FILE is the
+ * order they happened in, so a test sees triages overlap without timing
+ * them.
  * Each report says whether the artifact was found in deps_dir. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +54,32 @@ static void split_name(const char *base, char *name, size_t nl, char *ver,
     name[0] = ver[0] = '\0'; /* too long for a stub's answer: none */
 }
 
+static void trace(const char *what, const char *base) {
+  const char *path = getenv("STUB_TRIAGE_TRACE");
+  if (path == NULL)
+    return;
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return;
+  char line[512];
+  int n = snprintf(line, sizeof(line), "%s %.400s\n", what, base);
+  if (write(fd, line, (size_t)n) != n)
+    perror("stub_triage: trace");
+  close(fd);
+}
+
 int stub_triage(const char *artifact, const struct pt_triage_opts *o,
                 json_t **report_out, pt_err **err) {
+  const char *base = strrchr(artifact, '/');
+  base = base ? base + 1 : artifact;
+  trace("begin", base);
   const char *sl = getenv("STUB_TRIAGE_SLEEP_MS");
   if (sl) {
     long ms = atol(sl);
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
   }
-  const char *base = strrchr(artifact, '/');
-  base = base ? base + 1 : artifact;
+  trace("end", base);
   if (strstr(base, "broken"))
     return pt_err_make(err, EINVAL, "stub: cannot unpack `%s`", base);
   if (strstr(base, "crash"))
