@@ -466,6 +466,8 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
     jail_result_free(res);
     return -1;
   }
+  /* The above went on while init's exit tore the jail's mounts down. */
+  jail_finish(res);
   return rc_run;
 }
 

@@ -10,10 +10,10 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -44,7 +44,6 @@ struct jail {
   int sigfd;
   int home_fd;
   bool prestarted; /* prestart() done */
-  int mntns_fd; /* the jail's mount namespace, held past init's exit */
   struct jail_cgroup cg;
   struct jail_broker broker;
   int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* init's sockets, */
@@ -53,6 +52,7 @@ struct jail {
   struct seccomp_notif_resp *resp;
   size_t req_size, resp_size;
   bool init_exited, cmd_done, listener_ok, killed, chan_eof, timed_out;
+  bool empty; /* JAIL_MSG_EMPTY: only init is left, and exiting */
   bool setup_failed, exec_failed;
   int cmd_status;
   int interrupted_by;
@@ -224,11 +224,6 @@ static int prestart(struct jail *j, pt_err **err) {
    * answer the listener: the broker's way in (jail_netns.c). */
   if (jail_broker_open_ns(&j->broker, j->init_pid, err) < 0)
     return -1;
-  /* Holding the mount namespace moves its teardown out of init's exit
-   * (release_mntns). Best effort: without it init tears it down. */
-  char mnt[64];
-  snprintf(mnt, sizeof(mnt), "/proc/%d/ns/mnt", (int)j->init_pid);
-  j->mntns_fd = open(mnt, O_RDONLY | O_CLOEXEC);
   if (j->spec->hooks && j->spec->hooks->on_start &&
       j->spec->hooks->on_start(j->spec->hooks_ctx, j, err) < 0)
     return pt_err_wrap(err, "recorder start");
@@ -335,6 +330,9 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     }
     break;
   }
+  case JAIL_MSG_EMPTY:
+    j->empty = true;
+    break;
   case JAIL_MSG_SETUP_FAILED:
     j->setup_failed = true;
     m.text[sizeof(m.text) - 1] = '\0';
@@ -345,14 +343,23 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   }
 }
 
-/* The last reference to the jail's mount namespace unmounts its ~45
- * mounts, and the kernel then waits for an expedited RCU grace period
- * (namespace_unlock): ~0.15 ms that init's exit, and so the run, used to
- * wait for. Dropped by a thread instead, while the supervisor tears down
- * the rest; joined before the root's mount point is removed. */
-static void *release_mntns(void *arg) {
-  close((int)(intptr_t)arg);
-  return NULL;
+/* What outlives jail_run on success, for jail_finish: init still
+ * exiting, and what can only go after it. */
+struct jail_rest {
+  int init_pidfd; /* -1: reaped already */
+  struct jail_cgroup cg;
+  char newroot[4096];
+};
+
+static void finish_rest(struct jail_rest *r) {
+  /* A group with a task left cannot be removed. */
+  if (r->init_pidfd >= 0) {
+    waitid((idtype_t)P_PIDFD, (id_t)r->init_pidfd, NULL, WEXITED);
+    close(r->init_pidfd);
+  }
+  jail_cgroup_destroy(&r->cg);
+  if (r->newroot[0])
+    rmdir(r->newroot);
 }
 
 static void on_init_exit(void *ctx, int fd, uint32_t ev) {
@@ -468,8 +475,6 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   res->outcome = JAIL_SETUP_FAILED;
   res->applied.cgroup = "none"; /* until the groups are made, after clone3 */
 
-  pthread_t releaser;
-  bool releasing = false;
   struct jail jj = {.spec = spec,
                     .res = res,
                     .init_pidfd = -1,
@@ -479,7 +484,6 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                     .notify_fd = -1,
                     .sigfd = -1,
                     .home_fd = -1,
-                    .mntns_fd = -1,
                     .cg = {.join_fd = {-1, -1, -1}},
                     .broker = {.pid = 0, .sock = -1, .ns_user = -1,
                                .ns_net = -1}};
@@ -488,7 +492,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, ch[2] = {-1, -1};
   sigset_t blocked, old;
   bool masked = false;
-  char newroot[4096];
+  char newroot[4096] = ""; /* until made: a failure may come first */
 
   if (spec->argv == NULL || spec->argv[0] == NULL)
     return pt_err_make(err, EINVAL, "no command to run");
@@ -665,9 +669,12 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
 
   uint64_t deadline =
       spec->limits.timeout_ms ? t0 + spec->limits.timeout_ms * 1000000ull : 0;
-  /* Run until init is gone (and with it every process of the jail) and
-   * its output is drained. */
-  while (!j->init_exited || j->out_r >= 0 || j->err_r >= 0) {
+  /* Run until init is gone (and with it every process of the jail), or
+   * says it is the last and exiting (JAIL_MSG_EMPTY), and the output is
+   * drained. The rest of init's exit (the teardown of the mount namespace
+   * above all) then goes on while the hooks read what the run left; it
+   * is waited for before the groups are removed. */
+  while (!(j->init_exited || j->empty) || j->out_r >= 0 || j->err_r >= 0) {
     int wait_ms = -1;
     if (deadline && !j->killed) {
       uint64_t now = pt_now_ns();
@@ -690,12 +697,6 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   }
   res->wall_ns = pt_now_ns() - t0;
   pt_mark("jail: loop done");
-  if (j->mntns_fd >= 0 &&
-      pthread_create(&releaser, NULL, release_mntns,
-                     (void *)(intptr_t)j->mntns_fd) == 0) {
-    releasing = true;
-    j->mntns_fd = -1;
-  }
   finish_result(j);
   if (spec->hooks && spec->hooks->on_exit)
     spec->hooks->on_exit(spec->hooks_ctx, j);
@@ -722,16 +723,20 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
 
 fail_kill:
   kill_jail(j);
-  if (j->init_pidfd >= 0 && !j->init_exited)
-    waitid((idtype_t)P_PIDFD, (id_t)j->init_pidfd, NULL, WEXITED);
-out:
+out:;
+  /* init (killed, or exiting by itself) and what must wait for its end. */
+  struct jail_rest rest = {.init_pidfd = -1, .cg = j->cg};
+  snprintf(rest.newroot, sizeof(rest.newroot), "%s", newroot);
+  j->cg = (struct jail_cgroup){.join_fd = {-1, -1, -1}};
+  if (!j->init_exited) {
+    rest.init_pidfd = j->init_pidfd;
+    j->init_pidfd = -1;
+  }
   jail_broker_stop(&j->broker);
   pt_mark("jail: broker stopped");
-  jail_cgroup_destroy(&j->cg);
-  pt_mark("jail: cgroup destroyed");
   int fds[] = {out_p[0], out_p[1], err_p[0], err_p[1], ch[0], ch[1],
                j->out_r, j->err_r, j->chan, j->notify_fd, j->sigfd,
-               j->init_pidfd, j->home_fd, j->mntns_fd};
+               j->init_pidfd, j->home_fd};
   for (size_t i = 0; i < PT_ARRAY_LEN(fds); i++)
     if (fds[i] >= 0)
       close(fds[i]);
@@ -748,15 +753,28 @@ out:
       ;
     sigprocmask(SIG_SETMASK, &old, NULL);
   }
-  if (releasing)
-    pthread_join(releaser, NULL);
-  rmdir(newroot);
+  /* On success the rest is the caller's to finish, after its own
+   * teardown; on failure it is done now. */
+  if (rc == 0 && (res->rest = malloc(sizeof(*res->rest))) != NULL)
+    *res->rest = rest;
+  else
+    finish_rest(&rest);
   pt_mark("jail: done");
   pt_err_free(j->fatal);
   return rc;
 }
 
+void jail_finish(struct jail_result *r) {
+  if (r->rest == NULL)
+    return;
+  finish_rest(r->rest);
+  free(r->rest);
+  r->rest = NULL;
+  pt_mark("jail: finished");
+}
+
 void jail_result_free(struct jail_result *r) {
+  jail_finish(r);
   pt_buf_free(&r->out);
   pt_buf_free(&r->err);
 }

@@ -228,13 +228,23 @@ struct jail_result {
   bool out_truncated, err_truncated; /* pass-through hit output_cap */
   struct jail_limits_applied applied;
   char setup_error[PT_ERR_WIRE_MAX]; /* init's message on JAIL_SETUP_FAILED */
+  struct jail_rest *rest; /* what jail_finish has left to do, or NULL */
 };
 
-/* Runs the jail to completion. -1 with *err when the supervisor itself
- * failed (the jail is torn down). A failure inside the jail (mount,
- * exec, ...) is a result, not an error: see result->outcome. */
+/* Runs the jail until every process in it is gone, init included or
+ * exiting. -1 with *err when the supervisor itself failed (the jail is
+ * torn down). A failure inside the jail (mount, exec, ...) is a result,
+ * not an error: see result->outcome.
+ *
+ * On success the end of init's exit (the teardown of the jail's mounts,
+ * ~0.2 ms) may still be going on, on another CPU: the caller does its own
+ * teardown meanwhile and then calls jail_finish. */
 int jail_run(const struct jail_spec *spec, struct jail_result *result,
              pt_err **err);
+/* Waits until init is gone, then removes the run's groups and the root's
+ * mount point (in spec->state_dir: before that is removed). After it
+ * nothing of the run is left. Done once; jail_result_free calls it. */
+void jail_finish(struct jail_result *r);
 void jail_result_free(struct jail_result *r);
 
 /* The status timeout(1) would give: CMD's code, 128+N for a signal, 124

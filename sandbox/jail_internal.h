@@ -159,9 +159,12 @@ enum jail_msg_type {
   JAIL_MSG_SOCKET,     /* init -> supervisor: value = fd of a pool socket,
                           text[0] = '0' + its kind (jail_socket_kind) */
   JAIL_MSG_HOME,       /* init -> supervisor: value = fd of the tmpfs HOME */
-  JAIL_MSG_LATE        /* supervisor -> init: the late spec (struct
+  JAIL_MSG_LATE,       /* supervisor -> init: the late spec (struct
                           jail_late) in a memfd that comes along
                           (SCM_RIGHTS; jail_late.c) */
+  JAIL_MSG_EMPTY       /* init -> supervisor: init has no child left, so
+                          no other process is left in the jail; init
+                          exits next */
 };
 struct jail_msg {
   uint32_t type;
