@@ -53,13 +53,26 @@ unshare --net -- "$work/timeit" -n "$rounds" -r "$work/raw" \
   pkgtrap-rootless -u nobody "TMPDIR=$work/tmp-nobody" "$pkgtrap" run -- "$true" \
   >"$work/out"
 
+# "paired": the median over rounds of each round's time divided by bwrap's
+# in the same round, which a load that comes and goes disturbs less than
+# the ratio of the medians ("/bwrap").
 awk '
-  { med[$1] = $2; q1[$1] = $3; q3[$1] = $4; mn[$1] = $5; order[NR] = $1 }
+  $1 == "bwrap" { for (i = 2; i <= NF; i++) b[i] = $i }
+  { for (i = 2; i <= NF; i++) v[$1, i] = $i; n = NF; lab[NR] = $1 }
+  END { for (r = 1; r in lab; r++) for (i = 2; i <= n; i++)
+          printf "%s %.6f\n", lab[r], v[lab[r], i] / b[i] }' "$work/raw" |
+  sort -k1,1 -k2,2g |
+  awk '{ r[$1, ++c[$1]] = $2 }
+       END { for (l in c) printf "%s %.4f\n", l, r[l, int((c[l] + 1) / 2)] }' \
+  >"$work/paired"
+awk '
+  FNR == NR { paired[$1] = $2; next }
+  { med[$1] = $2; q1[$1] = $3; q3[$1] = $4; mn[$1] = $5; order[++n] = $1 }
   END {
-    printf "%-18s %9s %9s %9s %9s %9s\n", "command", "median", "p25", "p75", "min", "/bwrap"
-    for (i = 1; i <= NR; i++) {
+    printf "%-18s %9s %9s %9s %9s %9s %9s\n", "command", "median", "p25", "p75", "min", "/bwrap", "paired"
+    for (i = 1; i <= n; i++) {
       l = order[i]
-      printf "%-18s %7.2fms %7.2fms %7.2fms %7.2fms %8.2fx\n", l, med[l], q1[l], q3[l], mn[l], med[l] / med["bwrap"]
+      printf "%-18s %7.2fms %7.2fms %7.2fms %7.2fms %8.2fx %8.2fx\n", l, med[l], q1[l], q3[l], mn[l], med[l] / med["bwrap"], paired[l]
     }
-  }' "$work/out"
+  }' "$work/paired" "$work/out"
 if [ -n "${BENCH_RAW:-}" ]; then cp "$work/raw" "$BENCH_RAW"; fi
