@@ -16,7 +16,8 @@
  *           +-- CMD (and everything it starts)
  *
  * When init exits the kernel kills every process left in the jail's pid
- * namespace; the timeout kills init. Nothing outlives jail_run(). */
+ * namespace; the timeout kills init. Nothing outlives jail_finish(),
+ * which jail_run() leaves to its caller (init may still be exiting). */
 #ifndef JAIL_H
 #define JAIL_H
 
