@@ -212,10 +212,11 @@ static void on_notify(void *ctx, int fd, uint32_t ev) {
     j->spec->hooks->on_answered(j->spec->hooks_ctx, j);
 }
 
-/* What CMD's start needs of us but not the listener: done once init has
- * joined its groups (its root is built, HOME filled), while it drops its
- * capabilities and installs the filter, so that the listener's hand-over,
- * which CMD waits for, only takes the fd. At the latest with it. */
+/* What CMD's start needs of us but not the listener: done as soon as the
+ * tmpfs HOME is filled (init sends it once its network and socket pool
+ * are made, and goes on building its root), else once init has joined its
+ * groups; at the latest with the listener. The listener's hand-over,
+ * which CMD waits for, then only takes the fd. */
 static int prestart(struct jail *j, pt_err **err) {
   if (j->prestarted)
     return 0;
@@ -315,7 +316,9 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
     break; /* none: jail_socket falls back to the broker */
   }
   case JAIL_MSG_HOME: {
-    /* The tmpfs HOME is mounted: fill it (on_spawn) while init goes on. */
+    /* The tmpfs HOME exists (detached until init mounts it at its path):
+     * fill it (on_spawn) and start the hooks (prestart) while init builds
+     * the root. The socket pool's messages came before this one. */
     if (j->home_fd >= 0)
       break;
     pt_err *e = NULL;
@@ -324,7 +327,7 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
       break; /* init is exiting (it failed meanwhile): its report follows */
     if (j->home_fd < 0)
       pt_err_make(&e, errno, "pidfd_getfd(HOME)");
-    if (e || spawned(j, &e) < 0) {
+    if (e || spawned(j, &e) < 0 || prestart(j, &e) < 0) {
       j->fatal = e;
       kill_jail(j);
     }

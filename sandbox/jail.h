@@ -142,9 +142,11 @@ struct jail_hooks {
    * needs but init does not (filling the HOME, see jail_home_fd()) runs
    * here in parallel with it. Optional. */
   int (*on_spawn)(void *ctx, struct jail *j, pt_err **err);
-  /* Called once init has built the root and joined its groups (at the
-   * latest when it hands over the listener), before CMD is started:
-   * register fds with jail_loop(), open sockets with jail_socket(). */
+  /* Called once, before CMD is started: right after on_spawn with a tmpfs
+   * HOME (init is still building the root then), else once init has
+   * joined its groups; at the latest when it hands over the listener.
+   * The jail's network exists: register fds with jail_loop(), open
+   * sockets with jail_socket(). */
   int (*on_start)(void *ctx, struct jail *j, pt_err **err);
   /* Called for every notification. resp comes prefilled: CONTINUE, or an
    * EPERM refusal when refused is true (the enforcing policy's decision,

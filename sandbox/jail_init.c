@@ -131,6 +131,18 @@ static void recv_late(struct jail_late *late) {
     pt_err_make(&e, -rc, "read the late spec"), fail(e);
 }
 
+/* Every signal's disposition back to the default, for CMD to inherit:
+ * one the supervisor ignores (SIGPIPE; what its own caller ignored) would
+ * survive CMD's exec. Done in init while the supervisor writes its id
+ * maps, a wait anyway, rather than in CMD: ~64 calls off the path to
+ * CMD's exec, where each also runs the seccomp filter. init itself loses
+ * nothing: it handles no signal, and keeps the supervisor's blocked ones
+ * blocked (a terminal's ^C is the supervisor's to act on). */
+static void reset_signals(void) {
+  for (int s = 1; s < NSIG; s++)
+    signal(s, SIG_DFL);
+}
+
 /* Keep exactly the fds init needs, at known numbers 3, 4, 5: init was
  * cloned from the supervisor and holds everything it had open. */
 static void keep_only(int *a, int *b, int *c) {
@@ -226,9 +238,7 @@ __attribute__((noreturn)) static void cmd_main(const struct cmd_start *c) {
   setsid();
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int s = 1; s < NSIG; s++)
-    signal(s, SIG_DFL); /* ignored dispositions would survive exec */
+  sigprocmask(SIG_SETMASK, &none, NULL); /* dispositions: reset_signals */
   int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (nul < 0 || dup2(nul, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
     _exit(125);
@@ -342,6 +352,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
 #endif
   keep_only(&chan, &out_w, &err_w);
   chan_fd = chan;
+  reset_signals();
   struct jail_msg m;
   recv_msg(&m, JAIL_MSG_GO); /* uid/gid maps are in place */
   pt_mark("init: go");
@@ -371,7 +382,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
     pt_err_wrap(&e, "network namespace"), fail(e);
   make_socket_pool(spec->socket_pool);
   pt_mark("init: net");
-  if (jail_rootfs_base(spec, newroot, &e) < 0)
+  if (jail_rootfs_base(spec, newroot, home_ready, &e) < 0)
     pt_err_wrap(&e, "root filesystem"), fail(e);
   pt_mark("init: root's base built");
   struct jail_late late;

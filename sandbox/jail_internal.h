@@ -50,12 +50,13 @@ bool jail_policy_refuses(const struct jail_policy *p,
 
 /* ---- jail_rootfs.c (runs in init, in the new mount namespace) ---- */
 /* In two steps: first what needs nothing of the late spec (the new root's
- * tmpfs, the host's binds, /proc, /dev, /tmp); then, with it, HOME and the
- * caller's mounts, and pivot_root. home_ready is called with an fd of the
- * tmpfs HOME (home_tmpfs_bytes) once it is mounted, so the supervisor can
- * fill it meanwhile. */
+ * tmpfs, the tmpfs HOME detached, the host's binds, /proc, /dev, /tmp);
+ * then, with it, HOME at its path and the caller's mounts, and
+ * pivot_root. home_ready is called once with an fd of the tmpfs HOME
+ * (home_tmpfs_bytes), by base where the kernel has fsopen(2), else by
+ * enter once it is mounted, so the supervisor can fill it meanwhile. */
 int jail_rootfs_base(const struct jail_spec *spec, const char *newroot,
-                     pt_err **err);
+                     void (*home_ready)(int fd), pt_err **err);
 int jail_rootfs_enter(const struct jail_spec *spec,
                       const struct jail_late *late,
                       void (*home_ready)(int fd), pt_err **err);
