@@ -244,9 +244,11 @@ struct jail_result {
  * teardown meanwhile and then calls jail_finish. */
 int jail_run(const struct jail_spec *spec, struct jail_result *result,
              pt_err **err);
-/* Waits until init is gone, then removes the run's groups and the root's
- * mount point (in spec->state_dir: before that is removed). After it
- * nothing of the run is left. Done once; jail_result_free calls it. */
+/* Waits until init is gone and the run's groups and the root's mount
+ * point (in spec->state_dir: before that is removed) are removed, which
+ * a thread of jail_run's does from the run's end on, while the caller
+ * tears its own part down. After it nothing of the run is left, that
+ * thread included. Done once; jail_result_free calls it. */
 void jail_finish(struct jail_result *r);
 void jail_result_free(struct jail_result *r);
 
