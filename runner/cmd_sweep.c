@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "pt_util.h"
+#include "pt_tmpdir.h"
 #include "registry.h"
 #include "scan.h"
 #include "scan_cli.h"
@@ -91,6 +92,7 @@ struct sweep {
   int64_t since;     /* 0: no limit */
   unsigned batch_max;
   char *tmp;         /* download directory of the sweep */
+  int tmp_lock;      /* its lock (pt_tmpdir_make) */
   /* the batch being filled */
   struct pt_scan_item *items;
   struct pt_store_sweep_key *keys;
@@ -280,6 +282,7 @@ static int read_names(const char *path, char ***names, size_t *n,
 
 int pt_cmd_sweep_with(int argc, char **argv, pt_scan_triage_fn triage) {
   struct sweep sw = {.scan = {.triage = triage, .progress = -1},
+                     .tmp_lock = -1,
                      .batch_max = 32};
   struct pt_registry_opts ro = {.retries = 3};
   const char *eco = NULL, *registry = NULL, *names_file = NULL,
@@ -418,10 +421,15 @@ int pt_cmd_sweep_with(int argc, char **argv, pt_scan_triage_fn triage) {
   }
   const char *tmp = getenv("TMPDIR");
   if (asprintf(&sw.tmp, "%s/pkgtrap-sweep-XXXXXX",
-               tmp && *tmp ? tmp : "/tmp") < 0 ||
-      mkdtemp(sw.tmp) == NULL) {
-    fprintf(stderr, "pkgtrap sweep: temp dir: %s\n", strerror(errno));
+               tmp && *tmp ? tmp : "/tmp") < 0) {
+    sw.tmp = NULL;
+    fprintf(stderr, "pkgtrap sweep: temp dir: %s\n", strerror(ENOMEM));
     goto out;
+  }
+  if ((sw.tmp_lock = pt_tmpdir_make(sw.tmp, &err)) < 0) {
+    free(sw.tmp);
+    sw.tmp = NULL;
+    goto fail;
   }
   chmod(sw.tmp, 0755);
   sw.scan.store = sw.store;
@@ -462,7 +470,7 @@ fail:
 out:
   batch_clear(&sw);
   if (sw.tmp) {
-    pt_rmtree(sw.tmp, NULL);
+    pt_tmpdir_remove(sw.tmp, sw.tmp_lock);
     free(sw.tmp);
   }
   if (sw.scan.jsonl && sw.scan.jsonl != stdout)

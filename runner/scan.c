@@ -18,6 +18,7 @@
 
 #include "dl_crypto.h"
 #include "pt_util.h"
+#include "pt_tmpdir.h"
 #include "scan_progress.h"
 
 pt_scan_triage_fn pt_scan_triage = NULL;
@@ -232,7 +233,7 @@ static int copy_file(const char *from, const char *to) {
  * sees the files, which a symlink to elsewhere would not give. The first
  * artifact of a name wins. */
 static int make_deps_dir(struct pt_scan_item *items, size_t n, char **out,
-                         pt_err **err) {
+                         int *lock_out, pt_err **err) {
   const char *tmp = getenv("TMPDIR");
   cleanup_free char *dir = NULL;
   if (asprintf(&dir, "%s/pkgtrap-deps-XXXXXX", tmp && *tmp ? tmp : "/tmp") <
@@ -240,8 +241,9 @@ static int make_deps_dir(struct pt_scan_item *items, size_t n, char **out,
     dir = NULL;
     return pt_err_make(err, ENOMEM, "deps dir");
   }
-  if (mkdtemp(dir) == NULL)
-    return pt_err_make(err, errno, "mkdtemp `%s`", dir);
+  int lock = pt_tmpdir_make(dir, err);
+  if (lock < 0)
+    return -1;
   chmod(dir, 0755); /* a jail's random uid must be able to read it */
   for (size_t i = 0; i < n; i++) {
     const char *base = strrchr(items[i].path, '/');
@@ -261,11 +263,12 @@ static int make_deps_dir(struct pt_scan_item *items, size_t n, char **out,
     cleanup_free char *abs = realpath(items[i].path, NULL);
     if (abs == NULL || symlink(abs, dst) < 0) {
       pt_err_make(err, errno, "deps dir: add `%s`", items[i].path);
-      pt_rmtree(dir, NULL);
+      pt_tmpdir_remove(dir, lock);
       return -1;
     }
   }
   *out = steal_pointer(&dir);
+  *lock_out = lock;
   return 0;
 }
 
@@ -518,9 +521,10 @@ int pt_scan_run(const struct pt_scan_opts *o, struct pt_scan_item *items,
     return pt_err_wrap(err, "scan");
 
   cleanup_free char *tmpdeps = NULL;
+  int tmpdeps_lock = -1;
   const char *deps = o->deps_dir;
   if (deps == NULL && ntodo > 0) {
-    if (make_deps_dir(items, n, &tmpdeps, err) < 0)
+    if (make_deps_dir(items, n, &tmpdeps, &tmpdeps_lock, err) < 0)
       return pt_err_wrap(err, "scan");
     deps = tmpdeps;
   }
@@ -621,6 +625,6 @@ out:
   free(pfd);
   pt_progress_end(&pg, st);
   if (tmpdeps)
-    pt_rmtree(tmpdeps, NULL);
+    pt_tmpdir_remove(tmpdeps, tmpdeps_lock);
   return ret < 0 ? pt_err_wrap(err, "scan") : 0;
 }

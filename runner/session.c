@@ -267,6 +267,8 @@ void pt_session_free(pt_session *s, bool keep) {
     return;
   if (!keep)
     pt_rundir_remove(&s->rd, NULL);
+  else
+    pt_rundir_keep(&s->rd);
   pt_mark("session: rundir removed");
   pt_events_free(s->events);
   pt_tok_free(s->tokens);

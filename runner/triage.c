@@ -15,6 +15,7 @@
 #include "profile.h"
 #include "pt_json.h"
 #include "pt_util.h"
+#include "pt_tmpdir.h"
 #include "triage_int.h"
 
 static json_t *load_profile(const char *name, pt_err **err) {
@@ -299,12 +300,12 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
   t.record = record_skeleton(artifact);
   int rc = -1;
   char unpack_dir[4200] = "", tree[4300];
+  int unpack_lock = -1;
   pt_err *e = NULL;
   const char *tmp = getenv("TMPDIR");
   snprintf(unpack_dir, sizeof(unpack_dir), "%s/pkgtrap-unpack-XXXXXX",
            tmp && *tmp ? tmp : "/tmp");
-  if (mkdtemp(unpack_dir) == NULL) {
-    pt_err_make(err, errno, "create a directory in `%s`", tmp ? tmp : "/tmp");
+  if ((unpack_lock = pt_tmpdir_make(unpack_dir, err)) < 0) {
     unpack_dir[0] = '\0';
     goto out;
   }
@@ -393,7 +394,7 @@ out:
   json_decref(t.commands);
   pt_err_free(t.fatal);
   if (unpack_dir[0])
-    pt_rmtree(unpack_dir, NULL);
+    pt_tmpdir_remove(unpack_dir, unpack_lock);
   if (rc == 0)
     *record_out = t.record;
   else

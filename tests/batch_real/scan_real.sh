@@ -24,13 +24,29 @@ expect_eq "report counts 1 malicious and 2 clean" "1 2" "$v"
 out=$("$PKGTRAP" scan -j 2 --db "$W/s.db" "$W/in" 2>&1); rc=$?
 expect_match "a rerun skips what is stored" "skipped 3" "$out"
 
-# SIGKILL mid-scan, then resume: every package stored exactly once.
-"$PKGTRAP" scan -j 1 --db "$W/k.db" "$W/in" >/dev/null 2>&1 &
+# SIGKILL mid-scan, then resume: every package stored exactly once. A
+# process killed so cannot remove its temporary directories (the batch's
+# deps, an unpacked artifact, a run directory); the resumed scan removes
+# them, as it makes its own beside them, once nothing holds their locks.
+K="$W/tmp"; mkdir -p "$K"
+TMPDIR="$K" "$PKGTRAP" scan -j 1 --db "$W/k.db" "$W/in" >/dev/null 2>&1 &
 pid=$!
 sleep 2.5
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
-"$PKGTRAP" scan -j 2 --db "$W/k.db" "$W/in" >/dev/null 2>&1
+# Its worker dies of its parent-death signal: wait until the locks are free.
+for _ in $(seq 50); do
+  busy=0
+  for l in "$K"/pkgtrap-*/.lock; do
+    [ -e "$l" ] && ! flock -n "$l" true && busy=1
+  done
+  [ $busy = 0 ] && break
+  sleep 0.1
+done
+left=$(ls -d "$K"/pkgtrap-* 2>/dev/null | wc -l)
+check "a scan killed with SIGKILL leaves its temporary directories ($left)" test "$left" -ge 2
+TMPDIR="$K" "$PKGTRAP" scan -j 2 --db "$W/k.db" "$W/in" >/dev/null 2>&1
 n=$(python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("select count(*), count(distinct sha256) from packages").fetchone())' "$W/k.db")
 expect_eq "after SIGKILL and resume: 3 packages, each once" "(3, 3)" "$n"
+expect_eq "... and the killed scan's temporary directories are gone" "" "$(ls -A "$K")"
 rm -rf "$W"
 finish

@@ -21,12 +21,20 @@
 
 static char base[64], dest[128];
 
+/* The scratch tree goes when the fuzzer exits normally (after -runs=N,
+ * say); a crash leaves it, with the input that made it. */
+static void remove_base(void) {
+  if (base[0] != '\0')
+    pt_rmtree(base, NULL);
+}
+
 static void setup(void) {
   if (base[0] != '\0')
     return;
   strcpy(base, "/tmp/pkgtrap-fuzz-artifact-XXXXXX");
   if (mkdtemp(base) == NULL)
     abort();
+  atexit(remove_base);
   char p[128];
   snprintf(p, sizeof(p), "%s/a", base);
   if (mkdir(p, 0700) < 0)

@@ -267,7 +267,15 @@ out=$(pt --keep -- sh -c 'echo kept-file > $HOME/kept.txt; stat -f -c %T $HOME' 
 kept=$(printf '%s\n' "$out" | sed -n 's/^pkgtrap: run directory kept: //p')
 check "with --keep, HOME is on disk and kept" test -n "$kept" -a "$(cat "$kept/home/kept.txt" 2>/dev/null)" = kept-file
 check "with --keep, the honeytoken files are in the kept HOME" test -s "$kept/home/.aws/credentials"
+# A run directory on disk is locked while its run lives, and making one
+# removes those beside it whose lock is free (a run killed with SIGKILL):
+# a kept one loses its lock file, so the next such run leaves it alone.
+out=$(pt --keep -- true 2>&1)
+kept2=$(printf '%s\n' "$out" | sed -n 's/^pkgtrap: run directory kept: //p')
+check "a kept run directory survives the next run's sweep" test -n "$kept2" -a -s "$kept/home/kept.txt"
+check "... and holds no lock file" test ! -e "$kept/.lock"
 [ -n "$kept" ] && rm -rf "$kept"
+[ -n "$kept2" ] && rm -rf "$kept2"
 
 bytes=$(pt --output-cap 64 -- "$PROBE" flood 50 2>"$WORK/flood.err" | wc -c)
 check "an output flood is cut at the capture cap ($bytes bytes)" test "$bytes" -eq 65536
