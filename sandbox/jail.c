@@ -391,9 +391,9 @@ static void *finisher_main(void *arg) {
  * instead of after them. The thread is started once CMD is about to
  * start (the listener answered), when we wait anyway, and sleeps until
  * rest_fill, after the loop: a broker forked from the loop copies no
- * thread that could hold a lock. Every signal blocked: they are the main thread's (a
- * signalfd during the run, the caller's after). Without a thread,
- * rest_finish does it all itself; NULL without memory. */
+ * thread that could hold a lock. Every signal blocked: they are the main
+ * thread's (a signalfd during the run, the caller's after). Without a
+ * thread, rest_finish does it all itself; NULL without memory. */
 static struct jail_rest *rest_new(void) {
   struct jail_rest *r = calloc(1, sizeof(*r));
   if (r == NULL)
