@@ -419,17 +419,14 @@ int pt_cmd_sweep_with(int argc, char **argv, pt_scan_triage_fn triage) {
       if (pt_registry_names_add(&names, &nn, argv[i]) < 0)
         goto out;
   }
-  const char *tmp = getenv("TMPDIR");
-  if (asprintf(&sw.tmp, "%s/pkgtrap-sweep-XXXXXX",
-               tmp && *tmp ? tmp : "/tmp") < 0) {
-    sw.tmp = NULL;
+  char made[4096];
+  if ((sw.tmp_lock = pt_tmpdir_make(NULL, "pkgtrap-sweep-", made,
+                                    sizeof(made), &err)) < 0)
+    goto fail;
+  if ((sw.tmp = strdup(made)) == NULL) {
+    pt_tmpdir_remove(made, sw.tmp_lock);
     fprintf(stderr, "pkgtrap sweep: temp dir: %s\n", strerror(ENOMEM));
     goto out;
-  }
-  if ((sw.tmp_lock = pt_tmpdir_make(sw.tmp, &err)) < 0) {
-    free(sw.tmp);
-    sw.tmp = NULL;
-    goto fail;
   }
   chmod(sw.tmp, 0755);
   sw.scan.store = sw.store;

@@ -23,24 +23,19 @@ static bool shm_usable(void) {
 }
 
 int pt_rundir_create(struct pt_rundir *d, bool bare, pt_err **err) {
-  const char *tmp = getenv("TMPDIR");
-  if (tmp == NULL || *tmp == '\0')
-    tmp = "/tmp";
   d->home[0] = '\0';
   d->lock_fd = 0;
   int fd = -1;
   if (bare && shm_usable()) {
-    snprintf(d->path, sizeof(d->path), "/dev/shm/pkgtrap-XXXXXX");
-    pt_err *e = NULL;
-    fd = pt_tmpdir_make(d->path, &e); /* else (full, a policy): TMPDIR */
+    pt_err *e = NULL; /* else (full, a policy): TMPDIR */
+    fd = pt_tmpdir_make("/dev/shm", "pkgtrap-", d->path, sizeof(d->path), &e);
     pt_err_free(e);
   }
-  if (fd < 0) {
-    snprintf(d->path, sizeof(d->path), "%s/pkgtrap-XXXXXX", tmp);
-    if ((fd = pt_tmpdir_make(d->path, err)) < 0) {
-      d->path[0] = '\0';
-      return pt_err_wrap(err, "run directory");
-    }
+  if (fd < 0 &&
+      (fd = pt_tmpdir_make(NULL, "pkgtrap-", d->path, sizeof(d->path), err)) <
+          0) {
+    d->path[0] = '\0';
+    return pt_err_wrap(err, "run directory");
   }
   d->lock_fd = fd + 1;
   /* 0711: the jail's user (another uid when we are root) must traverse to

@@ -234,16 +234,15 @@ static int copy_file(const char *from, const char *to) {
  * artifact of a name wins. */
 static int make_deps_dir(struct pt_scan_item *items, size_t n, char **out,
                          int *lock_out, pt_err **err) {
-  const char *tmp = getenv("TMPDIR");
-  cleanup_free char *dir = NULL;
-  if (asprintf(&dir, "%s/pkgtrap-deps-XXXXXX", tmp && *tmp ? tmp : "/tmp") <
-      0) {
-    dir = NULL;
-    return pt_err_make(err, ENOMEM, "deps dir");
-  }
-  int lock = pt_tmpdir_make(dir, err);
+  char made[4096];
+  int lock = pt_tmpdir_make(NULL, "pkgtrap-deps-", made, sizeof(made), err);
   if (lock < 0)
     return -1;
+  cleanup_free char *dir = strdup(made);
+  if (dir == NULL) {
+    pt_tmpdir_remove(made, lock);
+    return pt_err_make(err, ENOMEM, "deps dir");
+  }
   chmod(dir, 0755); /* a jail's random uid must be able to read it */
   for (size_t i = 0; i < n; i++) {
     const char *base = strrchr(items[i].path, '/');

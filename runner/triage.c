@@ -302,10 +302,8 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
   char unpack_dir[4200] = "", tree[4300];
   int unpack_lock = -1;
   pt_err *e = NULL;
-  const char *tmp = getenv("TMPDIR");
-  snprintf(unpack_dir, sizeof(unpack_dir), "%s/pkgtrap-unpack-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  if ((unpack_lock = pt_tmpdir_make(unpack_dir, err)) < 0) {
+  if ((unpack_lock = pt_tmpdir_make(NULL, "pkgtrap-unpack-", unpack_dir,
+                                    sizeof(unpack_dir), err)) < 0) {
     unpack_dir[0] = '\0';
     goto out;
   }

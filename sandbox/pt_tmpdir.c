@@ -62,27 +62,26 @@ static void sweep_stale(const char *parent, const char *prefix,
   closedir(dp);
 }
 
-int pt_tmpdir_make(char *tmpl, pt_err **err) {
-  if (mkdtemp(tmpl) == NULL)
-    return pt_err_make(err, errno, "create `%s`", tmpl);
-  int fd = lock_dir(tmpl);
+int pt_tmpdir_make(const char *parent, const char *prefix, char *out,
+                   size_t cap, pt_err **err) {
+  if (parent == NULL) {
+    parent = getenv("TMPDIR");
+    if (parent == NULL || *parent == '\0')
+      parent = "/tmp";
+  }
+  if ((size_t)snprintf(out, cap, "%s/%sXXXXXX", parent, prefix) >= cap) {
+    out[0] = '\0';
+    return pt_err_make(err, ENAMETOOLONG, "directory in `%s`", parent);
+  }
+  if (mkdtemp(out) == NULL)
+    return pt_err_make(err, errno, "create `%s`", out);
+  int fd = lock_dir(out);
   if (fd < 0) {
-    pt_err_make(err, errno, "lock `%s`", tmpl);
-    pt_rmtree(tmpl, NULL);
+    pt_err_make(err, errno, "lock `%s`", out);
+    pt_rmtree(out, NULL);
     return -1;
   }
-  /* Sweep the same prefix beside it: the name up to its XXXXXX. */
-  char parent[4096], prefix[256];
-  const char *slash = strrchr(tmpl, '/');
-  size_t nl = slash ? strlen(slash + 1) : 0;
-  if (slash && nl > 6 && nl - 6 < sizeof(prefix) &&
-      (size_t)(slash - tmpl) < sizeof(parent)) {
-    memcpy(parent, tmpl, (size_t)(slash - tmpl));
-    parent[slash - tmpl] = '\0';
-    memcpy(prefix, slash + 1, nl - 6);
-    prefix[nl - 6] = '\0';
-    sweep_stale(*parent ? parent : "/", prefix, tmpl);
-  }
+  sweep_stale(parent, prefix, out);
   return fd;
 }
 
