@@ -26,7 +26,8 @@ static const char report_usage[] =
     "  --flagged-limit N  flagged packages listed in text (default 100)\n"
     "  -h, --help         this help\n"
     "\n"
-    "Exit status: 0, or 2 when a store cannot be read.\n";
+    "Exit status (as clamscan's): 0 when no package is flagged, 1 when one\n"
+    "is (suspicious or malicious), 2 when a store cannot be read.\n";
 
 enum { OPT_DB = 256, OPT_JSON, OPT_MERGE, OPT_LIMIT };
 static const struct option report_opts[] = {
@@ -193,6 +194,10 @@ int pt_cmd_report(int argc, char **argv) {
   json_t *sum = NULL;
   if (pt_store_summary(s, &sum, &err) < 0)
     goto fail;
+  /* design.md's CLI contract: a nightly job tells a flagged sweep from a
+   * clean one by the status alone, as with clamscan. */
+  json_t *by = json_object_get(sum, "by_verdict");
+  bool flagged = ji(by, "suspicious") > 0 || ji(by, "malicious") > 0;
   if (as_json) {
     json_object_set_new(sum, "stores", json_integer(ndb));
     json_dumpf(sum, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -201,7 +206,7 @@ int pt_cmd_report(int argc, char **argv) {
     print_text(sum, ndb, limit);
   }
   json_decref(sum);
-  rc = fflush(stdout) == 0 ? 0 : 2;
+  rc = fflush(stdout) != 0 ? 2 : flagged ? 1 : 0;
   pt_store_close(s);
   free(dbs);
   return rc;

@@ -89,12 +89,17 @@ echo "kill test: $before of 40 stored before the resume; $after distinct in json
 [ $after = 40 ] || fail "jsonl distinct $after"
 
 # report: text, JSON, several stores.
-$B report --db $T/s.db > $T/rep
+# Exit status as clamscan's: 1 when a package is flagged, 0 when none is.
+set +e; $B report --db $T/s.db > $T/rep; rc=$?; set -e
+[ $rc = 1 ] || fail "report exits 1 when a package is flagged (rc=$rc)"
+set +e; $B report --db $T/e.db > /dev/null; rc=$?; set -e
+[ $rc = 0 ] || fail "report exits 0 when none is (rc=$rc)"
 cat $T/rep
 grep -q '^5 packages in 1 store: clean 3, suspicious 1, malicious 1, error 0' $T/rep || fail "report counts"
 grep -q 'malicious  evil 2.0 (pypi) score 95  honeytoken-exfil \[critical\]' $T/rep || fail "report flagged"
 grep -q 'install-reads-credentials *1 package, 1 finding' $T/rep || fail "report rules"
-$B report --db $T/s.db --db $T/e.db --json > $T/rep.json
+set +e; $B report --db $T/s.db --db $T/e.db --json > $T/rep.json; rc=$?; set -e
+[ $rc = 1 ] || fail "report --json exits 1 when a package is flagged (rc=$rc)"
 python3 - $T/rep.json <<'PY' || fail "report json"
 import json,sys
 d=json.load(open(sys.argv[1]))
@@ -102,7 +107,7 @@ assert d["packages"]==8 and d["stores"]==2, d
 assert d["by_verdict"]=={"clean":4,"suspicious":1,"malicious":1,"error":2}, d["by_verdict"]
 assert d["flagged"][0]["top_finding"]["rule"]=="honeytoken-exfil"
 PY
-$B report --db $T/s.db --db $T/e.db --merge-into $T/m.db > /dev/null
+$B report --db $T/s.db --db $T/e.db --merge-into $T/m.db > /dev/null || [ $? = 1 ]
 [ "$(sqlite3 $T/m.db 'select count(*) from packages')" = 8 ] || fail "merge-into"
 set +e; $B report --db $T/none.db 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || fail "missing store exit $rc"

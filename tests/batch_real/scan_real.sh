@@ -18,7 +18,8 @@ expect_match "one line per package: the malicious wheel" "malicious awscli-sso-h
 expect_match "one line per package: the benign npm tarball" "clean lit-spinner 2.0.1" "$out"
 expect_match "one line per package: the benign sdist" "clean tabulate-lite 0.9.1" "$out"
 expect_eq "--jsonl holds the three reports" 3 "$(grep -c '"schema":"pkgtrap/report/v1"' "$W/s.jsonl")"
-rep=$("$PKGTRAP" report --db "$W/s.db" --json)
+rep=$("$PKGTRAP" report --db "$W/s.db" --json); rc=$?
+expect_eq "report exits 1: a package is flagged" 1 "$rc"
 v=$(python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); c=r["by_verdict"]; print(c.get("malicious"), c.get("clean"))' <<<"$rep" 2>/dev/null)
 expect_eq "report counts 1 malicious and 2 clean" "1 2" "$v"
 out=$("$PKGTRAP" scan -j 2 --db "$W/s.db" "$W/in" 2>&1); rc=$?
