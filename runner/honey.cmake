@@ -6,7 +6,7 @@
 # the template is byte for byte the same. As with the seccomp image, the
 # tool runs on the build machine: a cross build gets no images.
 file(GLOB PKGTRAP_SQL_TEMPLATES CONFIGURE_DEPENDS
-  ${PKGTRAP_PROFILES_DIR}/honeytokens/templates/*.sql)
+  ${PKGTRAP_PROFILES_SRC}/honeytokens/templates/*.sql)
 list(SORT PKGTRAP_SQL_TEMPLATES)
 set(PKGTRAP_SQLITE_IMAGES ${CMAKE_CURRENT_BINARY_DIR}/honey_sqlite_images.c)
 if(CMAKE_CROSSCOMPILING)
@@ -29,7 +29,7 @@ else()
 endif()
 
 pkgtrap_json_image(PKGTRAP_HONEY_MANIFEST_IMAGE pt_honey_manifest_image
-  ${PKGTRAP_PROFILES_DIR}/honeytokens/manifest.json)
+  ${PKGTRAP_PROFILES_SRC}/honeytokens/manifest.json)
 
 add_library(pkgtrap_honey STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/honey.c

@@ -6,7 +6,7 @@ add_executable(test_fakenet_jail
   ${CMAKE_CURRENT_SOURCE_DIR}/fakenet/test_fakenet_jail.c
   ${CMAKE_SOURCE_DIR}/runner/events.c)
 target_include_directories(test_fakenet_jail PRIVATE ${CMAKE_SOURCE_DIR}/tests)
-target_compile_definitions(test_fakenet_jail PRIVATE PKGTRAP_PROFILES_DIR="${PKGTRAP_PROFILES_DIR}")
+target_compile_definitions(test_fakenet_jail PRIVATE PKGTRAP_PROFILES_DIR="${PKGTRAP_PROFILES_SRC}")
 target_link_libraries(test_fakenet_jail PRIVATE pkgtrap_fakenet)
 
 find_program(UNSHARE unshare REQUIRED)

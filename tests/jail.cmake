@@ -61,5 +61,5 @@ pkgtrap_unit_test(test_json_image
           ${PKGTRAP_TEST_JSON_IMAGE}
   LIBS pkgtrap_runner pkgtrap_honey)
 target_compile_definitions(test_json_image PRIVATE
-  PKGTRAP_PROFILES_DIR="${PKGTRAP_PROFILES_DIR}"
+  PKGTRAP_PROFILES_DIR="${PKGTRAP_PROFILES_SRC}"
   PKGTRAP_TEST_JSON="${CMAKE_CURRENT_SOURCE_DIR}/unit/data/json_image_test.json")
