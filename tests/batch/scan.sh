@@ -107,7 +107,8 @@ assert d["packages"]==8 and d["stores"]==2, d
 assert d["by_verdict"]=={"clean":4,"suspicious":1,"malicious":1,"error":2}, d["by_verdict"]
 assert d["flagged"][0]["top_finding"]["rule"]=="honeytoken-exfil"
 PY
-$B report --db $T/s.db --db $T/e.db --merge-into $T/m.db > /dev/null || [ $? = 1 ]
+set +e; $B report --db $T/s.db --db $T/e.db --merge-into $T/m.db > /dev/null; rc=$?; set -e
+[ $rc = 1 ] || fail "report --merge-into exits 1 (rc=$rc)"
 [ "$(sqlite3 $T/m.db 'select count(*) from packages')" = 8 ] || fail "merge-into"
 set +e; $B report --db $T/none.db 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || fail "missing store exit $rc"

@@ -77,6 +77,7 @@ for k in range(3):
 assert sorted(seen) == ["evil-pkg", "good-lib", "mixed-case", "sus-tool"], seen
 assert all(v == 1 for v in seen.values()), seen
 PY
-$B report --db $T/shard0.db --db $T/shard1.db --db $T/shard2.db --json > $T/rep.json || [ $? = 1 ]
+set +e; $B report --db $T/shard0.db --db $T/shard1.db --db $T/shard2.db --json > $T/rep.json; rc=$?; set -e
+[ $rc = 1 ] || fail "report exits 1: evil-pkg is flagged (rc=$rc)"
 python3 -c "import json; d=json.load(open('$T/rep.json')); assert d['packages']==6 and d['sweep']['done']==6, d" || fail "shard merge"
 echo PASS
