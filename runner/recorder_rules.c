@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
+#include <sys/resource.h>
 
 #include "pt_util.h"
 
@@ -62,6 +63,12 @@ static const struct jail_notify_rule rules[] = {
     /* Sleeps: answered early when long (see max_sleep_ms). */
     {"nanosleep", {{0}}},
     {"clock_nanosleep", {{0}}},
+    /* A timer shortened in the jail says so (recorder.c, timer_shortened):
+     * only ids no process can have stop. */
+    {"getpriority",
+     {{0, SCMP_CMP_EQ, PRIO_PROCESS, 0},
+      {1, SCMP_CMP_MASKED_EQ, ~(uint64_t)PT_TIMER_BEACON_MS_MASK,
+       PT_TIMER_BEACON}}},
 };
 
 const struct jail_notify_rule *pt_recorder_rules(size_t *n) {

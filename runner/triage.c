@@ -18,6 +18,33 @@
 #include "pt_tmpdir.h"
 #include "triage_int.h"
 
+/* "mounts": files of profiles/ecosystems/ bound read-only into every
+ * phase's jail, [{"src": NAME, "dst": "/abs/path"}]. src stays inside
+ * the ecosystem directory. */
+static int check_mounts(const json_t *mounts, const char *path,
+                        pt_err **err) {
+  if (mounts == NULL)
+    return 0;
+  if (!json_is_array(mounts) ||
+      json_array_size(mounts) > PT_TRIAGE_MAX_PROFILE_MOUNTS)
+    return pt_err_make(err, 0, "%s: \"mounts\" must be a list of at most %d",
+                       path, PT_TRIAGE_MAX_PROFILE_MOUNTS);
+  size_t i;
+  const json_t *m;
+  json_array_foreach(mounts, i, m) {
+    const char *src = json_string_value(json_object_get(m, "src"));
+    const char *dst = json_string_value(json_object_get(m, "dst"));
+    if (src == NULL || dst == NULL || src[0] == '/' || strstr(src, "..") ||
+        dst[0] != '/' || strlen(src) > 200 || strlen(dst) > 400)
+      return pt_err_make(err, 0,
+                         "%s: mounts[%zu] wants \"src\" (a file of the "
+                         "profile's directory) and \"dst\" (an absolute "
+                         "path in the jail)",
+                         path, i);
+  }
+  return 0;
+}
+
 static json_t *load_profile(const char *name, pt_err **err) {
   char path[4096], rel[256];
   snprintf(rel, sizeof(rel), "ecosystems/%s", name);
@@ -25,6 +52,10 @@ static json_t *load_profile(const char *name, pt_err **err) {
   json_t *j = pt_json_load_path(path, err);
   if (j != NULL && !json_is_object(j)) {
     pt_err_make(err, 0, "%s: must be an object", path);
+    json_decref(j);
+    j = NULL;
+  }
+  if (j != NULL && check_mounts(json_object_get(j, "mounts"), path, err) < 0) {
     json_decref(j);
     j = NULL;
   }
@@ -372,12 +403,14 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
     pt_session_stats(t.sess, &st);
     shortened = st.sleeps_shortened;
     if (shortened)
-      note(&t, "long sleeps were answered at once (see stats): code that "
-               "waits to outlast a sandbox acted within the budget");
+      note(&t, "long sleeps and timers were answered at once (see stats): "
+               "code that waits to outlast a sandbox acted within the "
+               "budget");
     if (t.info.ecosystem == PT_ECO_NPM)
-      note(&t, "Node timers (setTimeout) are not sleeps and are not "
-               "shortened: a phase lasts as long as its timers, up to the "
-               "phase timeout");
+      note(&t, "Node timers are shortened by a preload (NODE_OPTIONS); "
+               "a busy-wait on Date.now(), or a process that clears "
+               "NODE_OPTIONS for its children, still waits in real time, "
+               "up to the phase timeout");
   }
   json_object_set(t.record, "events",
                   pt_events_all(pt_session_events(t.sess)));

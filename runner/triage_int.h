@@ -21,6 +21,7 @@
 #define PT_TRIAGE_MAX_PACKAGES 512 /* npm packages installed */
 #define PT_TRIAGE_MAX_DEPS_FILES 1000
 #define PT_TRIAGE_MAX_NAME 214
+#define PT_TRIAGE_MAX_PROFILE_MOUNTS 4 /* files the ecosystem profile binds */
 
 enum pt_phase_status {
   PT_PHASE_OK,

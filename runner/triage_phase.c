@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "profile.h"
 #include "pt_util.h"
 #include "triage_int.h"
 
@@ -210,14 +211,29 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
                                .limits = *pt_session_limits(t->sess),
                                .out_fd = -1,
                                .err_fd = -1};
-  struct jail_mount m = {0};
-  if (t->opts->deps_dir) {
-    m = (struct jail_mount){.src = t->opts->deps_dir,
-                            .dst = t->opts->deps_dir,
-                            .kind = JAIL_BIND_RO};
-    run.mounts = &m;
-    run.n_mounts = 1;
+  struct jail_mount m[1 + PT_TRIAGE_MAX_PROFILE_MOUNTS];
+  char srcs[PT_TRIAGE_MAX_PROFILE_MOUNTS][4096];
+  size_t n_m = 0, n_src = 0;
+  if (t->opts->deps_dir)
+    m[n_m++] = (struct jail_mount){.src = t->opts->deps_dir,
+                                   .dst = t->opts->deps_dir,
+                                   .kind = JAIL_BIND_RO};
+  /* The profile's own files (node-timers.cjs), read-only; checked when
+   * the profile was loaded (triage.c). */
+  json_array_foreach(json_object_get(t->profile, "mounts"), i, e) {
+    if (n_src == PT_TRIAGE_MAX_PROFILE_MOUNTS)
+      break;
+    char rel[600];
+    snprintf(rel, sizeof(rel), "ecosystems/%s",
+             json_string_value(json_object_get(e, "src")));
+    pt_profile_path(rel, srcs[n_src], sizeof(srcs[n_src]));
+    m[n_m++] = (struct jail_mount){
+        .src = srcs[n_src++],
+        .dst = json_string_value(json_object_get(e, "dst")),
+        .kind = JAIL_BIND_RO};
   }
+  run.mounts = n_m ? m : NULL;
+  run.n_mounts = n_m;
   uint64_t timeout = t->phase_timeout_ms < left_ms ? t->phase_timeout_ms
                                                    : left_ms;
   run.limits.timeout_ms = timeout;

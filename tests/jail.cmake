@@ -45,6 +45,14 @@ foreach(mode root rootless)
   endforeach()
 endforeach()
 
+# Node's timers shortened in the jail by profiles/ecosystems/node-timers.cjs
+# (npm triage preloads it into every node process), each one an event.
+add_test(NAME recorder_node_timers
+  COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/recorder/node_timers_test.sh)
+set_tests_properties(recorder_node_timers PROPERTIES
+  ENVIRONMENT "${PKGTRAP_TEST_ENV}"
+  SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "recorder;integration")
+
 # The seccomp filter compiled at build time equals a run's own compile, and
 # is used for no other policy or rules (sandbox/jail_filter_image.c).
 pkgtrap_unit_test(test_seccomp_image

@@ -49,6 +49,13 @@ triage_case(sdist_setup_blob ${TRIAGE_ART}/python-dateutils-2.8.3.tar.gz 0 30 -
 triage_case(sdist_delayed ${TRIAGE_ART}/aiohttp-socks5-0.8.1.tar.gz 0 15 -
   --phase install=ok "--event" "install|sleep-shortened"
   "--event" "install|honeytoken|where~http" --stat sleeps_shortened>=1)
+# A 25 s Node timer in postinstall: shortened (node-timers.cjs), so the
+# payload acts within ~2 s and is caught.
+triage_case(npm_delayed ${TRIAGE_ART}/env-cmd-lite-10.1.1.tgz 0 15 -
+  --phase install=ok --phase lifecycle:postinstall=ok
+  "--event" "lifecycle:postinstall|sleep-shortened"
+  "--event" "lifecycle:postinstall|honeytoken|token~NPM_TOKEN"
+  --stat sleeps_shortened>=1)
 triage_case(npm_preinstall_http ${TRIAGE_ART}/expresss-4.18.3.tgz 0 30 -
   --phase install=ok --phase lifecycle:preinstall=ok --phase import
   "--event" "lifecycle:preinstall|file|path~.npmrc"
