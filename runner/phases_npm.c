@@ -31,6 +31,9 @@
 #include "pt_util.h"
 #include "triage_int.h"
 
+/* Below the project: the stand-ins for dependencies --deps lacks. */
+#define NPM_STUB_DIR ".offline-stubs"
+
 struct dep_file {
   char *name, *version, *path;
   pt_npmmeta meta; /* read when needed */
@@ -41,6 +44,8 @@ struct npm_state {
   struct dep_file *deps;
   size_t n_deps;
   char bin_jail[700];
+  char **unresolved; /* names, each once, PT_TRIAGE_MAX_PACKAGES at most */
+  size_t n_unresolved;
 };
 
 static void npm_state_free(struct npm_state *s) {
@@ -51,6 +56,9 @@ static void npm_state_free(struct npm_state *s) {
     pt_npmmeta_free(&s->deps[i].meta);
   }
   free(s->deps);
+  for (size_t i = 0; i < s->n_unresolved; i++)
+    free(s->unresolved[i]);
+  free(s->unresolved);
 }
 
 static int read_pkg_json(const char *path, pt_npmmeta *m) {
@@ -127,6 +135,15 @@ static pt_npmmeta *dep_meta(struct pt_triage *t, struct dep_file *f,
   return &f->meta;
 }
 
+/* In the package's own tarball (bundleDependencies): npm takes it from
+ * there, nothing to resolve. */
+static bool bundled(const pt_npmmeta *top, const char *name) {
+  for (size_t i = 0; i < top->n_bundle_dependencies; i++)
+    if (strcmp(top->bundle_dependencies[i], name) == 0)
+      return true;
+  return false;
+}
+
 /* Breadth-first over dependency names from the package's own; each name
  * is looked up once. */
 static void resolve_deps(struct pt_triage *t, struct npm_state *s,
@@ -159,6 +176,12 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
       char u[300];
       snprintf(u, sizeof(u), "%s%s", name, opt ? " (optional)" : "");
       pt_triage_dep(t, "unresolved", u);
+      if (s->unresolved == NULL)
+        s->unresolved = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(char *));
+      if (s->unresolved && pt_npmmeta_valid_name(name) &&
+          !bundled(top, name) && (s->unresolved[s->n_unresolved] =
+                                      strdup(name)) != NULL)
+        s->n_unresolved++;
       continue;
     }
     f->wanted = true;
@@ -313,6 +336,75 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
                                       "those commands were not run"));
 }
 
+/* The project's package.json, and for each dependency missing from
+ * --deps an empty package it points to with npm's "overrides" (every
+ * occurrence of the name in the tree, whatever its range): without them
+ * an offline install fails on the first missing dependency and none of
+ * the package's scripts run, which a payload with one declared dependency
+ * would get for free. Code that requires a stub fails as it would without
+ * the dependency. Names are valid npm names (no `..`, one `/` after a
+ * scope), so each stub stays below the project. */
+static int write_project(struct pt_triage *t, const struct npm_state *s,
+                         pt_err **err) {
+  json_t *proj = json_pack("{s:s, s:s, s:b, s:s}", "name", "project",
+                           "version", "1.0.0", "private", 1, "license", "ISC");
+  json_t *over = json_object();
+  for (size_t i = 0; proj && over && i < s->n_unresolved; i++) {
+    const char *name = s->unresolved[i];
+    char dir[5200], spec[300];
+    snprintf(dir, sizeof(dir), "%s/%s/%s", t->project_host, NPM_STUB_DIR,
+             name);
+    snprintf(spec, sizeof(spec), "file:%s/%s", NPM_STUB_DIR, name);
+    json_t *stub = json_pack("{s:s, s:s, s:s}", "name", name, "version",
+                             "0.0.0", "description",
+                             "offline stand-in (pkgtrap triage)");
+    char *text = stub ? json_dumps(stub, JSON_INDENT(2)) : NULL;
+    json_decref(stub);
+    char pj[5300];
+    snprintf(pj, sizeof(pj), "%s/package.json", dir);
+    int rc = text ? pt_mkdir_p_at(AT_FDCWD, dir, 0755, err) : -1;
+    if (rc == 0)
+      rc = pt_write_file_at(AT_FDCWD, pj, text, strlen(text), 0644, err);
+    free(text);
+    if (rc < 0)
+      goto fail;
+    json_object_set_new(over, name, json_string(spec));
+    pt_triage_dep(t, "stubbed", name);
+  }
+  if (proj && over && json_object_size(over))
+    json_object_set(proj, "overrides", over);
+  char *text = proj ? json_dumps(proj, JSON_INDENT(2)) : NULL;
+  json_decref(proj);
+  json_decref(over);
+  over = proj = NULL;
+  char path[4700], stubs[4700];
+  snprintf(path, sizeof(path), "%s/package.json", t->project_host);
+  snprintf(stubs, sizeof(stubs), "%s/%s", t->project_host, NPM_STUB_DIR);
+  int rc = text ? pt_write_file_at(AT_FDCWD, path, text, strlen(text), 0644,
+                                   err)
+                : pt_err_make(err, ENOMEM, "project package.json");
+  free(text);
+  if (rc == 0)
+    rc = pt_session_chown(t->sess, path, err);
+  if (rc == 0 && s->n_unresolved)
+    rc = pt_session_chown(t->sess, stubs, err);
+  if (rc == 0 && s->n_unresolved) {
+    char note[200];
+    snprintf(note, sizeof(note),
+             "%zu dependenc%s missing from --deps stubbed by empty packages "
+             "(package.json overrides) so that the install and the "
+             "package's scripts run; requiring one fails",
+             s->n_unresolved, s->n_unresolved == 1 ? "y" : "ies");
+    json_array_append_new(json_object_get(t->record, "notes"),
+                          json_string(note));
+  }
+  return rc;
+fail:
+  json_decref(proj);
+  json_decref(over);
+  return -1;
+}
+
 int pt_phases_npm(struct pt_triage *t) {
   struct npm_state s = {0};
   snprintf(s.bin_jail, sizeof(s.bin_jail), "%s/node_modules/.bin",
@@ -329,15 +421,10 @@ int pt_phases_npm(struct pt_triage *t) {
   scan_deps_dir(t, &s);
   resolve_deps(t, &s, &top);
   pt_npmmeta_free(&top);
-  /* A project of the user's own into which the package is installed. */
-  char path[4700];
-  snprintf(path, sizeof(path), "%s/package.json", t->project_host);
-  static const char proj[] =
-      "{\n  \"name\": \"project\",\n  \"version\": \"1.0.0\",\n"
-      "  \"private\": true,\n  \"license\": \"ISC\"\n}\n";
+  /* A project of the user's own into which the package is installed; what
+   * cannot be resolved offline is stubbed in it (write_project). */
   pt_err *e = NULL;
-  if (pt_write_file_at(AT_FDCWD, path, proj, sizeof(proj) - 1, 0644, &e) < 0 ||
-      pt_session_chown(t->sess, path, &e) < 0) {
+  if (write_project(t, &s, &e) < 0) {
     pt_triage_set_error(t, "%s", e->msg);
     pt_err_free(e);
     npm_state_free(&s);

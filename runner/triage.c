@@ -94,6 +94,7 @@ static json_t *record_skeleton(const char *artifact) {
   json_object_set_new(d, "declared", json_array());
   json_object_set_new(d, "resolved", json_array());
   json_object_set_new(d, "unresolved", json_array());
+  json_object_set_new(d, "stubbed", json_array()); /* npm: see phases_npm.c */
   json_object_set_new(r, "dependencies", d);
   json_object_set_new(r, "notes", json_array());
   json_object_set_new(r, "stats", json_object());

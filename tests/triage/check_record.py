@@ -4,7 +4,8 @@ imports anything from the package under test.
 
   check_record.py RECORD [--phase NAME[=STATUS]] [--event PHASE|KIND[|key~sub]...]
                   [--no-event KIND] [--hijack NAME[=wraps]] [--error]
-                  [--problem RULE] [--unresolved SUB] [--stat KEY>=N]
+                  [--problem RULE] [--unresolved SUB] [--stubbed NAME]
+                  [--stat KEY>=N]
 """
 import json
 import sys
@@ -71,6 +72,9 @@ def main():
         elif opt == "--unresolved":
             if not any(val in u for u in rec["dependencies"]["unresolved"]):
                 fail("%r not unresolved: %r" % (val, rec["dependencies"]))
+        elif opt == "--stubbed":
+            if val not in rec["dependencies"].get("stubbed", []):
+                fail("%r not stubbed: %r" % (val, rec["dependencies"]))
         elif opt == "--stat":
             key, n = val.split(">=")
             if rec["stats"].get(key, 0) < int(n):
