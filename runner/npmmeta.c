@@ -90,6 +90,7 @@ void pt_npmmeta_free(pt_npmmeta *m) {
   map_free(&m->bin);
   map_free(&m->dependencies);
   map_free(&m->optional_dependencies);
+  map_free(&m->peer_dependencies);
   for (size_t i = 0; i < m->n_bundle_dependencies; i++)
     free(m->bundle_dependencies[i]);
   free(m->bundle_dependencies);
@@ -262,6 +263,7 @@ static int parse_fields(json_t *root, pt_npmmeta *m, pt_err **err) {
       get_map(root, "dependencies", &m->dependencies, err) < 0 ||
       get_map(root, "optionalDependencies", &m->optional_dependencies, err) <
           0 ||
+      get_map(root, "peerDependencies", &m->peer_dependencies, err) < 0 ||
       get_bundle(root, m, err) < 0)
     return -1;
   return 0;

@@ -38,6 +38,7 @@ typedef struct pt_npmmeta {
                             is a command (npm does this when bin is absent) */
   pt_npmmeta_map dependencies;
   pt_npmmeta_map optional_dependencies;
+  pt_npmmeta_map peer_dependencies; /* npm >= 7 installs them too */
   /* bundleDependencies / bundledDependencies: an array of names, or true
    * meaning every name in dependencies. */
   char **bundle_dependencies;

@@ -151,9 +151,10 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
   const char *queue[PT_TRIAGE_MAX_PACKAGES];
   bool optional[PT_TRIAGE_MAX_PACKAGES];
   size_t qh = 0, qt = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    const pt_npmmeta_map *m =
-        pass == 0 ? &top->dependencies : &top->optional_dependencies;
+  for (int pass = 0; pass < 3; pass++) {
+    const pt_npmmeta_map *m = pass == 0   ? &top->dependencies
+                              : pass == 1 ? &top->optional_dependencies
+                                          : &top->peer_dependencies;
     for (size_t i = 0; i < m->len && qt < PT_TRIAGE_MAX_PACKAGES; i++) {
       char decl[600];
       snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
@@ -193,6 +194,11 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
          i++) {
       optional[qt] = false;
       queue[qt++] = m->dependencies.items[i].key;
+    }
+    for (size_t i = 0;
+         i < m->peer_dependencies.len && qt < PT_TRIAGE_MAX_PACKAGES; i++) {
+      optional[qt] = false;
+      queue[qt++] = m->peer_dependencies.items[i].key;
     }
   }
 }

@@ -62,10 +62,11 @@ triage_case(npm_preinstall_http ${TRIAGE_ART}/expresss-4.18.3.tgz 0 30 -
   "--event" "lifecycle:preinstall|net|hostname~npm-stats.test"
   "--event" "lifecycle:preinstall|honeytoken|token~NPM_TOKEN")
 # The same payload with dependencies --deps lacks (a registry one, a
-# scoped one): they are stubbed, so the install and the preinstall run.
+# scoped one, a git one, a peer): they are stubbed, so the install and the
+# preinstall run.
 add_test(NAME triage_npm_missing_deps
   COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/add_npm_deps.py ${TRIAGE_ART}/expresss-4.18.3.tgz \"$TEST_TMP/expresss-deps-4.18.3.tgz\" left-pad=^1.3.0 @acme/http-util=~2.1.0 && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/expresss-deps-4.18.3.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:preinstall=ok --unresolved left-pad --stubbed left-pad --stubbed @acme/http-util \"--event\" \"lifecycle:preinstall|net|hostname~npm-stats.test\" \"--event\" \"lifecycle:preinstall|honeytoken|token~NPM_TOKEN\"")
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/add_npm_deps.py ${TRIAGE_ART}/expresss-4.18.3.tgz \"$TEST_TMP/expresss-deps-4.18.3.tgz\" left-pad=^1.3.0 @acme/http-util=~2.1.0 git-util=github:acme/git-util peer:react=>=16 && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/expresss-deps-4.18.3.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:preinstall=ok --unresolved left-pad --stubbed left-pad --stubbed @acme/http-util --stubbed git-util --stubbed react \"--event\" \"lifecycle:preinstall|net|hostname~npm-stats.test\" \"--event\" \"lifecycle:preinstall|honeytoken|token~NPM_TOKEN\"")
 set_tests_properties(triage_npm_missing_deps PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)

@@ -3,7 +3,9 @@
 payload does to look like an ordinary library. Only rewrites the archive:
 nothing of the package is run.
 
-  add_npm_deps.py IN.tgz OUT.tgz NAME=RANGE...
+  add_npm_deps.py IN.tgz OUT.tgz [peer:]NAME=SPEC...
+
+peer: puts the name in peerDependencies (npm >= 7 installs those too).
 """
 import io
 import json
@@ -18,8 +20,12 @@ def main():
             data = tin.extractfile(m).read() if m.isfile() else None
             if m.name == "package/package.json":
                 pj = json.loads(data)
-                pj.setdefault("dependencies", {}).update(
-                    dict(d.split("=", 1) for d in deps))
+                for d in deps:
+                    name, spec = d.split("=", 1)
+                    key = "dependencies"
+                    if name.startswith("peer:"):
+                        key, name = "peerDependencies", name[5:]
+                    pj.setdefault(key, {})[name] = spec
                 data = json.dumps(pj, indent=2).encode()
                 m.size = len(data)
             tout.addfile(m, io.BytesIO(data) if data is not None else None)
