@@ -254,6 +254,20 @@ static size_t list_installed(struct pt_triage *t, struct installed *out,
   return n;
 }
 
+/* npm's default install script: a package with a binding.gyp and
+ * neither an install nor a preinstall script is built with `node-gyp
+ * rebuild` when installed. That runs code of the package: gyp's `<!(...)`
+ * command expansions at configure time, then the Makefile's actions. (npm
+ * also honours `"gypfile": false`, which is not read here: such a package
+ * is built anyway, one phase more than npm would run.) */
+static bool default_gyp(struct pt_triage *t, const struct installed *in) {
+  if (pt_npmmeta_script(&in->meta, "preinstall") != NULL)
+    return false;
+  char rel[600];
+  snprintf(rel, sizeof(rel), "project/node_modules/%s/binding.gyp", in->name);
+  return pt_triage_exists(t, rel) == 1;
+}
+
 static void run_lifecycle(struct pt_triage *t, struct installed *in,
                           bool root) {
   const json_t *events = json_object_get(
@@ -269,23 +283,22 @@ static void run_lifecycle(struct pt_triage *t, struct installed *in,
       snprintf(name, sizeof(name), "lifecycle:%s", event);
     else
       snprintf(name, sizeof(name), "lifecycle:%s:%s", event, in->name);
-    if (pt_npmmeta_script(&in->meta, event) == NULL) {
-      if (strcmp(event, "install") == 0 && root && t->info.npm_binding_gyp)
-        pt_triage_phase_skipped(t, name, "lifecycle", NULL,
-                                "binding.gyp without an install script: npm "
-                                "would run `node-gyp rebuild` (not run)");
+    bool gyp = pt_npmmeta_script(&in->meta, event) == NULL &&
+               strcmp(event, "install") == 0 && default_gyp(t, in);
+    if (pt_npmmeta_script(&in->meta, event) == NULL && !gyp)
       continue;
-    }
-    char pkgdir[700];
+    char pkgdir[700], cwd[1400];
     snprintf(pkgdir, sizeof(pkgdir), "node_modules/%s", in->name);
+    snprintf(cwd, sizeof(cwd), "%s/%s", t->project_jail, pkgdir);
     struct pt_tvar vars[] = {{"pkgdir", pkgdir, NULL},
                              {"event", event, NULL},
                              {"project", t->project_jail, NULL}};
     pt_err *e = NULL;
-    char **argv = pt_triage_argv(json_object_get(t->profile, "lifecycle"),
-                                 vars, 3, &e);
+    char **argv = pt_triage_argv(
+        json_object_get(t->profile, gyp ? "gyp_install" : "lifecycle"), vars,
+        3, &e);
     if (argv)
-      pt_triage_phase(t, name, "lifecycle", argv, NULL, NULL);
+      pt_triage_phase(t, name, "lifecycle", argv, gyp ? cwd : NULL, NULL);
     pt_err_free(e);
     pt_triage_argv_free(argv);
   }

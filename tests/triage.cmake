@@ -70,6 +70,15 @@ add_test(NAME triage_npm_missing_deps
 set_tests_properties(triage_npm_missing_deps PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# Code only in binding.gyp (npm's default install script, node-gyp
+# rebuild): its command expansion runs, offline, in lifecycle:install (at
+# configure time: whether the addon then compiles does not matter here).
+add_test(NAME triage_npm_binding_gyp
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_gyp_pkg.py \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" 0 60 - -- --phase install=ok --phase lifecycle:install \"--event\" \"lifecycle:install|dns|name~.gyp-stats.test\"")
+set_tests_properties(triage_npm_binding_gyp PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)
