@@ -259,6 +259,24 @@ int pt_report_write_out(const char *path, const char *data, size_t len,
       return pt_err_make(err, errno ? errno : EIO, "write report to stdout");
     return 0;
   }
+  /* A regular file (or a new one) is replaced atomically: a temporary
+   * beside it, renamed over it. Anything else is written through, as a
+   * shell's `>` would: a rename over /dev/null, a FIFO or /dev/stdout
+   * would put a regular file in its place (as root, /dev/null for the
+   * whole machine), one over a symlink would replace the link. */
+  struct stat st;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+                  0644);
+    if (fd < 0)
+      return pt_err_make(err, errno, "open `%s`", path);
+    int rc = pt_write_all(fd, data, len), e = errno;
+    if (close(fd) < 0 && rc == 0) {
+      rc = -1;
+      e = errno;
+    }
+    return rc < 0 ? pt_err_make(err, e, "write `%s`", path) : 0;
+  }
   char *tmp = NULL;
   if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
     return pt_err_make(err, ENOMEM, "report");

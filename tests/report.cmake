@@ -22,6 +22,11 @@ add_test(NAME report_schema
 set_tests_properties(report_schema PROPERTIES
   ENVIRONMENT "${PKGTRAP_REPORT_TEST_ENV}" LABELS unit TIMEOUT 60)
 
+add_test(NAME report_output_paths
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/report/output_paths_test.sh)
+set_tests_properties(report_output_paths PROPERTIES
+  ENVIRONMENT "${PKGTRAP_REPORT_TEST_ENV}" LABELS unit TIMEOUT 60)
+
 add_test(NAME report_html
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/report/html_test.sh)
 set_tests_properties(report_html PROPERTIES
