@@ -412,6 +412,12 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
                "a busy-wait on Date.now(), or a process that clears "
                "NODE_OPTIONS for its children, still waits in real time, "
                "up to the phase timeout");
+    else
+      note(&t, "time.sleep is shortened by the recorder, threading.Timer, "
+               "Event.wait and asyncio.sleep by a sitecustomize on "
+               "PYTHONPATH; other timeouts (select, Condition.wait, "
+               "queue.get) and busy-waits still wait in real time, up to "
+               "the phase timeout");
   }
   json_object_set(t.record, "events",
                   pt_events_all(pt_session_events(t.sess)));

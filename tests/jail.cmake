@@ -53,6 +53,14 @@ set_tests_properties(recorder_node_timers PROPERTIES
   ENVIRONMENT "${PKGTRAP_TEST_ENV}"
   SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "recorder;integration")
 
+# Python's waits that are no sleep syscall, shortened in the jail by
+# profiles/ecosystems/python-site (PyPI triage puts it on PYTHONPATH).
+add_test(NAME recorder_python_waits
+  COMMAND ${UNSHARE} --net -- bash ${CMAKE_CURRENT_SOURCE_DIR}/recorder/python_waits_test.sh)
+set_tests_properties(recorder_python_waits PROPERTIES
+  ENVIRONMENT "${PKGTRAP_TEST_ENV}"
+  SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "recorder;integration")
+
 # The seccomp filter compiled at build time equals a run's own compile, and
 # is used for no other policy or rules (sandbox/jail_filter_image.c).
 pkgtrap_unit_test(test_seccomp_image
