@@ -32,7 +32,13 @@ expect_match "a rerun skips what is stored" "skipped 3" "$out"
 K="$W/tmp"; mkdir -p "$K"
 TMPDIR="$K" "$PKGTRAP" scan -j 1 --db "$W/k.db" "$W/in" >/dev/null 2>&1 &
 pid=$!
-sleep 2.5
+# Killed while it has a package in hand (its temporary directories made),
+# not after a fixed time: a scan of these three takes ~2.5 s, and one that
+# ended first would leave nothing to resume.
+for _ in $(seq 200); do
+  [ "$(ls -d "$K"/pkgtrap-* 2>/dev/null | wc -l)" -ge 2 ] && break
+  sleep 0.05
+done
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
 # Its worker dies of its parent-death signal: wait until the locks are free.
 for _ in $(seq 50); do
