@@ -61,7 +61,8 @@ static json_t *join_argv(json_t *argv) {
 }
 
 /* Each image becomes a small object {pid, ppid, argv, exe, cmdline} so
- * ancestor conditions and proc./parent. paths resolve like any field. */
+ * ancestor conditions and proc./parent./grandparent. paths resolve like
+ * any field. */
 static json_t *image_obj(long pid, long ppid, json_t *argv, const char *exe) {
   json_t *o = json_object();
   if (o == NULL)
@@ -278,10 +279,12 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
     return walk(c->record, path + 7);
   bool is_proc = strncmp(path, "proc.", 5) == 0;
   bool is_parent = strncmp(path, "parent.", 7) == 0;
-  if (is_proc || is_parent || strcmp(path, "phase_command") == 0) {
+  bool is_grand = strncmp(path, "grandparent.", 12) == 0;
+  if (is_proc || is_parent || is_grand ||
+      strcmp(path, "phase_command") == 0) {
     struct pt_rules_proc *p = proc_get(c, int_field(el, "pid"));
     struct pt_rules_image *im = image_at(p, idx);
-    if (!is_proc && !is_parent) {
+    if (!is_proc && !is_parent && !is_grand) {
       /* The phase's own command: the first program a fresh jail process
        * runs (neither it nor its parent ran one before). Triage starts
        * it; the package did not. The exec of a PATH search is tried in
@@ -300,7 +303,12 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
     }
     if (is_parent)
       im = p ? image_at(proc_get(c, p->ppid), idx) : NULL;
-    return im ? walk(im->obj, path + (is_proc ? 5 : 7)) : NULL;
+    if (is_grand) {
+      struct pt_rules_proc *pp = p ? proc_get(c, p->ppid) : NULL;
+      im = pp ? image_at(proc_get(c, pp->ppid), idx) : NULL;
+    }
+    return im ? walk(im->obj, path + (is_proc ? 5 : is_parent ? 7 : 12))
+              : NULL;
   }
   return walk(el, path);
 }
