@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "artifact.h"
 #include "npmmeta.h"
@@ -328,9 +329,58 @@ static bool valid_bin(const char *s) {
   return true;
 }
 
+/* npm's other way to declare commands: with no "bin", every file of
+ * "directories": {"bin": DIR} is one, named after the file (npm links
+ * them in node_modules/.bin). Files directly in DIR only (npm also walks
+ * its subdirectories), at most PT_TRIAGE_MAX_ENTRY_POINTS. DIR is read
+ * below the package's installed dir; `..` or an absolute path is not
+ * followed. */
+static void expand_directories_bin(struct pt_triage *t,
+                                   const struct installed *pkg,
+                                   pt_npmmeta_map *out) {
+  const char *dir = pkg->meta.directories_bin;
+  memset(out, 0, sizeof(*out));
+  if (dir == NULL || pkg->meta.bin.len || dir[0] == '/' || strstr(dir, ".."))
+    return;
+  while (dir[0] == '.' && dir[1] == '/')
+    dir += 2;
+  char rel[1200];
+  snprintf(rel, sizeof(rel), "project/node_modules/%s/%s", pkg->name, dir);
+  pt_err *e = NULL;
+  char **names = pt_triage_list(t, rel, &e);
+  pt_err_free(e);
+  size_t n = 0;
+  for (char **q = names; q && *q; q++)
+    n++;
+  out->items = n ? calloc(n, sizeof(*out->items)) : NULL;
+  for (char **q = names; out->items && q && *q &&
+                         out->len < PT_TRIAGE_MAX_ENTRY_POINTS;
+       q++) {
+    char file[1400];
+    snprintf(file, sizeof(file), "%s/%s", rel, *q);
+    struct stat st;
+    if (fstatat(t->home_fd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        !S_ISREG(st.st_mode))
+      continue;
+    char path[1400];
+    snprintf(path, sizeof(path), "%s/%s", dir, *q);
+    out->items[out->len].key = strdup(*q);
+    out->items[out->len].value = strdup(path);
+    if (out->items[out->len].key && out->items[out->len].value)
+      out->len++;
+    else {
+      free(out->items[out->len].key);
+      free(out->items[out->len].value);
+    }
+  }
+  pt_strv_free(names);
+}
+
 static void run_bins(struct pt_triage *t, struct npm_state *s,
                      const struct installed *pkg) {
-  const pt_npmmeta_map *bin = &pkg->meta.bin;
+  pt_npmmeta_map from_dir;
+  expand_directories_bin(t, pkg, &from_dir);
+  const pt_npmmeta_map *bin = from_dir.len ? &from_dir : &pkg->meta.bin;
   for (size_t i = 0; i < bin->len && !pt_triage_stopped(t); i++) {
     const char *b = bin->items[i].key;
     char name[300];
@@ -349,10 +399,15 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
     pt_triage_phase_variants(t, "bin_runs", name, "bin", (char *)b);
     pt_triage_check_hijack(t, b, name, s->bin_jail);
   }
-  if (pkg->meta.directories_bin && bin->len == 0)
-    json_array_append_new(json_object_get(t->record, "notes"),
-                          json_string("directories.bin is not expanded yet: "
-                                      "those commands were not run"));
+  if (from_dir.len)
+    json_array_append_new(
+        json_object_get(t->record, "notes"),
+        json_string("bins from directories.bin (the files directly in it)"));
+  for (size_t i = 0; i < from_dir.len; i++) {
+    free(from_dir.items[i].key);
+    free(from_dir.items[i].value);
+  }
+  free(from_dir.items);
 }
 
 /* The project's package.json, and for each dependency missing from

@@ -79,6 +79,14 @@ add_test(NAME triage_npm_binding_gyp
 set_tests_properties(triage_npm_binding_gyp PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# Commands declared by directories.bin (no "bin"): each file is a bin,
+# run bare and with --help; one is named git, a hijack.
+add_test(NAME triage_npm_directories_bin
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_dirbin_pkg.py \"$TEST_TMP/repo-helpers-0.4.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/repo-helpers-0.4.1.tgz\" 0 30 - -- --phase bin:git=ok --phase \"bin:git --help=ok\" --phase bin:repo-sync=ok --hijack git")
+set_tests_properties(triage_npm_directories_bin PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)
