@@ -14,13 +14,14 @@
 // 2^22), which the recorder stops on (runner/recorder_rules.c) and the
 // kernel would answer with ESRCH.
 'use strict';
-(function () {
+function install() {
   const MAX_MS = 2000; // npm.json's max_sleep_ms
   const TIMEOUT_MAX = 2 ** 31 - 1; // Node's own ceiling (then it uses 1 ms)
   const os = require('os');
   const timers = require('timers');
-  const promises = require('timers/promises');
   const util = require('util');
+  let promises = {}; // timers/promises: Node >= 15
+  try { promises = require('timers/promises'); } catch (e) { /* older Node */ }
 
   function shorter(ms) {
     const n = Number(ms);
@@ -46,21 +47,31 @@
   const setTimeoutPromise = (ms, ...rest) => setTimeoutP(shorter(ms), ...rest);
   const setIntervalPromise = (ms, ...rest) => setIntervalP(shorter(ms), ...rest);
   // util.promisify(setTimeout) is timers/promises' setTimeout.
-  Object.defineProperty(setTimeout, util.promisify.custom, {
-    value: setTimeoutPromise, enumerable: false, writable: true, configurable: true,
-  });
+  const custom = setTimeout0[util.promisify.custom];
+  if (custom) {
+    Object.defineProperty(setTimeout, util.promisify.custom, {
+      value: (ms, ...rest) => custom(shorter(ms), ...rest),
+      enumerable: false, writable: true, configurable: true,
+    });
+  }
   // The originals' names, for stack traces and whoever reads .name.
   Object.defineProperty(setTimeout, 'name', { value: 'setTimeout' });
   Object.defineProperty(setInterval, 'name', { value: 'setInterval' });
 
   timers.setTimeout = globalThis.setTimeout = setTimeout;
   timers.setInterval = globalThis.setInterval = setInterval;
-  promises.setTimeout = setTimeoutPromise;
-  promises.setInterval = setIntervalPromise;
+  if (setTimeoutP) promises.setTimeout = setTimeoutPromise;
+  if (setIntervalP) promises.setInterval = setIntervalPromise;
   if (wait0) {
     promises.scheduler.wait = (ms, options) =>
       wait0.call(promises.scheduler, shorter(ms), options);
   }
   // ES modules see builtins' exports as they were when first imported.
-  require('module').syncBuiltinESMExports();
-})();
+  const mod = require('module');
+  if (mod.syncBuiltinESMExports) mod.syncBuiltinESMExports();
+}
+try {
+  install();
+} catch (e) {
+  // Never keep a node process from starting: its timers then run as asked.
+}

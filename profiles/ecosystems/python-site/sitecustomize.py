@@ -119,8 +119,8 @@ def _chain():
             return
 
 
-_install()
-try:
-    _chain()
-except Exception:
-    pass
+for _step in (_install, _chain):
+    try:
+        _step()
+    except Exception:  # never keep Python from starting
+        pass
