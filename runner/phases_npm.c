@@ -436,7 +436,8 @@ static int write_project(struct pt_triage *t, const struct npm_state *s,
     json_decref(stub);
     char pj[5300];
     snprintf(pj, sizeof(pj), "%s/package.json", dir);
-    int rc = text ? pt_mkdir_p_at(AT_FDCWD, dir, 0755, err) : -1;
+    int rc = text ? pt_mkdir_p_at(AT_FDCWD, dir, 0755, err)
+                  : pt_err_make(err, ENOMEM, "stub `%s`", name);
     if (rc == 0)
       rc = pt_write_file_at(AT_FDCWD, pj, text, strlen(text), 0644, err);
     free(text);

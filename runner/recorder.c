@@ -1008,8 +1008,9 @@ static bool maybe_shorten_sleep(pt_recorder *r, pid_t tid, pid_t tgid,
   return true;
 }
 
-/* A timer the jail shortened itself (profiles/ecosystems/node-timers.cjs:
- * Node's timers are no sleep syscall) announces it with
+/* A wait the jail shortened itself (profiles/ecosystems/node-timers.cjs
+ * and python-site/sitecustomize.py: Node's timers, Python's Event.wait and
+ * asyncio.sleep are no sleep syscall) announces it with
  * getpriority(PRIO_PROCESS, PT_TIMER_BEACON | ms), the only getpriority
  * that stops (recorder_rules.c): no process has such an id, so the
  * kernel's answer, ESRCH, is given. Anyone in the jail can make one: the

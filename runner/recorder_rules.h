@@ -6,9 +6,10 @@
 
 #include "jail.h"
 
-/* getpriority(PRIO_PROCESS, PT_TIMER_BEACON | ms): a timer of ms
- * shortened in the jail (profiles/ecosystems/node-timers.cjs). No process
- * id reaches bit 30 (PID_MAX_LIMIT is 2^22). */
+/* getpriority(PRIO_PROCESS, PT_TIMER_BEACON | ms): a wait of ms shortened
+ * in the jail (profiles/ecosystems/node-timers.cjs,
+ * python-site/sitecustomize.py). No process id reaches bit 30
+ * (PID_MAX_LIMIT is 2^22). */
 #define PT_TIMER_BEACON 0x40000000ull
 #define PT_TIMER_BEACON_MS_MASK 0x3fffffffull
 
