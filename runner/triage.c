@@ -18,9 +18,9 @@
 #include "pt_tmpdir.h"
 #include "triage_int.h"
 
-/* "mounts": files of profiles/ecosystems/ bound read-only into every
- * phase's jail, [{"src": NAME, "dst": "/abs/path"}]. src stays inside
- * the ecosystem directory. */
+/* "mounts": files or directories of profiles/ecosystems/ bound read-only
+ * into every phase's jail, [{"src": NAME, "dst": "/abs/path"}]. src stays
+ * inside the ecosystem directory. */
 static int check_mounts(const json_t *mounts, const char *path,
                         pt_err **err) {
   if (mounts == NULL)
@@ -37,9 +37,9 @@ static int check_mounts(const json_t *mounts, const char *path,
     if (src == NULL || dst == NULL || src[0] == '/' || strstr(src, "..") ||
         dst[0] != '/' || strlen(src) > 200 || strlen(dst) > 400)
       return pt_err_make(err, 0,
-                         "%s: mounts[%zu] wants \"src\" (a file of the "
-                         "profile's directory) and \"dst\" (an absolute "
-                         "path in the jail)",
+                         "%s: mounts[%zu] wants \"src\" (a file or "
+                         "directory of the profile's directory) and "
+                         "\"dst\" (an absolute path in the jail)",
                          path, i);
   }
   return 0;

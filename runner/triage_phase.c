@@ -218,8 +218,8 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
     m[n_m++] = (struct jail_mount){.src = t->opts->deps_dir,
                                    .dst = t->opts->deps_dir,
                                    .kind = JAIL_BIND_RO};
-  /* The profile's own files (node-timers.cjs), read-only; checked when
-   * the profile was loaded (triage.c). */
+  /* The profile's own files (node-timers.cjs, python-site/), read-only;
+   * checked when the profile was loaded (triage.c). */
   json_array_foreach(json_object_get(t->profile, "mounts"), i, e) {
     if (n_src == PT_TRIAGE_MAX_PROFILE_MOUNTS)
       break;
