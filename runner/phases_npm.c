@@ -284,9 +284,10 @@ static void run_lifecycle(struct pt_triage *t, struct installed *in,
       snprintf(name, sizeof(name), "lifecycle:%s", event);
     else
       snprintf(name, sizeof(name), "lifecycle:%s:%s", event, in->name);
-    bool gyp = pt_npmmeta_script(&in->meta, event) == NULL &&
-               strcmp(event, "install") == 0 && default_gyp(t, in);
-    if (pt_npmmeta_script(&in->meta, event) == NULL && !gyp)
+    bool scripted = pt_npmmeta_script(&in->meta, event) != NULL;
+    bool gyp = !scripted && strcmp(event, "install") == 0 &&
+               default_gyp(t, in);
+    if (!scripted && !gyp)
       continue;
     char pkgdir[700], cwd[1400];
     snprintf(pkgdir, sizeof(pkgdir), "node_modules/%s", in->name);
