@@ -976,6 +976,19 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
   json_decref(extra);
 }
 
+/* A wait of ms shortened (by us, or in the jail when via is "timer"):
+ * counted, and a sleep-shortened event. */
+static void count_shortened(pt_recorder *r, pid_t tgid, uint64_t ms,
+                            const char *via) {
+  r->stats.sleeps_shortened++;
+  r->stats.sleep_ms_skipped += ms;
+  json_t *o = json_object();
+  json_object_set_new(o, "requested_ms", json_integer((json_int_t)ms));
+  if (via)
+    json_object_set_new(o, "via", json_string(via));
+  pt_events_emit(r->cfg.events, tgid, "sleep-shortened", o);
+}
+
 /* Long sleeps are answered at once (success), so a payload that waits
  * out a sandbox acts within the budget. Decided from the caller's memory
  * (racy by design): the worst a forger gets is a shorter sleep. */
@@ -1000,11 +1013,7 @@ static bool maybe_shorten_sleep(pt_recorder *r, pid_t tid, pid_t tgid,
   resp->flags = 0;
   resp->error = 0;
   resp->val = 0;
-  r->stats.sleeps_shortened++;
-  r->stats.sleep_ms_skipped += (uint64_t)want_ms;
-  json_t *o = json_object();
-  json_object_set_new(o, "requested_ms", json_integer((json_int_t)want_ms));
-  pt_events_emit(r->cfg.events, tgid, "sleep-shortened", o);
+  count_shortened(r, tgid, (uint64_t)want_ms, NULL);
   return true;
 }
 
@@ -1022,12 +1031,7 @@ static void timer_shortened(pt_recorder *r, pid_t tgid,
   resp->flags = 0;
   resp->error = -ESRCH;
   resp->val = 0;
-  r->stats.sleeps_shortened++;
-  r->stats.sleep_ms_skipped += ms;
-  json_t *o = json_object();
-  json_object_set_new(o, "requested_ms", json_integer((json_int_t)ms));
-  json_object_set_new(o, "via", json_string("timer"));
-  pt_events_emit(r->cfg.events, tgid, "sleep-shortened", o);
+  count_shortened(r, tgid, ms, "timer");
 }
 
 static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
