@@ -75,7 +75,7 @@ set_tests_properties(triage_npm_missing_deps PROPERTIES
 # configure time: whether the addon then compiles does not matter here).
 add_test(NAME triage_npm_binding_gyp
   COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_gyp_pkg.py \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" 0 60 - -- --phase install=ok --phase lifecycle:install \"--event\" \"lifecycle:install|dns|name~.gyp-stats.test\"")
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py gyp \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" 0 60 - -- --phase install=ok --phase lifecycle:install \"--event\" \"lifecycle:install|dns|name~.gyp-stats.test\"")
 set_tests_properties(triage_npm_binding_gyp PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
@@ -83,7 +83,7 @@ set_tests_properties(triage_npm_binding_gyp PROPERTIES
 # run bare and with --help; one is named git, a hijack.
 add_test(NAME triage_npm_directories_bin
   COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_dirbin_pkg.py \"$TEST_TMP/repo-helpers-0.4.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/repo-helpers-0.4.1.tgz\" 0 30 - -- --phase bin:git=ok --phase \"bin:git --help=ok\" --phase bin:repo-sync=ok --hijack git")
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py dirbin \"$TEST_TMP/repo-helpers-0.4.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/repo-helpers-0.4.1.tgz\" 0 30 - -- --phase bin:git=ok --phase \"bin:git --help=ok\" --phase bin:repo-sync=ok --hijack git")
 set_tests_properties(triage_npm_directories_bin PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)

