@@ -10,7 +10,9 @@
  *  - TCP: listeners on the ports the recorder prepares (a `connect` seen in
  *    a seccomp notification calls pt_fakenet_prepare() before CONTINUE).
  *    The first bytes of each connection are kept; HTTP/1.x gets a harmless
- *    "200 OK", a TLS ClientHello gives SNI/ALPN; then the connection closes.
+ *    "200 OK", a TLS ClientHello gives SNI/ALPN and, with interception
+ *    (tls below), a handshake and the HTTP inside; then the connection
+ *    closes.
  *  - UDP: receivers on prepared ports record each datagram.
  *
  * Every observation becomes an event in the sink (kinds "dns", "net",
@@ -43,6 +45,11 @@ struct pt_fakenet_config {
   pid_t (*who)(void *ctx, int proto, const struct sockaddr *dst,
                socklen_t len);
   void *who_ctx;
+  /* TLS interception (tlsmitm.h): a ClientHello is answered with a
+   * certificate for its SNI from this authority, and what the client then
+   * sends is handled as plaintext (HTTP answered, tokens scanned). NULL:
+   * a ClientHello is recorded and the connection closed. */
+  struct pt_tls_mitm *tls;
   /* Limits; 0 selects the default. */
   size_t capture_cap;        /* bytes kept per connection, 64 KiB */
   unsigned max_conns;        /* TCP connections tracked at once, 256 */

@@ -6,8 +6,12 @@
  *              code shows its next step; then we half-close and wait for
  *              the client to close (closing with unread input would send
  *              RST, and the client could lose our answer);
- *   TLS        the ClientHello gives SNI and ALPN; then we close (no
- *              handshake: the name is what the report needs);
+ *   TLS        the ClientHello gives SNI and ALPN; with interception
+ *              (cfg.tls, tlsmitm.h) we then complete the handshake with a
+ *              certificate for that name and handle what comes inside as
+ *              above (HTTP answered, tokens scanned in the plaintext);
+ *              without it, or when the client refuses our certificate, we
+ *              close (the name is what the report needs);
  *   DNS        on port 53: RFC 1035 4.2.2 framing, answered by the resolver;
  *   anything   else is kept until EOF, the cap, or idle_ms of silence.
  *
@@ -28,6 +32,7 @@
 #include "httpreq.h"
 #include "pt_util.h"
 #include "tlshello.h"
+#include "tlsmitm.h"
 
 #define FN_ACCEPT_BATCH 16
 #define FN_READ_BATCH 16
@@ -51,6 +56,10 @@ struct fn_conn {
   size_t parsed_len, complete_at;
   unsigned dns_queries;
   bool eof, error, answered;
+  /* Intercepted TLS: buf, len and total are the plaintext's; hello is the
+   * ClientHello that started it. */
+  pt_tls_conn *tls;
+  pt_tls_hello *hello;
 };
 
 /* ---- bookkeeping ---------------------------------------------------- */
@@ -67,35 +76,144 @@ static void conn_unlink_free(struct fn_conn *c) {
   if (c->next)
     c->next->prev = c->prev;
   fn->nconns--;
+  pt_tls_conn_free(c->tls);
+  free(c->hello);
   free(c->buf);
   free(c);
+}
+
+/* Where the next bytes go: buf up to the cap, then (or once answered)
+ * the scratch buffer, where they are only counted. false: no memory. */
+static bool buf_room(struct fn_conn *c, uint8_t **dst, size_t *room) {
+  if (c->len < c->cap && !c->answered) {
+    if (c->alloc == c->len) {
+      size_t na = c->alloc ? c->alloc * 2 : 4096;
+      if (na > c->cap)
+        na = c->cap;
+      uint8_t *p = realloc(c->buf, na);
+      if (p == NULL) {
+        c->error = true;
+        return false;
+      }
+      c->buf = p;
+      c->alloc = na;
+    }
+    *dst = c->buf + c->len;
+    *room = c->alloc - c->len;
+  } else {
+    *dst = c->fn->scratch;
+    *room = 65536;
+  }
+  return true;
+}
+
+static void send_best_effort(int fd, const void *buf, size_t len);
+
+/* ---- intercepted TLS ------------------------------------------------- */
+
+/* What the TLS session has for the client (handshake records, our answer,
+ * the close_notify). */
+static void tls_flush(struct fn_conn *c) {
+  uint8_t out[16384];
+  size_t n;
+  while ((n = pt_tls_conn_take_out(c->tls, out, sizeof(out))) > 0)
+    send_best_effort(c->fd, out, n);
+}
+
+/* The plaintext the session has into buf (counted past the cap), then
+ * what it has to send. */
+static void tls_pump(struct fn_conn *c) {
+  while (!c->answered && pt_tls_conn_error(c->tls) == NULL) {
+    uint8_t *dst;
+    size_t room;
+    if (!buf_room(c, &dst, &room))
+      break;
+    ssize_t n = pt_tls_conn_read(c->tls, dst, room);
+    if (n <= 0)
+      break;
+    c->total += (uint64_t)n;
+    if (dst != c->fn->scratch)
+      c->len += (size_t)n;
+  }
+  tls_flush(c);
+}
+
+static void tls_read(struct fn_conn *c) {
+  uint8_t raw[16384];
+  for (int i = 0; i < FN_READ_BATCH && !c->eof && !c->error; i++) {
+    ssize_t n = recv(c->fd, raw, sizeof(raw), MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        c->error = true;
+      break;
+    }
+    if (n == 0) {
+      c->eof = true;
+      break;
+    }
+    c->t_last = pt_now_ns();
+    if (!c->answered && pt_tls_conn_feed(c->tls, raw, (size_t)n) < 0)
+      c->error = true;
+  }
+  tls_pump(c);
+}
+
+/* The name our certificate is for: SNI, else the name the fake DNS gave
+ * the address out for, else the address. */
+static void tls_name(struct fn_conn *c, const pt_tls_hello *h, char *out,
+                     size_t size) {
+  if (h->has_sni) {
+    pt_dns_escape(h->sni, h->sni_len, out, size);
+    return;
+  }
+  const char *name = pt_fakenet_name_for(
+      c->fn, (const struct sockaddr *)&c->local, c->llen);
+  if (name != NULL) {
+    snprintf(out, size, "%s", name);
+    return;
+  }
+  uint16_t port;
+  fn_addr_str((const struct sockaddr *)&c->local, out, size, &port);
+}
+
+/* A whole ClientHello is in buf: hand it to a new TLS session and start
+ * over with buf for the plaintext. false: no session (the caller closes,
+ * as without interception). */
+static bool tls_intercept(struct fn_conn *c, const pt_tls_hello *h) {
+  char name[PT_DNS_NAME_PRINTABLE_MAX];
+  tls_name(c, h, name, sizeof(name));
+  c->hello = malloc(sizeof(*h));
+  if (c->hello == NULL)
+    return false;
+  memcpy(c->hello, h, sizeof(*h));
+  c->tls = pt_tls_conn_new(c->fn->cfg.tls, name);
+  if (c->tls == NULL || pt_tls_conn_feed(c->tls, c->buf, c->len) < 0) {
+    pt_tls_conn_free(c->tls);
+    c->tls = NULL;
+    free(c->hello);
+    c->hello = NULL;
+    return false;
+  }
+  c->len = c->parsed_len = c->complete_at = 0;
+  c->total = 0;
+  tls_pump(c);
+  return true;
 }
 
 /* Read what is available: into buf up to the cap, then discarded (still
  * counted). Sets eof/error. */
 static void conn_read(struct fn_conn *c) {
+  if (c->tls) {
+    tls_read(c);
+    return;
+  }
   for (int i = 0; i < FN_READ_BATCH && !c->eof && !c->error; i++) {
     uint8_t *dst;
     size_t room;
-    if (c->len < c->cap && !c->answered) {
-      if (c->alloc == c->len) {
-        size_t na = c->alloc ? c->alloc * 2 : 4096;
-        if (na > c->cap)
-          na = c->cap;
-        uint8_t *p = realloc(c->buf, na);
-        if (p == NULL) {
-          c->error = true;
-          return;
-        }
-        c->buf = p;
-        c->alloc = na;
-      }
-      dst = c->buf + c->len;
-      room = c->alloc - c->len;
-    } else {
-      dst = c->fn->scratch;
-      room = 65536;
-    }
+    if (!buf_room(c, &dst, &room))
+      return;
     ssize_t n = recv(c->fd, dst, room, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR)
@@ -127,8 +245,12 @@ static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   char out[1024];
   int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
                                  r->target.len, out, sizeof(out));
-  if (n > 0)
+  if (c->tls) {
+    (void)pt_tls_conn_write(c->tls, out, n > 0 ? (size_t)n : 0, true);
+    tls_flush(c);
+  } else if (n > 0) {
     send_best_effort(c->fd, out, (size_t)n);
+  }
   shutdown(c->fd, SHUT_WR);
   c->answered = true;
 }
@@ -207,6 +329,27 @@ static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
   }
 }
 
+/* The ClientHello's fields of a "net" event; its SNI is the hostname when
+ * the address gave none. */
+static void add_hello(json_t *o, const pt_tls_hello *h, json_t **hostname) {
+  char v[16];
+  json_object_set_new(
+      o, "tls_version",
+      json_string(pt_tls_version_str(h->max_version, v, sizeof(v))));
+  if (h->has_sni) {
+    char sni[PT_DNS_NAME_PRINTABLE_MAX];
+    pt_dns_escape(h->sni, h->sni_len, sni, sizeof(sni));
+    json_object_set_new(o, "sni", json_string(sni));
+    if (*hostname == NULL)
+      *hostname = json_string(sni);
+  }
+  json_t *alpn = json_array();
+  for (size_t i = 0; i < h->nalpn; i++)
+    json_array_append_new(alpn,
+                          pt_json_bytes(h->alpn[i], strlen(h->alpn[i]), 64));
+  json_object_set_new(o, "alpn", alpn);
+}
+
 /* Final analysis, the event, and close. answer: an HTTP request not yet
  * answered gets its 200 first (not at finish: nobody is left to read). */
 static void conn_close(struct fn_conn *c, const char *why, bool answer) {
@@ -258,35 +401,28 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
       json_object_set_new(o, "http", h);
       if (hostname == NULL && req->host.p != NULL && req->host.len > 0)
         hostname = host_name(req->host);
-    } else {
+    } else if (c->hello == NULL) {
       tls = calloc(1, sizeof(*tls));
       pt_tls_status ts =
           tls ? pt_tls_parse_client_hello(c->buf, c->len, tls) : PT_TLS_NOT_TLS;
-      if (ts == PT_TLS_OK) {
-        char v[16];
-        json_object_set_new(
-            o, "tls_version",
-            json_string(pt_tls_version_str(tls->max_version, v, sizeof(v))));
-        if (tls->has_sni) {
-          char sni[PT_DNS_NAME_PRINTABLE_MAX];
-          pt_dns_escape(tls->sni, tls->sni_len, sni, sizeof(sni));
-          json_object_set_new(o, "sni", json_string(sni));
-          if (hostname == NULL)
-            hostname = json_string(sni);
-        }
-        json_t *alpn = json_array();
-        for (size_t i = 0; i < tls->nalpn; i++)
-          json_array_append_new(
-              alpn, pt_json_bytes(tls->alpn[i], strlen(tls->alpn[i]), 64));
-        json_object_set_new(o, "alpn", alpn);
-      } else if (ts != PT_TLS_NOT_TLS) {
+      if (ts == PT_TLS_OK)
+        add_hello(o, tls, &hostname);
+      else if (ts != PT_TLS_NOT_TLS)
         json_object_set_new(o, "tls_error", json_string(pt_tls_status_str(ts)));
-      }
       if (ts != PT_TLS_OK) {
         free(tls);
         tls = NULL;
       }
     }
+  }
+  if (c->hello != NULL) {
+    /* Intercepted: the ClientHello as above, and what became of it. */
+    add_hello(o, c->hello, &hostname);
+    json_object_set_new(o, "tls_intercepted",
+                        json_boolean(pt_tls_conn_established(c->tls)));
+    const char *failed = pt_tls_conn_error(c->tls);
+    if (failed != NULL)
+      json_object_set_new(o, "tls_error", json_string(failed));
   }
   json_object_set_new(o, "hostname", hostname ? json_incref(hostname)
                                               : json_null());
@@ -307,7 +443,7 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
   snprintf(where, sizeof(where), fam[3] == '6' ? "tcp:[%s]:%u" : "tcp:%s:%u",
            addr, port);
   if (extra)
-    conn_tokens(c, extra, where, req, is_http, tls);
+    conn_tokens(c, extra, where, req, is_http, c->hello ? c->hello : tls);
   json_decref(extra);
   free(req);
   free(tls);
@@ -354,6 +490,10 @@ static bool dns_progress(struct fn_conn *c) {
 
 /* Returns false when c was closed. */
 static bool stream_progress(struct fn_conn *c) {
+  if (c->tls != NULL && pt_tls_conn_error(c->tls) != NULL) {
+    conn_close(c, "tls", false); /* our certificate refused, say */
+    return false;
+  }
   if (c->answered)
     return true; /* waiting for the client to close; input discarded */
   bool full = c->len >= c->cap;
@@ -383,7 +523,10 @@ static bool stream_progress(struct fn_conn *c) {
   }
   free(req);
   pt_tls_hello h;
-  pt_tls_status ts = pt_tls_parse_client_hello(c->buf, c->len, &h);
+  pt_tls_status ts = c->tls ? PT_TLS_NOT_TLS
+                            : pt_tls_parse_client_hello(c->buf, c->len, &h);
+  if (ts == PT_TLS_OK && c->fn->cfg.tls != NULL && tls_intercept(c, &h))
+    return true; /* the plaintext comes with the next reads */
   if (ts == PT_TLS_OK || ts == PT_TLS_MALFORMED) {
     /* Nothing more will come before a ServerHello we will not send. */
     conn_close(c, "tls", false);

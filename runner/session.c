@@ -15,6 +15,7 @@
 #include "fakenet.h"
 #include "profile.h"
 #include "recorder.h"
+#include "tlsmitm.h"
 #include "tokscan.h"
 
 /* The bundled policy compiled at build time (the generated
@@ -37,6 +38,8 @@ struct pt_session {
   char policy[4096];
   struct jail_filter *filter; /* compiled once, for every run */
   bool honey_made;            /* honey and base_env */
+  struct pt_tls_mitm *mitm;   /* tls_intercept, else NULL */
+  char ca_bundle[4200];       /* its bundle, in the run directory */
   bool tokens_made;           /* the scanner is given every token */
   struct pt_session_stats st;
 };
@@ -203,6 +206,44 @@ static int make_scanner(pt_session *s, pt_err **err) {
   return 0;
 }
 
+/* tls_intercept: the authority, and the host's bundle with its
+ * certificate appended, in the run directory (bound read-only over the
+ * jail's copy by each run). */
+static int make_mitm(pt_session *s, pt_err **err) {
+  cleanup_close int in = open(PT_SYSTEM_CA_BUNDLE, O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    fprintf(stderr,
+            "pkgtrap: note: no %s on this host: HTTPS is not intercepted "
+            "(install ca-certificates)\n",
+            PT_SYSTEM_CA_BUNDLE);
+    return 0;
+  }
+  s->mitm = pt_tls_mitm_new(err);
+  if (s->mitm == NULL)
+    return -1;
+  snprintf(s->ca_bundle, sizeof(s->ca_bundle), "%s/ca-bundle.crt",
+           s->rd.path);
+  cleanup_close int out =
+      open(s->ca_bundle, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0)
+    return pt_err_make(err, errno, "create %s", s->ca_bundle);
+  char buf[65536];
+  ssize_t n;
+  bool nl = true;
+  while ((n = read(in, buf, sizeof(buf))) > 0) {
+    if (pt_write_all(out, buf, (size_t)n) < 0)
+      return pt_err_make(err, errno, "write %s", s->ca_bundle);
+    nl = buf[n - 1] == '\n';
+  }
+  if (n < 0)
+    return pt_err_make(err, errno, "read %s", PT_SYSTEM_CA_BUNDLE);
+  const char *pem = pt_tls_mitm_ca_pem(s->mitm);
+  if ((!nl && pt_write_all(out, "\n", 1) < 0) ||
+      pt_write_all(out, pem, strlen(pem)) < 0)
+    return pt_err_make(err, errno, "write %s", s->ca_bundle);
+  return 0;
+}
+
 pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   pt_session *s = calloc(1, sizeof(*s));
   if (s == NULL) {
@@ -242,6 +283,8 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   if (!o->honey_at_first_run &&
       (make_honey(s, NULL, err) < 0 || make_scanner(s, err) < 0))
     goto fail;
+  if (o->tls_intercept && make_mitm(s, err) < 0)
+    goto fail;
   /* The HOME's files are written by the first run, in parallel with
    * its jail being built (write_home). */
   jail_pick_host_ids(&s->host_uid, &s->host_gid);
@@ -271,6 +314,7 @@ void pt_session_free(pt_session *s, bool keep) {
     pt_rundir_keep(&s->rd);
   pt_mark("session: rundir removed");
   pt_events_free(s->events);
+  pt_tls_mitm_free(s->mitm);
   pt_tok_free(s->tokens);
   free(s->base_env);
   for (size_t i = 0; i < 4; i++)
@@ -412,7 +456,8 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   struct pt_fakenet_config nc = {.events = s->events,
                                  .tokens = s->tokens,
                                  .who = pt_recorder_who,
-                                 .who_ctx = rec};
+                                 .who_ctx = rec,
+                                 .tls = s->mitm};
   pt_fakenet *net = pt_fakenet_new(&nc, err);
   if (net == NULL) {
     pt_recorder_free(rec);
@@ -432,6 +477,16 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.home_tmpfs_bytes = r->limits.tmp_bytes;
   spec.mounts = r->mounts;
   spec.n_mounts = r->n_mounts;
+  /* The bundle that trusts the session's authority, over the system's. */
+  struct jail_mount with_ca[PT_SESSION_MAX_MOUNTS + 1];
+  if (s->mitm != NULL && r->n_mounts <= PT_SESSION_MAX_MOUNTS) {
+    for (size_t i = 0; i < r->n_mounts; i++)
+      with_ca[i] = r->mounts[i];
+    with_ca[r->n_mounts] = (struct jail_mount){
+        .src = s->ca_bundle, .dst = PT_SYSTEM_CA_BUNDLE, .kind = JAIL_BIND_RO};
+    spec.mounts = with_ca;
+    spec.n_mounts = r->n_mounts + 1;
+  }
   spec.host_ro = (const char *const *)s->prof.host_ro;
   spec.filter = s->filter;
   spec.seccomp_policy = s->policy;

@@ -50,7 +50,17 @@ struct pt_session_opts {
   /* The caller's jail.json, already loaded: taken over (left zeroed)
    * rather than read and parsed again. NULL: the session loads it. */
   struct pt_jail_profile *profile;
+  /* TLS interception (tlsmitm.h): an authority made for the session, a
+   * copy of the host's CA bundle with its certificate added bound over
+   * the jail's SYSTEM_CA_BUNDLE, and the fake network completing TLS
+   * handshakes with it. Loads libssl (~1 ms, once). Skipped, with a note
+   * on stderr, when the host has no such bundle. */
+  bool tls_intercept;
 };
+/* The bundle OpenSSL, Python (Debian's certifi) and curl read, and Node
+ * with NODE_EXTRA_CA_CERTS (profiles/ecosystems/npm.json). */
+#define PT_SESSION_MAX_MOUNTS 16
+#define PT_SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 /* max_events for a caller that only streams (pkgtrap run): a run may stop
  * millions of times, and the supervisor's memory must stay bounded
  * whatever the sample does. */
@@ -79,7 +89,7 @@ struct pt_session_run {
                             base environment is replaced, not repeated */
   size_t n_env;
   const struct jail_mount *mounts;
-  size_t n_mounts;
+  size_t n_mounts; /* at most PT_SESSION_MAX_MOUNTS */
   struct jail_limits limits;
   int out_fd, err_fd; /* pass-through of CMD's stdout/stderr; -1: drop */
 };

@@ -378,7 +378,8 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
   t.sess = pt_session_new(
       &(struct pt_session_opts){
           .trace_path = o->trace_path,
-          .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000)},
+          .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000),
+          .tls_intercept = true},
       err);
   if (t.sess == NULL)
     goto out;

