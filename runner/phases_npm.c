@@ -411,19 +411,35 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
   free(from_dir.items);
 }
 
-/* The project's package.json, and for each dependency missing from
- * --deps an empty package it points to with npm's "overrides" (every
- * occurrence of the name in the tree, whatever its range): without them
- * an offline install fails on the first missing dependency and none of
- * the package's scripts run, which a payload with one declared dependency
- * would get for free. Code that requires a stub fails as it would without
- * the dependency. Names are valid npm names (no `..`, one `/` after a
- * scope), so each stub stays below the project. */
+/* The project's package.json, with npm's "overrides" (every occurrence
+ * of a name in the tree, whatever its range) pointing
+ *  - each dependency found in --deps at its tarball: the one version
+ *    --deps has of it, even where a range asks for another (a batch of
+ *    real packages holds one `negotiator`, 0.6.4, for `accepts`' exact
+ *    0.6.3): an offline install would fail on the mismatch, and none of
+ *    the package's scripts would run;
+ *  - each dependency missing from --deps at an empty package: without it
+ *    the install fails on the first missing dependency, which a payload
+ *    with one declared dependency would get for free. Code that requires
+ *    a stub fails as it would without the dependency. Names are valid npm
+ *    names (no `..`, one `/` after a scope), so each stub stays below the
+ *    project.
+ * The install then names only the artifact: npm refuses an override of a
+ * dependency also named on its command line (EOVERRIDE). */
 static int write_project(struct pt_triage *t, const struct npm_state *s,
-                         pt_err **err) {
+                         const char *own_name, pt_err **err) {
   json_t *proj = json_pack("{s:s, s:s, s:b, s:s}", "name", "project",
                            "version", "1.0.0", "private", 1, "license", "ISC");
   json_t *over = json_object();
+  for (size_t i = 0; proj && over && i < s->n_deps; i++) {
+    const struct dep_file *f = &s->deps[i];
+    /* A dependency back on the package itself gets the one installed. */
+    if (!f->wanted || (own_name && strcmp(f->name, own_name) == 0))
+      continue;
+    char spec[4500];
+    snprintf(spec, sizeof(spec), "file:%s", f->path);
+    json_object_set_new(over, f->name, json_string(spec));
+  }
   for (size_t i = 0; proj && over && i < s->n_unresolved; i++) {
     const char *name = s->unresolved[i];
     char dir[5200], spec[300];
@@ -496,21 +512,19 @@ int pt_phases_npm(struct pt_triage *t) {
   }
   scan_deps_dir(t, &s);
   resolve_deps(t, &s, &top);
-  pt_npmmeta_free(&top);
-  /* A project of the user's own into which the package is installed; what
-   * cannot be resolved offline is stubbed in it (write_project). */
+  /* A project of the user's own into which the package is installed; its
+   * dependencies come through overrides (write_project). */
   pt_err *e = NULL;
-  if (write_project(t, &s, &e) < 0) {
+  int wrote = write_project(t, &s, top.name, &e);
+  pt_npmmeta_free(&top);
+  if (wrote < 0) {
     pt_triage_set_error(t, "%s", e->msg);
     pt_err_free(e);
     npm_state_free(&s);
     return 0;
   }
-  char **tarballs = calloc(s.n_deps + 2, sizeof(char *));
+  char **tarballs = calloc(2, sizeof(char *));
   size_t nt = 0;
-  for (size_t i = 0; tarballs && i < s.n_deps; i++)
-    if (s.deps[i].wanted)
-      tarballs[nt++] = s.deps[i].path;
   if (tarballs)
     tarballs[nt++] = t->artifact_jail;
   struct pt_tvar vars[] = {{"tarballs", NULL, tarballs},
