@@ -252,7 +252,8 @@ static int get_bundle(json_t *root, pt_npmmeta *m, pt_err **err) {
 static int parse_fields(json_t *root, pt_npmmeta *m, pt_err **err) {
   if (get_string(root, "name", &m->name, err) < 0 ||
       get_string(root, "version", &m->version, err) < 0 ||
-      get_string(root, "main", &m->main, err) < 0)
+      (json_is_string(json_object_get(root, "main")) &&
+       get_string(root, "main", &m->main, err) < 0))
     return -1;
   if (m->name != NULL && !pt_npmmeta_valid_name(m->name))
     return pt_err_make(err, 0, "invalid package name `%.64s`", m->name);
@@ -278,6 +279,13 @@ int pt_npmmeta_parse(const char *data, size_t len, pt_npmmeta *out,
   json_error_t jerr;
   cleanup_json json_t *root =
       json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+  /* A key twice is valid JSON, and real packages have it (browserify-zlib
+   * 0.1.4: "main" twice): read it as npm does, the last value winning
+   * (jansson's default), rather than refuse the package. */
+  if (root == NULL && json_error_code(&jerr) == json_error_duplicate_key) {
+    root = json_loadb(data, len, 0, &jerr);
+    out->duplicate_keys = root != NULL;
+  }
   if (root == NULL)
     return pt_err_make(err, 0, "package.json:%d:%d: %s", jerr.line,
                        jerr.column, jerr.text);

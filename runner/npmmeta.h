@@ -43,11 +43,15 @@ typedef struct pt_npmmeta {
    * meaning every name in dependencies. */
   char **bundle_dependencies;
   size_t n_bundle_dependencies;
+  /* An object held a key twice: the last value counts, as in npm and
+   * Node (JSON.parse), so pkgtrap reads what they do; worth a note. */
+  bool duplicate_keys;
 } pt_npmmeta;
 
 /* Fails on invalid JSON (with line:column), a top level that is not an
  * object, a known field of the wrong type, an invalid name or version,
- * and on caps. Unknown fields are ignored. */
+ * and on caps. Unknown fields are ignored, and so is a `main` that is not
+ * a string (`"main": false` is in real packages; Node ignores it). */
 int pt_npmmeta_parse(const char *data, size_t len, pt_npmmeta *out,
                      pt_err **err);
 void pt_npmmeta_free(pt_npmmeta *m);

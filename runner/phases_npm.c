@@ -510,6 +510,11 @@ int pt_phases_npm(struct pt_triage *t) {
     pt_triage_set_error(t, "package.json unreadable");
     return 0;
   }
+  if (top.duplicate_keys)
+    json_array_append_new(
+        json_object_get(t->record, "notes"),
+        json_string("package.json holds a key twice: the last value counts, "
+                    "as in npm"));
   scan_deps_dir(t, &s);
   resolve_deps(t, &s, &top);
   /* A project of the user's own into which the package is installed; its

@@ -46,13 +46,18 @@ static const struct {
      "a", NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
     {"empty object", "{}", 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL,
      NULL},
+    /* Valid JSON npm reads: the last of a key counts (JSON.parse). */
+    {"duplicate key, last wins",
+     "{\"name\":\"a\",\"main\":\"x.js\",\"name\":\"b\",\"main\":\"y.js\"}", 0,
+     NULL, "b", NULL, "y.js", 0, 0, 0, 0, 0, NULL, NULL, NULL},
+    {"main not a string is absent", "{\"name\":\"a\",\"main\":false}", 0,
+     NULL, "a", NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
     {"unknown fields ignored", "{\"name\":\"a\",\"x\":[1,{\"y\":2}]}", 0, NULL,
      "a", NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
     /* errors */
     {"trailing comma", "{\"name\":\"a\",}", 0, "package.json:1:", NULL},
     {"not an object", "[1,2]", 0, "not an object", NULL},
     {"empty input", "", 0, "package.json:", NULL},
-    {"duplicate key", "{\"name\":\"a\",\"name\":\"b\"}", 0, "duplicate", NULL},
     {"invalid UTF-8", "{\"name\":\"\xff\"}", 0, "package.json:1:", NULL},
     {"NUL escape", "{\"name\":\"a\\u0000b\"}", 0, "package.json:1:", NULL},
     {"raw NUL", "{\"name\":\"a\"}\0junk", 18, "package.json:1:", NULL},
@@ -77,6 +82,24 @@ static const struct {
     {"directories wrong type", "{\"directories\":[]}", 0, "`directories`",
      NULL},
 };
+
+/* The flag that says a key came twice, and only then. */
+static void test_duplicate_flag(void) {
+  static const char *dup = "{\"scripts\":{\"postinstall\":\"echo\","
+                           "\"postinstall\":\"node x\"}}";
+  pt_npmmeta m;
+  pt_err *err = NULL;
+  CHECK(pt_npmmeta_parse(dup, strlen(dup), &m, &err) == 0 && m.duplicate_keys,
+        "duplicate flag: %s", err ? err->msg : "not set");
+  CHECK(eq(pt_npmmeta_script(&m, "postinstall"), "node x"),
+        "duplicate: the last value counts");
+  pt_npmmeta_free(&m);
+  pt_err_free(err);
+  CHECK(pt_npmmeta_parse("{\"name\":\"a\"}", 12, &m, NULL) == 0 &&
+            !m.duplicate_keys,
+        "duplicate flag set without a duplicate");
+  pt_npmmeta_free(&m);
+}
 
 static void test_cases(void) {
   for (size_t i = 0; i < PT_ARRAY_LEN(cases); i++) {
@@ -193,6 +216,7 @@ static void test_valid(void) {
 int main(int argc, char **argv) {
   (void)argc;
   test_cases();
+  test_duplicate_flag();
   test_order_and_lifecycle();
   test_caps();
   test_valid();
