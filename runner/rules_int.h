@@ -68,6 +68,7 @@ struct pt_rules_matcher {
   size_t n_ecosystems;
   struct pt_rules_conds where;
   struct pt_rules_conds ancestor; /* all hold for one strict ancestor */
+  struct pt_rules_conds phase_exec; /* all hold for one exec of the phase */
   struct pt_rules_matcher *any;   /* alternatives: one of them must hold */
   size_t n_any;
   struct pt_rules_matcher *unless; /* allowlist: any of them excludes */

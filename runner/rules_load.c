@@ -382,6 +382,7 @@ void pt_rules_matcher_free(struct pt_rules_matcher *m) {
   str_list_free(m->ecosystems, m->n_ecosystems);
   conds_free(&m->where);
   conds_free(&m->ancestor);
+  conds_free(&m->phase_exec);
   for (size_t i = 0; i < m->n_unless; i++)
     pt_rules_matcher_free(&m->unless[i]);
   free(m->unless);
@@ -399,10 +400,12 @@ static const char *const phase_kind_names[] = {
 static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
                          struct where *w, pt_err **err) {
   static const char *const keys_top[] = {
-      "in",  "kind",   "phase_kind",  "ecosystem", "where", "ancestor",
-      "any", "unless", "min_matches", "distinct",  NULL};
-  static const char *const keys_unless[] = {"kind",  "phase_kind", "ecosystem",
-                                            "where", "ancestor",   NULL};
+      "in",         "kind",  "phase_kind", "ecosystem",   "where",
+      "ancestor",   "phase_exec", "any", "unless", "min_matches",
+      "distinct",   NULL};
+  static const char *const keys_unless[] = {
+      "kind", "phase_kind", "ecosystem", "where", "ancestor", "phase_exec",
+      NULL};
   if (!json_is_object(o))
     return fail(err, w, "expected an object");
   if (check_keys(o, top ? keys_top : keys_unless, w, err) < 0)
@@ -462,6 +465,14 @@ static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
       return fail(err, w, "empty");
     pop(w, old);
   }
+  if ((v = json_object_get(o, "phase_exec"))) {
+    old = push(w, "phase_exec");
+    if (parse_conds(v, &m->phase_exec, w, err) < 0)
+      return -1;
+    if (m->phase_exec.n == 0)
+      return fail(err, w, "empty");
+    pop(w, old);
+  }
   const char *lists[2] = {"any", "unless"};
   struct pt_rules_matcher **dst[2] = {&m->any, &m->unless};
   size_t *cnt[2] = {&m->n_any, &m->n_unless};
@@ -502,16 +513,16 @@ static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
       return pt_err_make(err, ENOMEM, "rules");
     pop(w, old);
   }
-  if (m->src != SRC_EVENTS && (m->n_kinds || m->ancestor.n))
-    return fail(err, w, "kind and ancestor apply to events only");
+  if (m->src != SRC_EVENTS && (m->n_kinds || m->ancestor.n || m->phase_exec.n))
+    return fail(err, w, "kind, ancestor and phase_exec apply to events only");
   for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
     const struct pt_rules_matcher *x =
         i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
-    if (m->src != SRC_EVENTS && (x->n_kinds || x->ancestor.n))
-      return fail(err, w, "kind and ancestor apply to events only");
+    if (m->src != SRC_EVENTS &&
+        (x->n_kinds || x->ancestor.n || x->phase_exec.n))
+      return fail(err, w,
+                  "kind, ancestor and phase_exec apply to events only");
   }
-  if (0)
-    return fail(err, w, "kind and ancestor apply to events only");
   return 0;
 }
 

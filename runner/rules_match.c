@@ -484,6 +484,26 @@ static bool ancestor_holds(const struct pt_rules_ctx *c,
   return false;
 }
 
+/* Some exec event of el's phase (before or after it: a read seen through
+ * the file's access time is reported after the program that made it)
+ * satisfies every condition. */
+static bool phase_exec_holds(const struct pt_rules_ctx *c,
+                             const struct pt_rules_conds *cs, json_t *el) {
+  const char *phase = json_string_value(json_object_get(el, "phase"));
+  if (phase == NULL)
+    return false;
+  size_t i;
+  json_t *e;
+  json_array_foreach(c->events, i, e) {
+    const char *k = json_string_value(json_object_get(e, "kind"));
+    const char *p = json_string_value(json_object_get(e, "phase"));
+    if (k && p && strcmp(k, "exec") == 0 && strcmp(p, phase) == 0 &&
+        conds_hold(c, cs, e, i))
+      return true;
+  }
+  return false;
+}
+
 static bool in_list(const char *s, char *const *list, size_t n) {
   for (size_t i = 0; s && i < n; i++)
     if (strcmp(s, list[i]) == 0)
@@ -508,6 +528,8 @@ static bool matcher_core(const struct pt_rules_ctx *c,
   if (!conds_hold(c, &m->where, el, idx))
     return false;
   if (m->ancestor.n && !ancestor_holds(c, &m->ancestor, el, idx))
+    return false;
+  if (m->phase_exec.n && !phase_exec_holds(c, &m->phase_exec, el))
     return false;
   if (m->n_any == 0)
     return true;

@@ -231,7 +231,7 @@ static const struct {
      "mode_any takes an octal"},
     {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
      "{\"in\":\"hijacks\",\"kind\":\"exec\"}}",
-     "kind and ancestor apply to events only"},
+     "kind, ancestor and phase_exec apply to events only"},
     {"[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":{}}"
      ","
      "{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":{}}"
@@ -384,6 +384,34 @@ static void test_engine(void) {
                                        json_array_get(f, 0), "count")) == 1,
         "ancestor");
   CHECK(strcmp(v, "malicious") == 0 && score == 100, "critical %s", v);
+  json_decref(f);
+  /* phase_exec: an exec of the same phase, before or after the event. */
+  const char *pex =
+      "{\"id\":\"p-x\",\"severity\":\"high\",\"description\":\"d\","
+      "\"match\":{\"kind\":\"file\",\"unless\":[{\"where\":{\"pid\":0},"
+      "\"phase_exec\":{\"path\":{\"glob\":\"*/docker\"},\"argv.1\":"
+      "\"--version\"}}]}}";
+  f = eval(pex,
+           "{\"events\":[{\"kind\":\"file\",\"pid\":0,\"phase\":\"a\"},"
+           "{\"kind\":\"exec\",\"pid\":3,\"phase\":\"a\",\"path\":"
+           "\"/usr/bin/docker\",\"argv\":[\"docker\",\"--version\"]},"
+           "{\"kind\":\"file\",\"pid\":0,\"phase\":\"b\"},"
+           "{\"kind\":\"file\",\"pid\":4,\"phase\":\"a\"},"
+           "{\"kind\":\"exec\",\"pid\":3,\"phase\":\"c\",\"path\":"
+           "\"/usr/bin/docker\",\"argv\":[\"docker\",\"ps\"]},"
+           "{\"kind\":\"file\",\"pid\":0,\"phase\":\"c\"}]}",
+           &score, &v);
+  /* Excused: phase a's pid-0 read. Not: b (no docker), a's pid 4, c's
+   * (docker ran, but not with --version). */
+  CHECK(json_array_size(f) == 3, "phase_exec: %zu findings",
+        json_array_size(f));
+  for (size_t k = 0; k < json_array_size(f); k++) {
+    json_t *fk = json_array_get(f, k);
+    const char *ph = json_string_value(json_object_get(fk, "phase"));
+    json_int_t n = json_integer_value(json_object_get(fk, "count"));
+    CHECK(ph && n == 1 && (strcmp(ph, "a") != 0 || n == 1),
+          "phase_exec: phase %s count %lld", ph ? ph : "?", (long long)n);
+  }
   json_decref(f);
   /* A ppid cycle in a hostile record ends. */
   f = eval(anc,
