@@ -396,6 +396,24 @@ int pt_phases_python(struct pt_triage *t) {
     return -1;
   if (find_site(t, &ps) == 0)
     find_dist_info(t, &ps);
+  if (ok && ps.site_rel[0] != '\0' && ps.dist_info[0] == '\0' &&
+      !pt_triage_stopped(t)) {
+    /* pip found the name and version in the host's site-packages (the venv
+     * sees them) and installed nothing: a wheel claiming to be Debian's
+     * own setuptools would never run. Into the venv regardless. */
+    run_tmpl(t, "install_ignore_installed", "install --ignore-installed",
+             "install", vars, 4, &r);
+    ok = r.status == PT_PHASE_OK;
+    pt_phase_result_free(&r);
+    if (ok) {
+      find_dist_info(t, &ps);
+      json_array_append_new(
+          json_object_get(t->record, "notes"),
+          json_string("the host's Python has this name and version: pip "
+                      "took it as installed, so it was installed again "
+                      "into the venv with --ignore-installed"));
+    }
+  }
   declared_deps(t, &ps);
   if (!ok || ps.dist_info[0] == '\0') {
     pt_triage_set_error(t, "the package did not install (see the install "

