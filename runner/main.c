@@ -120,6 +120,8 @@ int main(int argc, char **argv) {
 #else
   if (strcmp(verb, "triage") == 0)
     return pt_cmd_triage(argc - 1, argv + 1);
+  pt_scan_deps_index = pt_npm_deps_index;
+  pt_scan_deps_free = pt_npm_deps_free;
   if (strcmp(verb, "scan") == 0)
     return pt_cmd_scan_with(argc - 1, argv + 1, pt_triage_report);
   if (strcmp(verb, "sweep") == 0)

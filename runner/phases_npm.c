@@ -75,37 +75,70 @@ static int read_pkg_json(const char *path, pt_npmmeta *m) {
   return rc;
 }
 
-/* Every *.tgz in --deps that is an npm package, by content. */
-static void scan_deps_dir(struct pt_triage *t, struct npm_state *s) {
-  if (t->opts->deps_dir == NULL)
-    return;
-  DIR *d = opendir(t->opts->deps_dir);
+int pt_npm_deps_index(const char *dir, struct pt_npm_dep **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
   if (d == NULL)
-    return;
-  s->deps = calloc(PT_TRIAGE_MAX_DEPS_FILES, sizeof(*s->deps));
+    return -1;
+  struct pt_npm_dep *v = calloc(PT_TRIAGE_MAX_DEPS_FILES, sizeof(*v));
   struct dirent *de;
-  size_t seen = 0;
-  while (s->deps && (de = readdir(d)) != NULL &&
-         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES &&
-         s->n_deps < PT_TRIAGE_MAX_DEPS_FILES) {
-    size_t n = strlen(de->d_name);
-    if (n < 5 || strcmp(de->d_name + n - 4, ".tgz") != 0)
+  size_t seen = 0, k = 0;
+  while (v && (de = readdir(d)) != NULL &&
+         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES && k < PT_TRIAGE_MAX_DEPS_FILES) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".tgz") != 0)
       continue;
     char path[4400];
-    snprintf(path, sizeof(path), "%s/%s", t->opts->deps_dir, de->d_name);
+    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
     pt_artifact_info info = {0};
     pt_err *e = NULL;
     if (pt_artifact_inspect(path, NULL, &info, NULL, &e) == 0 &&
         info.ecosystem == PT_ECO_NPM && info.name) {
-      struct dep_file *f = &s->deps[s->n_deps++];
-      f->name = strdup(info.name);
-      f->version = info.version ? strdup(info.version) : NULL;
-      f->path = strdup(path);
+      v[k].name = strdup(info.name);
+      v[k].version = info.version ? strdup(info.version) : NULL;
+      v[k].path = strdup(path);
+      k++;
     }
     pt_err_free(e);
     pt_artifact_info_free(&info);
   }
   closedir(d);
+  *out = v;
+  *n = k;
+  return v ? 0 : -1;
+}
+
+void pt_npm_deps_free(struct pt_npm_dep *d, size_t n) {
+  for (size_t i = 0; d && i < n; i++) {
+    free(d[i].name);
+    free(d[i].version);
+    free(d[i].path);
+  }
+  free(d);
+}
+
+/* Every *.tgz in --deps that is an npm package, by content: the caller's
+ * index, else made now. */
+static void scan_deps_dir(struct pt_triage *t, struct npm_state *s) {
+  if (t->opts->deps_dir == NULL)
+    return;
+  struct pt_npm_dep *own = NULL;
+  const struct pt_npm_dep *v = t->opts->npm_deps;
+  size_t n = t->opts->n_npm_deps;
+  if (v == NULL) {
+    if (pt_npm_deps_index(t->opts->deps_dir, &own, &n) < 0)
+      return;
+    v = own;
+  }
+  s->deps = calloc(n ? n : 1, sizeof(*s->deps));
+  for (size_t i = 0; s->deps && i < n; i++) {
+    struct dep_file *f = &s->deps[s->n_deps++];
+    f->name = v[i].name ? strdup(v[i].name) : NULL;
+    f->version = v[i].version ? strdup(v[i].version) : NULL;
+    f->path = strdup(v[i].path);
+  }
+  pt_npm_deps_free(own, own ? n : 0);
 }
 
 static struct dep_file *dep_by_name(struct npm_state *s, const char *name) {

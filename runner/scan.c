@@ -22,6 +22,9 @@
 #include "scan_progress.h"
 
 pt_scan_triage_fn pt_scan_triage = NULL;
+int (*pt_scan_deps_index)(const char *dir, struct pt_npm_dep **out,
+                          size_t *n) = NULL;
+void (*pt_scan_deps_free)(struct pt_npm_dep *d, size_t n) = NULL;
 
 #define DEFAULT_REPORT_CAP (64u << 20)
 /* Directory depth of the walk: deeper trees are a loop or a mistake. */
@@ -283,6 +286,18 @@ struct slot {
 };
 
 /* In the child: triage one artifact and write its report to fd. */
+/* The deps dir's npm tarballs, indexed once by the parent before the
+ * first fork (every child inherits it). */
+static struct pt_npm_dep *npm_deps;
+static size_t n_npm_deps;
+
+static void drop_deps_index(void) {
+  if (npm_deps != NULL && pt_scan_deps_free != NULL)
+    pt_scan_deps_free(npm_deps, n_npm_deps);
+  npm_deps = NULL;
+  n_npm_deps = 0;
+}
+
 __attribute__((noreturn)) static void child_main(const struct pt_scan_opts *o,
                                                  const struct pt_scan_item *it,
                                                  const char *deps, int fd) {
@@ -294,6 +309,8 @@ __attribute__((noreturn)) static void child_main(const struct pt_scan_opts *o,
   signal(SIGPIPE, SIG_IGN);
   struct pt_triage_opts to = {
       .deps_dir = deps,
+      .npm_deps = npm_deps,
+      .n_npm_deps = n_npm_deps,
       .phase_timeout_ms = o->phase_timeout_ms,
       .total_budget_ms = o->total_budget_ms,
       .trace_path = NULL,
@@ -527,6 +544,12 @@ int pt_scan_run(const struct pt_scan_opts *o, struct pt_scan_item *items,
       return pt_err_wrap(err, "scan");
     deps = tmpdeps;
   }
+  /* This run's index (a sweep runs a scan per batch, each with its dir);
+   * without one, each triage indexes the dir itself. */
+  drop_deps_index();
+  if (deps != NULL && ntodo > 0 && pt_scan_deps_index != NULL &&
+      pt_scan_deps_index(deps, &npm_deps, &n_npm_deps) < 0)
+    drop_deps_index();
 
   struct pt_progress pg;
   pt_progress_init(&pg, o->progress, o->label, (unsigned)ntodo, o->jsonl);
@@ -625,5 +648,6 @@ out:
   pt_progress_end(&pg, st);
   if (tmpdeps)
     pt_tmpdir_remove(tmpdeps, tmpdeps_lock);
+  drop_deps_index();
   return ret < 0 ? pt_err_wrap(err, "scan") : 0;
 }

@@ -26,8 +26,11 @@
 #endif
 #endif
 #ifndef PT_SCAN_HAVE_TRIAGE_H
+struct pt_npm_dep;
 struct pt_triage_opts {
   const char *deps_dir;   /* local dependencies (find-links / registry dir) */
+  const struct pt_npm_dep *npm_deps;
+  size_t n_npm_deps;
   uint64_t phase_timeout_ms, total_budget_ms;
   const char *trace_path; /* NULL: no trace */
 };
@@ -42,6 +45,14 @@ typedef int (*pt_scan_triage_fn)(const char *artifact,
 /* The triage used by the verbs (pkgtrap scan / sweep). NULL until the CLI
  * sets it (main: `pt_scan_triage = pt_triage_report;`). */
 extern pt_scan_triage_fn pt_scan_triage;
+
+/* An index of the deps dir's npm tarballs (triage.h: pt_npm_deps_index),
+ * made once per scan before the first fork and passed to every triage
+ * (opts.npm_deps), instead of each triage inspecting every tarball again;
+ * and its free. Set by the CLI with pt_scan_triage; NULL: no index. */
+extern int (*pt_scan_deps_index)(const char *dir, struct pt_npm_dep **out,
+                                 size_t *n);
+extern void (*pt_scan_deps_free)(struct pt_npm_dep *d, size_t n);
 
 struct pt_scan_item {
   char *path;        /* artifact file */
