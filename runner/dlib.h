@@ -28,6 +28,7 @@
 #ifndef PT_DLIB_H
 #define PT_DLIB_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,5 +61,29 @@ void pt_dlib_open(pt_dlib *lib);
 /* After pt_dlib_open: 0, or -1 with err (may be NULL) saying which
  * library failed, why, and which package to install. */
 int pt_dlib_result(const pt_dlib *lib, pt_err **err);
+
+/* The whole of a dl_*.c: the table `tbl` (declared extern by its
+ * header), its symbol list from FUNCTIONS (the header's X-macro list), the
+ * library (soname_, debpkg_: CMake's), and `int load(pt_err **err)`,
+ * which opens it once (thread-safe) and says how that went. The file
+ * first names the table's type: `typedef struct ... pt_dlib_fns_t;`. */
+#define PT_DLIB_SYM(f) {#f, offsetof(pt_dlib_fns_t, f)},
+#define PT_DLIB_DEFINE(tbl, FUNCTIONS, soname_, debpkg_, load)               \
+  pt_dlib_fns_t tbl;                                                        \
+  static const pt_dlib_sym pt_dlib_syms_[] = {FUNCTIONS(PT_DLIB_SYM)};       \
+  static pt_dlib pt_dlib_lib_ = {                                             \
+      .soname = soname_,                                                      \
+      .debpkg = debpkg_,                                                      \
+      .syms = pt_dlib_syms_,                                                  \
+      .n_syms = sizeof(pt_dlib_syms_) / sizeof(pt_dlib_syms_[0]),             \
+      .table = &tbl,                                                          \
+      .table_size = sizeof(tbl),                                            \
+  };                                                                          \
+  static pthread_once_t pt_dlib_once_ = PTHREAD_ONCE_INIT;                    \
+  static void pt_dlib_load_once_(void) { pt_dlib_open(&pt_dlib_lib_); }       \
+  int load(pt_err **err) {                                                    \
+    pthread_once(&pt_dlib_once_, pt_dlib_load_once_);                         \
+    return pt_dlib_result(&pt_dlib_lib_, err);                                \
+  }
 
 #endif
