@@ -11,3 +11,10 @@ foreach(t dnsmsg httpreq tlshello tokscan)
     LIBS pkgtrap_proto
     SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/${t})
 endforeach()
+
+# TLS interception's server side (runner/tlsmitm.c, on libssl): what a
+# sample sends to an intercepted connection.
+pkgtrap_fuzz_target(tlsmitm
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_tlsmitm.c
+  LIBS pkgtrap_fakenet
+  SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/tlsmitm)
