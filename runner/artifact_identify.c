@@ -44,6 +44,11 @@ static const pt_artifact_entry *lookup(const pt_artifact_scan *s,
   return lookup_n(s, path, strlen(path));
 }
 
+const pt_artifact_entry *pt_artifact_lookup(const pt_artifact_scan *s,
+                                            const char *path) {
+  return lookup(s, path);
+}
+
 static bool has_file(const pt_artifact_scan *s, const char *path) {
   const pt_artifact_entry *e = lookup(s, path);
   return e != NULL && e->type == AE_IFREG;
@@ -94,8 +99,17 @@ int pt_artifact_check_tree(pt_artifact_scan *s, pt_err **err) {
     return 0;
   qsort(s->items, s->len, sizeof(*s->items), cmp_entry);
   for (size_t i = 0; i < s->len; i++) {
-    const pt_artifact_entry *e = &s->items[i];
+    pt_artifact_entry *e = &s->items[i];
     if (i > 0 && strcmp(s->items[i - 1].path, e->path) == 0) {
+      pt_artifact_entry *prev = &s->items[i - 1];
+      /* The same bytes twice are one file, whichever copy an installer
+       * keeps; different ones are what an installer and a reader of the
+       * first copy would disagree on. */
+      if (prev->type == AE_IFREG && e->type == AE_IFREG && prev->hashed &&
+          e->hashed && memcmp(prev->sha256, e->sha256, 32) == 0) {
+        prev->same_as_other = s->items[i].same_as_other = true;
+        continue;
+      }
       pt_artifact_problem_add(s->probs, PT_ARTIFACT_RULE_DUPLICATE, e->path,
                               "entry appears more than once");
       continue;

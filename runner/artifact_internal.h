@@ -16,6 +16,12 @@ typedef struct pt_artifact_entry {
   char *path;
   mode_t type; /* AE_IFREG, AE_IFDIR or AE_IFLNK */
   char *link;  /* symlink target, else NULL */
+  /* A regular file's sha256 (pass 1), when libcrypto could be loaded: two
+   * entries of one path with the same content are one file (pack tools
+   * emit `package/./x` beside `package/x`), not a problem. */
+  unsigned char sha256[32];
+  bool hashed;
+  bool same_as_other; /* a duplicate path of identical content */
 } pt_artifact_entry;
 
 /* Metadata files captured in memory during pass 1, so identification needs
@@ -67,6 +73,9 @@ int pt_artifact_extract_pass(int fd, int destfd, pt_artifact_scan *s,
 /* After pass 1: duplicates, entries below a non-directory, symlink
  * chains. Records problems. -1 only on allocation failure. */
 int pt_artifact_check_tree(pt_artifact_scan *s, pt_err **err);
+/* The entry of path, after pt_artifact_check_tree (which sorts them). */
+const pt_artifact_entry *pt_artifact_lookup(const pt_artifact_scan *s,
+                                            const char *path);
 /* After a clean check: ecosystem, root, name, version. A broken metadata
  * file of the identified ecosystem is a problem (archive-bad-metadata). */
 int pt_artifact_identify(pt_artifact_scan *s, pt_artifact_info *info,

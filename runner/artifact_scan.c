@@ -14,6 +14,7 @@
 
 #include "artifact_internal.h"
 #include "dl_archive.h" /* libarchive, loaded on first use */
+#include "dl_crypto.h"  /* each file's sha256: libcrypto, ditto */
 #include "pt_util.h"
 #include "npmmeta.h"
 #include "pymeta.h"
@@ -379,7 +380,7 @@ static int push_entry(pt_artifact_scan *s, char *norm, mode_t type,
  * entry type is read, not skipped: a directory header can claim gigabytes
  * of data, and skipping them through a decompressor is a bomb too. */
 static bool drain(pt_artifact_scan *s, struct archive *a, const char *name,
-                  pt_artifact_capture *c, char *buf) {
+                  pt_artifact_capture *c, EVP_MD_CTX *md, char *buf) {
   uint64_t file_bytes = 0;
   for (;;) {
     la_ssize_t r = archive_read_data(a, buf, DATA_CHUNK);
@@ -395,6 +396,8 @@ static bool drain(pt_artifact_scan *s, struct archive *a, const char *name,
       return false;
     if (c != NULL)
       capture_append(s, c, buf, (size_t)r);
+    if (md != NULL)
+      EVP_DigestUpdate(md, buf, (size_t)r);
   }
 }
 
@@ -455,6 +458,10 @@ int pt_artifact_scan_pass(int fd, pt_artifact_scan *s, pt_err **err) {
   cleanup_free char *buf = malloc(DATA_CHUNK);
   if (buf == NULL)
     return pt_err_make(err, ENOMEM, "read buffer");
+  /* Each regular file's sha256, so that a path twice with the same bytes
+   * is not taken for a conflict (pt_artifact_check_tree). Without
+   * libcrypto every duplicate stays a problem. */
+  EVP_MD_CTX *md = pt_dl_crypto_load(NULL) == 0 ? EVP_MD_CTX_new() : NULL;
   struct archive_entry *e;
   while (!s->fatal && next_header(s, a, &e)) {
     if (s->entries == 0) {
@@ -473,21 +480,33 @@ int pt_artifact_scan_pass(int fd, pt_artifact_scan *s, pt_err **err) {
     char *norm = NULL;
     enum check c = check_entry(s, e, &norm);
     pt_artifact_capture *cap = NULL;
+    bool hashing = false;
     if (c == CHECK_OK) {
       mode_t type = archive_entry_filetype(e);
       if (type == AE_IFREG)
         cap = capture_start(s, norm);
       if (push_entry(s, norm, type,
                      type == AE_IFLNK ? archive_entry_symlink(e) : NULL,
-                     err) < 0)
+                     err) < 0) {
+        EVP_MD_CTX_free(md);
         return -1;
+      }
+      hashing = type == AE_IFREG && md != NULL &&
+                EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
     }
     /* Read the data even of a rejected entry: the scan goes on to list
      * every problem, and bytes count toward the bomb caps regardless. */
     const char *shown = archive_entry_pathname(e);
-    if (!drain(s, a, shown, cap, buf))
+    if (!drain(s, a, shown, cap, hashing ? md : NULL, buf))
       break;
+    if (hashing) {
+      unsigned int mdlen = 0;
+      pt_artifact_entry *last = &s->items[s->len - 1];
+      last->hashed = EVP_DigestFinal_ex(md, last->sha256, &mdlen) == 1 &&
+                     mdlen == sizeof(last->sha256);
+    }
   }
+  EVP_MD_CTX_free(md);
   if (!s->fatal && s->entries == 0) {
     pt_artifact_problem_add(s->probs, PT_ARTIFACT_RULE_CORRUPT, NULL,
                             "archive has no entries");
@@ -555,6 +574,14 @@ static int write_file(struct archive *a, pt_artifact_scan *s, int parent,
    * through, or anything planted meanwhile). */
   cleanup_close int fd = openat(
       parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST) {
+    /* The second copy of a path whose copies pass 1 found identical: the
+     * first is written (the caller reads this one's data away). */
+    const pt_artifact_entry *known = pt_artifact_lookup(s, rel);
+    if (known != NULL && known->same_as_other)
+      return 0;
+    errno = EEXIST;
+  }
   if (fd < 0)
     return pt_err_make(err, errno, "create `%.200s`", rel);
   uint64_t file_bytes = 0;
@@ -633,7 +660,7 @@ static int extract_all(int fd, int destfd, pt_artifact_scan *s,
     }
     /* Whatever a directory or link claims as data is read and counted,
      * as in pass 1. */
-    if (!drain(s, a, archive_entry_pathname(e), NULL, buf))
+    if (!drain(s, a, archive_entry_pathname(e), NULL, NULL, buf))
       break;
   }
   if (s->probs->len > 0 || s->fatal || entries != s->entries)

@@ -511,6 +511,16 @@ static const good_case good_cases[] = {
       {.name = "./node-demo/setup.py", .text = "# not python\n"}},
      PT_ECO_NPM, "node-demo", "0.0.1", "node-demo", "node-demo/binding.gyp",
      NULL, 1},
+    /* The same path twice with the same bytes (npm pack once wrote
+     * `package/./dist/index.js` beside `package/dist/index.js`: agent-base
+     * 7.1.4) is one file; with different bytes it is "duplicate" above. */
+    {"npm-identical-duplicate", TGZ,
+     {{.name = "package/package.json",
+       .text = "{\"name\":\"dup-ok\",\"version\":\"7.1.4\"}"},
+      {.name = "package/./dist/index.js", .text = "module.exports = 1;\n"},
+      {.name = "package/dist/index.js", .text = "module.exports = 1;\n"}},
+     PT_ECO_NPM, "dup-ok", "7.1.4", "package", "package/dist/index.js", NULL,
+     0},
     {"unknown-two-tops", TGZ,
      {{.name = "a.txt", .text = "a"}, {.name = "b/c.txt", .text = "c"}},
      PT_ECO_UNKNOWN, NULL, NULL, NULL, "b/c.txt", NULL, 0},
