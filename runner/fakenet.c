@@ -114,6 +114,13 @@ const char *fn_addr_str(const struct sockaddr *sa, char *out, size_t cap,
   return "ipv6";
 }
 
+const char *fn_token_kind(const char *id) {
+  return strncmp(id, PT_TOK_IDENTITY_PREFIX,
+                 sizeof(PT_TOK_IDENTITY_PREFIX) - 1) == 0
+             ? "identity"
+             : "honeytoken";
+}
+
 unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
                         size_t len, const char *where, json_t *extra,
                         unsigned budget) {
@@ -141,7 +148,7 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
     json_object_set_new(o, "token", json_string(m[i].id));
     json_object_set_new(o, "encoding", json_string(m[i].encoding));
     json_object_set_new(o, "where", json_string(where));
-    pt_events_emit(fn->cfg.events, pid, "honeytoken", o);
+    pt_events_emit(fn->cfg.events, pid, fn_token_kind(m[i].id), o);
     emitted++;
   }
   return emitted;

@@ -202,7 +202,7 @@ static void dns_tokens(struct pt_fakenet *fn, pid_t pid, const pt_dns_query *q,
     json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "token", m[i].id, "encoding",
                           m[i].encoding, "where", "dns", "name", printable);
     if (o)
-      pt_events_emit(fn->cfg.events, pid, "honeytoken", o);
+      pt_events_emit(fn->cfg.events, pid, fn_token_kind(m[i].id), o);
     emitted++;
   }
 }

@@ -85,6 +85,11 @@ pid_t fn_who(struct pt_fakenet *fn, int proto, const struct sockaddr *dst,
  * shown as v4). Returns the family name "ipv4"/"ipv6". */
 const char *fn_addr_str(const struct sockaddr *sa, char *out, size_t cap,
                         uint16_t *port);
+/* The event kind of a token match: "identity" for the jail's own
+ * identity (ids PT_TOK_IDENTITY_PREFIX..., pt_session_opts.identity_workdir),
+ * else "honeytoken". */
+const char *fn_token_kind(const char *id);
+
 /* Honeytoken events for matches of a scan over buf. where is "dns",
  * "http-body", "tcp:ADDR:PORT", ...; extra (may be NULL, borrowed) is
  * merged into each event. Returns the number of events emitted. */

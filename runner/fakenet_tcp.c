@@ -324,7 +324,7 @@ static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
         json_object_set_new(o, "token", json_string(m[i].id));
         json_object_set_new(o, "encoding", json_string(m[i].encoding));
         json_object_set_new(o, "where", json_string("tls-sni"));
-        pt_events_emit(fn->cfg.events, c->pid, "honeytoken", o);
+        pt_events_emit(fn->cfg.events, c->pid, fn_token_kind(m[i].id), o);
       }
   }
 }

@@ -157,7 +157,8 @@ void pt_report_describe_event(pt_buf *b, const json_t *ev) {
       put_cut(b, pt_report_str(h, "path"), 256);
     }
     pt_buf_printf(b, " %lld bytes", pt_report_int(ev, "bytes", 0));
-  } else if (strcmp(kind, "honeytoken") == 0) {
+  } else if (strcmp(kind, "honeytoken") == 0 ||
+             strcmp(kind, "identity") == 0) {
     put_cut(b, pt_report_str(ev, "token"), 128);
     put(b, " ");
     put_cut(b, pt_report_str(ev, "encoding"), 64);

@@ -37,7 +37,8 @@ enum pt_rules_op {
 };
 
 /* One condition on one field path. String operands may hold ${HOME},
- * ${USER} and ${PACKAGE}: substituted from the record at evaluation. */
+ * ${USER}, ${PACKAGE} and ${HOSTNAME}: substituted from the record at
+ * evaluation. */
 struct pt_rules_cond {
   char *path;
   enum pt_rules_op op;
@@ -135,7 +136,7 @@ struct pt_rules_ctx {
   const char *ecosystem;
   struct pt_rules_proc *procs; /* sorted by pid */
   size_t n_procs;
-  const char *vars[3][2]; /* {name, value} for HOME, USER, PACKAGE */
+  const char *vars[4][2]; /* {name, value}: HOME, USER, PACKAGE, HOSTNAME */
 };
 
 int pt_rules_ctx_init(struct pt_rules_ctx *c, json_t *record);

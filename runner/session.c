@@ -39,6 +39,11 @@ struct pt_session {
   struct jail_filter *filter; /* compiled once, for every run */
   bool honey_made;            /* honey and base_env */
   struct pt_tls_mitm *mitm;   /* tls_intercept, else NULL */
+  /* identity_workdir: the fake network's scanner, the honeytokens and
+   * the identity (else the fake network uses tokens). */
+  pt_tok_scanner *net_tokens;
+  char id_workdir[4300];
+  const char *identity_workdir;
   char ca_bundle[4200];       /* its bundle, in the run directory */
   bool tokens_made;           /* the scanner is given every token */
   struct pt_session_stats st;
@@ -58,6 +63,22 @@ static int fill_tokens(void *ctx, pt_tok_scanner *t) {
   for (size_t i = 0; i < h->n_tokens; i++)
     if (pt_tok_add(t, h->tokens[i].id, scanned_value(h->tokens[i].value)) <
         0)
+      return -1;
+  return 0;
+}
+
+/* pt_tok_defer's fill of the fake network's scanner: the honeytokens, then
+ * the identity strings long enough to be told from chance. */
+static int fill_net_tokens(void *ctx, pt_tok_scanner *t) {
+  pt_session *s = ctx;
+  if (fill_tokens(&s->honey, t) < 0)
+    return -1;
+  const char *ids[][2] = {{PT_TOK_IDENTITY_PREFIX "WORKDIR", s->id_workdir},
+                          {PT_TOK_IDENTITY_PREFIX "HOSTNAME",
+                           s->honey.hostname}};
+  for (size_t i = 0; i < PT_ARRAY_LEN(ids); i++)
+    if (ids[i][1] && pt_tok_acceptable(ids[i][0], ids[i][1]) &&
+        pt_tok_add(t, ids[i][0], ids[i][1]) < 0)
       return -1;
   return 0;
 }
@@ -202,6 +223,11 @@ static int make_scanner(pt_session *s, pt_err **err) {
                          h->tokens[i].id, PT_TOK_ID_MAX, PT_TOK_MIN_VALUE,
                          PT_TOK_MAX_VALUE);
   pt_tok_defer(s->tokens, fill_tokens, &s->honey);
+  if (s->net_tokens != NULL) {
+    snprintf(s->id_workdir, sizeof(s->id_workdir), "%s/%s", h->home,
+             s->identity_workdir);
+    pt_tok_defer(s->net_tokens, fill_net_tokens, s);
+  }
   s->tokens_made = true;
   return 0;
 }
@@ -260,6 +286,13 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   }
   pt_mark("session: profile loaded");
   s->tokens = pt_tok_new(); /* filled with the honeytokens */
+  if (o->identity_workdir != NULL) {
+    s->identity_workdir = o->identity_workdir;
+    if ((s->net_tokens = pt_tok_new()) == NULL) {
+      pt_err_make(err, ENOMEM, "token scanner");
+      goto fail;
+    }
+  }
   if (s->tokens == NULL) {
     pt_err_make(err, ENOMEM, "token scanner");
     goto fail;
@@ -316,6 +349,7 @@ void pt_session_free(pt_session *s, bool keep) {
   pt_events_free(s->events);
   pt_tls_mitm_free(s->mitm);
   pt_tok_free(s->tokens);
+  pt_tok_free(s->net_tokens);
   free(s->base_env);
   for (size_t i = 0; i < 4; i++)
     free(s->owned_env[i]);
@@ -454,7 +488,8 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
     return -1;
   ctx.rec = rec;
   struct pt_fakenet_config nc = {.events = s->events,
-                                 .tokens = s->tokens,
+                                 .tokens = s->net_tokens ? s->net_tokens
+                                                         : s->tokens,
                                  .who = pt_recorder_who,
                                  .who_ctx = rec,
                                  .tls = s->mitm};

@@ -56,6 +56,12 @@ struct pt_session_opts {
    * handshakes with it. Loads libssl (~1 ms, once). Skipped, with a note
    * on stderr, when the host has no such bundle. */
   bool tls_intercept;
+  /* The fake network also looks for the jail's identity in what leaves,
+   * as "identity" events (ids IDENTITY_*): HOME/identity_workdir (the
+   * directory the caller runs things in: every cwd below it, ~15 bytes
+   * at least) and the hostname (only when 12 bytes or more: shorter
+   * strings match by chance). NULL: not. */
+  const char *identity_workdir;
 };
 /* The bundle OpenSSL, Python (Debian's certifi) and curl read, and Node
  * with NODE_EXTRA_CA_CERTS (profiles/ecosystems/npm.json). */

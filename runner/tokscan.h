@@ -37,6 +37,9 @@
 #define PT_TOK_MIN_NEEDLE 12
 #define PT_TOK_MAX_TOKENS 64
 #define PT_TOK_ID_MAX 64
+/* Ids of the jail's identity (not honeytokens) in the fake network's
+ * scanner: what they match is an "identity" event. */
+#define PT_TOK_IDENTITY_PREFIX "IDENTITY_"
 
 typedef struct pt_tok_scanner pt_tok_scanner;
 

@@ -379,7 +379,8 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
       &(struct pt_session_opts){
           .trace_path = o->trace_path,
           .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000),
-          .tls_intercept = true},
+          .tls_intercept = true,
+          .identity_workdir = "project"},
       err);
   if (t.sess == NULL)
     goto out;

