@@ -245,6 +245,15 @@ struct installed {
   bool done;
 };
 
+/* The entries list_installed filled (not the array). */
+static void installed_free(struct installed *all, size_t n) {
+  for (size_t i = 0; all && i < n; i++) {
+    free(all[i].name);
+    pt_npmmeta_free(&all[i].meta);
+    all[i].name = NULL;
+  }
+}
+
 static size_t list_installed(struct pt_triage *t, struct installed *out,
                              size_t cap) {
   size_t n = 0;
@@ -530,6 +539,23 @@ fail:
   return -1;
 }
 
+/* One install phase from the profile's argv `key`: whether it exited 0. */
+static bool run_install(struct pt_triage *t, const char *key,
+                        const char *name, const struct pt_tvar *vars,
+                        size_t nvars) {
+  pt_err *e = NULL;
+  char **argv = pt_triage_argv(json_object_get(t->profile, key), vars, nvars,
+                               &e);
+  struct pt_phase_result r = {0};
+  if (argv)
+    pt_triage_phase(t, name, "install", argv, NULL, &r);
+  pt_triage_argv_free(argv);
+  pt_err_free(e);
+  bool ok = r.status == PT_PHASE_OK;
+  pt_phase_result_free(&r);
+  return ok;
+}
+
 int pt_phases_npm(struct pt_triage *t) {
   struct npm_state s = {0};
   snprintf(s.bin_jail, sizeof(s.bin_jail), "%s/node_modules/.bin",
@@ -567,28 +593,36 @@ int pt_phases_npm(struct pt_triage *t) {
     tarballs[nt++] = t->artifact_jail;
   struct pt_tvar vars[] = {{"tarballs", NULL, tarballs},
                            {"project", t->project_jail, NULL}};
-  char **argv = tarballs ? pt_triage_argv(json_object_get(t->profile,
-                                                          "install"),
-                                          vars, 2, &e)
-                         : NULL;
+  bool ok = tarballs && run_install(t, "install", "install", vars, 2);
+  struct installed *all = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(*all));
+  size_t n = 0;
+  struct installed *pkg = NULL;
+  for (int attempt = 0; attempt < 2 && !pt_triage_stopped(t); attempt++) {
+    n = all ? list_installed(t, all, PT_TRIAGE_MAX_PACKAGES) : 0;
+    for (size_t i = 0; i < n; i++)
+      if (t->info.name && strcmp(all[i].name, t->info.name) == 0)
+        pkg = &all[i];
+    if ((ok && pkg != NULL) || attempt == 1 || tarballs == NULL)
+      break;
+    /* npm refused it: a package for another os or cpu (EBADPLATFORM), a
+     * payload that says it is one, or anything else --force overrides.
+     * What npm would not install here is still run: --force. */
+    installed_free(all, n);
+    n = 0;
+    ok = run_install(t, "install_force", "install --force", vars, 2);
+    if (ok)
+      json_array_append_new(
+          json_object_get(t->record, "notes"),
+          json_string("npm refused the install (another os or cpu, say); "
+                      "installed with --force"));
+  }
   free(tarballs);
-  struct pt_phase_result r = {0};
-  if (argv)
-    pt_triage_phase(t, "install", "install", argv, NULL, &r);
-  pt_triage_argv_free(argv);
-  pt_err_free(e);
-  bool ok = r.status == PT_PHASE_OK;
-  pt_phase_result_free(&r);
   if (pt_triage_stopped(t)) {
+    installed_free(all, n);
+    free(all);
     npm_state_free(&s);
     return -1;
   }
-  struct installed *all = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(*all));
-  size_t n = all ? list_installed(t, all, PT_TRIAGE_MAX_PACKAGES) : 0;
-  struct installed *pkg = NULL;
-  for (size_t i = 0; i < n; i++)
-    if (t->info.name && strcmp(all[i].name, t->info.name) == 0)
-      pkg = &all[i];
   if (!ok || pkg == NULL) {
     pt_triage_set_error(t, "the package did not install (see the install "
                            "phase)");
@@ -602,7 +636,8 @@ int pt_phases_npm(struct pt_triage *t) {
   if (!pt_triage_stopped(t)) {
     struct pt_tvar iv[] = {{"name", pkg->name, NULL},
                            {"project", t->project_jail, NULL}};
-    argv = pt_triage_argv(json_object_get(t->profile, "import"), iv, 2, &e);
+    char **argv =
+        pt_triage_argv(json_object_get(t->profile, "import"), iv, 2, &e);
     if (argv)
       pt_triage_phase(t, "import", "import", argv, NULL, NULL);
     pt_triage_argv_free(argv);
@@ -610,10 +645,7 @@ int pt_phases_npm(struct pt_triage *t) {
   }
   run_bins(t, &s, pkg);
 out:
-  for (size_t i = 0; i < n; i++) {
-    free(all[i].name);
-    pt_npmmeta_free(&all[i].meta);
-  }
+  installed_free(all, n);
   free(all);
   npm_state_free(&s);
   return pt_triage_stopped(t) ? -1 : 0;

