@@ -598,6 +598,7 @@ int pt_phases_npm(struct pt_triage *t) {
   size_t n = 0;
   struct installed *pkg = NULL;
   for (int attempt = 0; attempt < 2 && !pt_triage_stopped(t); attempt++) {
+    pkg = NULL; /* an entry of the list made again below */
     n = all ? list_installed(t, all, PT_TRIAGE_MAX_PACKAGES) : 0;
     for (size_t i = 0; i < n; i++)
       if (t->info.name && strcmp(all[i].name, t->info.name) == 0)
