@@ -323,6 +323,9 @@ static void fill_stats(struct pt_triage *t, uint64_t start_ns) {
                       json_integer((json_int_t)st.events_dropped));
   json_object_set_new(s, "phase_timeout_ms",
                       json_integer((json_int_t)t->phase_timeout_ms));
+  if (t->command_timeout_ms && t->command_timeout_ms < t->phase_timeout_ms)
+    json_object_set_new(s, "command_timeout_ms",
+                        json_integer((json_int_t)t->command_timeout_ms));
 }
 
 int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
@@ -372,6 +375,7 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
   t.phase_timeout_ms = o->phase_timeout_ms
                            ? o->phase_timeout_ms
                            : profile_u64(t.profile, "phase_timeout_ms", 60000);
+  t.command_timeout_ms = profile_u64(t.profile, "command_timeout_ms", 0);
   uint64_t budget = o->total_budget_ms
                         ? o->total_budget_ms
                         : profile_u64(t.profile, "total_budget_ms", 600000);

@@ -39,6 +39,11 @@ struct pt_triage {
   json_t *profile;      /* profiles/ecosystems/<eco>.json */
   json_t *commands;     /* profiles/ecosystems/commands.json */
   uint64_t phase_timeout_ms, deadline_ns;
+  /* Bins and entry points run bare or with --help: a CLI answers at once,
+   * a server started bare waits for clients until the timeout. Their own
+   * (shorter) limit, "command_timeout_ms" of the profile; never above
+   * phase_timeout_ms. */
+  uint64_t command_timeout_ms;
   /* Paths: *_jail as the jail sees them, *_host on the host. */
   char home_jail[512];
   char project_jail[600], project_host[4400];

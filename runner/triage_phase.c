@@ -234,8 +234,12 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   }
   run.mounts = n_m ? m : NULL;
   run.n_mounts = n_m;
-  uint64_t timeout = t->phase_timeout_ms < left_ms ? t->phase_timeout_ms
-                                                   : left_ms;
+  uint64_t timeout = t->phase_timeout_ms;
+  if ((strcmp(kind, "bin") == 0 || strcmp(kind, "entry_point") == 0) &&
+      t->command_timeout_ms && t->command_timeout_ms < timeout)
+    timeout = t->command_timeout_ms;
+  if (left_ms < timeout)
+    timeout = left_ms;
   run.limits.timeout_ms = timeout;
   pt_events_set_phase(pt_session_events(t->sess), name);
   pt_err *err = NULL;

