@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
