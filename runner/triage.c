@@ -207,8 +207,7 @@ static bool phase_matches(const char *phase, const char *prefix) {
 }
 
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
-                            const char *phase_prefix,
-                            const char *bin_dir_jail) {
+                            const char *phase_prefix) {
   bool common = false;
   size_t i;
   json_t *c;
@@ -221,9 +220,11 @@ void pt_triage_check_hijack(struct pt_triage *t, const char *name,
   if (!common && sh == NULL)
     return;
   /* Wrapping: the entry point execs a program of its own name from
-   * elsewhere (the real one, later on PATH). */
+   * elsewhere (the real one, later on PATH): not from its bin dir, nor
+   * from anywhere in the project (its own package's files: yarn's bin
+   * runs its own bin/yarn). */
   bool wraps = false;
-  size_t bl = strlen(bin_dir_jail);
+  size_t pl = strlen(t->project_jail);
   json_t *ev;
   json_array_foreach(pt_events_all(pt_session_events(t->sess)), i, ev) {
     if (wraps)
@@ -235,8 +236,14 @@ void pt_triage_check_hijack(struct pt_triage *t, const char *name,
         !phase_matches(ph, phase_prefix))
       continue;
     const char *b = strrchr(path, '/');
+    /* ...and that exists: an exec's event comes at its stop, before the
+     * kernel looks, so a PATH search's misses (execvp trying
+     * /usr/local/bin/yarn where there is none) are events too. The host
+     * binds its toolchain at the same paths, so its view is the jail's. */
+    struct stat st;
     if (b && strcmp(b + 1, name) == 0 &&
-        !(strncmp(path, bin_dir_jail, bl) == 0 && path[bl] == '/'))
+        !(strncmp(path, t->project_jail, pl) == 0 && path[pl] == '/') &&
+        stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
       wraps = true;
   }
   json_t *o = json_object();

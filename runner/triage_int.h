@@ -123,8 +123,7 @@ void pt_triage_add_bin(struct pt_triage *t, const char *name,
  * list and the jail's PATH; phase_prefix finds the phases that ran it (for
  * wrapping). */
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
-                            const char *phase_prefix,
-                            const char *bin_dir_jail);
+                            const char *phase_prefix);
 void pt_triage_dep(struct pt_triage *t, const char *list, const char *v);
 void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
