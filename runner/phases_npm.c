@@ -85,7 +85,8 @@ int pt_npm_deps_index(const char *dir, struct pt_npm_dep **out, size_t *n) {
   struct dirent *de;
   size_t seen = 0, k = 0;
   while (v && (de = readdir(d)) != NULL &&
-         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES && k < PT_TRIAGE_MAX_DEPS_FILES) {
+         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES &&
+         k < PT_TRIAGE_MAX_DEPS_FILES) {
     size_t len = strlen(de->d_name);
     if (len < 5 || strcmp(de->d_name + len - 4, ".tgz") != 0)
       continue;
@@ -539,23 +540,6 @@ fail:
   return -1;
 }
 
-/* One install phase from the profile's argv `key`: whether it exited 0. */
-static bool run_install(struct pt_triage *t, const char *key,
-                        const char *name, const struct pt_tvar *vars,
-                        size_t nvars) {
-  pt_err *e = NULL;
-  char **argv = pt_triage_argv(json_object_get(t->profile, key), vars, nvars,
-                               &e);
-  struct pt_phase_result r = {0};
-  if (argv)
-    pt_triage_phase(t, name, "install", argv, NULL, &r);
-  pt_triage_argv_free(argv);
-  pt_err_free(e);
-  bool ok = r.status == PT_PHASE_OK;
-  pt_phase_result_free(&r);
-  return ok;
-}
-
 int pt_phases_npm(struct pt_triage *t) {
   struct npm_state s = {0};
   snprintf(s.bin_jail, sizeof(s.bin_jail), "%s/node_modules/.bin",
@@ -593,7 +577,8 @@ int pt_phases_npm(struct pt_triage *t) {
     tarballs[nt++] = t->artifact_jail;
   struct pt_tvar vars[] = {{"tarballs", NULL, tarballs},
                            {"project", t->project_jail, NULL}};
-  bool ok = tarballs && run_install(t, "install", "install", vars, 2);
+  bool ok = tarballs && pt_triage_run_profile(t, "install", "install",
+                                              "install", vars, 2, NULL);
   struct installed *all = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(*all));
   size_t n = 0;
   struct installed *pkg = NULL;
@@ -610,7 +595,8 @@ int pt_phases_npm(struct pt_triage *t) {
      * What npm would not install here is still run: --force. */
     installed_free(all, n);
     n = 0;
-    ok = run_install(t, "install_force", "install --force", vars, 2);
+    ok = pt_triage_run_profile(t, "install_force", "install --force",
+                               "install", vars, 2, NULL);
     if (ok)
       json_array_append_new(
           json_object_get(t->record, "notes"),
@@ -637,12 +623,7 @@ int pt_phases_npm(struct pt_triage *t) {
   if (!pt_triage_stopped(t)) {
     struct pt_tvar iv[] = {{"name", pkg->name, NULL},
                            {"project", t->project_jail, NULL}};
-    char **argv =
-        pt_triage_argv(json_object_get(t->profile, "import"), iv, 2, &e);
-    if (argv)
-      pt_triage_phase(t, "import", "import", argv, NULL, NULL);
-    pt_triage_argv_free(argv);
-    pt_err_free(e);
+    pt_triage_run_profile(t, "import", "import", "import", iv, 2, NULL);
   }
   run_bins(t, &s, pkg);
 out:

@@ -222,21 +222,6 @@ static char **modules(struct pt_triage *t, const struct py_state *ps) {
   return mods;
 }
 
-static void run_tmpl(struct pt_triage *t, const char *key, const char *name,
-                     const char *kind, const struct pt_tvar *vars, size_t nv,
-                     struct pt_phase_result *res) {
-  pt_err *e = NULL;
-  char **argv = pt_triage_argv(json_object_get(t->profile, key), vars, nv, &e);
-  if (argv == NULL) {
-    pt_triage_set_error(t, "profile pypi.json: %s: %s", key,
-                        e ? e->msg : "bad template");
-    pt_err_free(e);
-    return;
-  }
-  pt_triage_phase(t, name, kind, argv, NULL, res);
-  pt_triage_argv_free(argv);
-}
-
 static void write_pytest_suite(struct pt_triage *t) {
   const char *k;
   json_t *v;
@@ -326,12 +311,13 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
     vars[nv++] = (struct pt_tvar){"group", ep->group, NULL};
     vars[nv++] = (struct pt_tvar){"name", ep->name, NULL};
     vars[nv++] = (struct pt_tvar){"dist", dist, NULL};
-    run_tmpl(t, "entry_point_load", name, "hook", vars, nv, NULL);
+    pt_triage_run_profile(t, "entry_point_load", name, "hook", vars, nv,
+                          NULL);
   }
   pt_pymeta_entry_points_free(&eps);
   if (pytest && !pt_triage_stopped(t)) {
     struct pt_phase_result r;
-    run_tmpl(t, "pytest", "pytest", "hook", base, nb, &r);
+    pt_triage_run_profile(t, "pytest", "pytest", "hook", base, nb, &r);
     json_t *ph = json_array_get(json_object_get(t->record, "phases"),
                                 json_array_size(json_object_get(
                                     t->record, "phases")) -
@@ -371,26 +357,21 @@ int pt_phases_python(struct pt_triage *t) {
   };
   write_pytest_suite(t);
   struct pt_phase_result r;
-  run_tmpl(t, "setup", "setup", "setup", vars, 4, &r);
-  bool ok = r.status == PT_PHASE_OK;
-  pt_phase_result_free(&r);
+  bool ok = pt_triage_run_profile(t, "setup", "setup", "setup", vars, 4, NULL);
   if (!ok) {
     if (!pt_triage_stopped(t))
       pt_triage_set_error(t, "could not create the virtualenv");
     return -1;
   }
-  run_tmpl(t, "install", "install", "install", vars, 4, &r);
-  ok = r.status == PT_PHASE_OK;
+  ok = pt_triage_run_profile(t, "install", "install", "install", vars, 4, &r);
   if (!ok && r.ran)
     unresolved_from_pip(t, &r.res.err);
   pt_phase_result_free(&r);
   if (!ok && json_array_size(json_object_get(
                  json_object_get(t->record, "dependencies"), "unresolved"))) {
     /* Still run what the package itself holds. */
-    run_tmpl(t, "install_no_deps", "install --no-deps", "install", vars, 4,
-             &r);
-    ok = r.status == PT_PHASE_OK;
-    pt_phase_result_free(&r);
+    ok = pt_triage_run_profile(t, "install_no_deps", "install --no-deps",
+                               "install", vars, 4, NULL);
   }
   if (pt_triage_stopped(t))
     return -1;
@@ -401,10 +382,9 @@ int pt_phases_python(struct pt_triage *t) {
     /* pip found the name and version in the host's site-packages (the venv
      * sees them) and installed nothing: a wheel claiming to be Debian's
      * own setuptools would never run. Into the venv regardless. */
-    run_tmpl(t, "install_ignore_installed", "install --ignore-installed",
-             "install", vars, 4, &r);
-    ok = r.status == PT_PHASE_OK;
-    pt_phase_result_free(&r);
+    ok = pt_triage_run_profile(t, "install_ignore_installed",
+                               "install --ignore-installed", "install", vars,
+                               4, NULL);
     if (ok) {
       find_dist_info(t, &ps);
       json_array_append_new(
@@ -420,12 +400,12 @@ int pt_phases_python(struct pt_triage *t) {
                            "phase)");
     return 0;
   }
-  run_tmpl(t, "startup", "startup", "startup", vars, 4, NULL);
+  pt_triage_run_profile(t, "startup", "startup", "startup", vars, 4, NULL);
   char **mods = modules(t, &ps);
   if (mods && mods[0]) {
     struct pt_tvar iv[5] = {vars[0], vars[1], vars[2], vars[3],
                             {"modules", NULL, mods}};
-    run_tmpl(t, "import", "import", "import", iv, 5, NULL);
+    pt_triage_run_profile(t, "import", "import", "import", iv, 5, NULL);
   } else {
     pt_triage_phase_skipped(t, "import", "import", NULL,
                             "no top-level module found");

@@ -96,6 +96,15 @@ struct pt_tvar {
 };
 char **pt_triage_argv(const json_t *tmpl, const struct pt_tvar *vars,
                       size_t n_vars, pt_err **err);
+
+/* The profile's argv `key`, expanded with vars, run as phase name of kind
+ * (pt_triage_phase, project dir); a template that does not expand is the
+ * record's error, naming the profile and the key. Returns whether the
+ * phase exited 0; res (may be NULL) as for pt_triage_phase. */
+bool pt_triage_run_profile(struct pt_triage *t, const char *key,
+                           const char *name, const char *kind,
+                           const struct pt_tvar *vars, size_t nvars,
+                           struct pt_phase_result *res);
 void pt_triage_argv_free(char **argv);
 /* Same expansion for one string (malloc'ed). */
 char *pt_triage_expand(const char *s, const struct pt_tvar *vars,

@@ -425,6 +425,33 @@ int pt_triage_exists(const struct pt_triage *t, const char *rel) {
 
 /* ---- record helpers ---------------------------------------------------- */
 
+bool pt_triage_run_profile(struct pt_triage *t, const char *key,
+                           const char *name, const char *kind,
+                           const struct pt_tvar *vars, size_t nvars,
+                           struct pt_phase_result *res) {
+  struct pt_phase_result local = {0};
+  struct pt_phase_result *r = res ? res : &local;
+  memset(r, 0, sizeof(*r));
+  r->status = PT_PHASE_SKIPPED;
+  pt_err *e = NULL;
+  char **argv =
+      pt_triage_argv(json_object_get(t->profile, key), vars, nvars, &e);
+  if (argv == NULL) {
+    pt_triage_set_error(t, "profile %s: %s: %s",
+                        t->info.ecosystem == PT_ECO_NPM ? "npm.json"
+                                                        : "pypi.json",
+                        key, e ? e->msg : "bad template");
+    pt_err_free(e);
+    return false;
+  }
+  pt_triage_phase(t, name, kind, argv, NULL, r);
+  pt_triage_argv_free(argv);
+  bool ok = r->status == PT_PHASE_OK;
+  if (res == NULL)
+    pt_phase_result_free(&local);
+  return ok;
+}
+
 void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...) {
   if (!json_is_null(json_object_get(t->record, "error")))
     return; /* the first error is the cause; later ones follow from it */
