@@ -242,7 +242,7 @@ static void send_best_effort(int fd, const void *buf, size_t len) {
 /* ---- HTTP answer and the event --------------------------------------- */
 
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
-  char out[1024];
+  char out[PT_HTTP_STUB_BODY + 512];
   int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
                                  r->target.len, out, sizeof(out));
   if (c->tls) {

@@ -353,17 +353,23 @@ static pt_http_slice target_path(const char *t, size_t n) {
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len, char *out,
                            size_t cap) {
+  /* The body does nothing in the language its name says, and is padded to
+   * PT_HTTP_STUB_BODY bytes with a comment: downloaders check a size
+   * before they write and run what they fetched ("< 1024 bytes: a
+   * failed download"), and a stub that runs is what lets drop-and-execute
+   * see the chain. A name of no known kind (a prebuilt binary, ".exe")
+   * gets the shell script, which execve runs through its #! line. */
   static const struct {
-    const char *ext, *type, *body;
+    const char *ext, *type, *body, *pad;
   } kinds[] = {
       /* No extension is what "curl URL | sh" fetches most often. */
-      {"", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"sh", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"py", "text/x-python", "pass\n"},
-      {"js", "application/javascript", "\n"},
-      {"json", "application/json", "{}"},
+      {"", "text/plain", "#!/bin/sh\nexit 0\n", "#"},
+      {"sh", "text/plain", "#!/bin/sh\nexit 0\n", "#"},
+      {"py", "text/x-python", "pass\n", "#"},
+      {"js", "application/javascript", "\n", "//"},
+      {"json", "application/json", "{}\n", ""},
   };
-  const char *type = "text/plain", *body = "ok\n";
+  size_t kind = 0;
   pt_http_slice path = target ? target_path(target, target_len)
                               : (pt_http_slice){"", 0};
   size_t seg = 0;
@@ -378,25 +384,35 @@ int pt_http_write_response(const char *method, size_t method_len,
         ext = (pt_http_slice){path.p + i, path.len - i};
       break;
     }
-  bool matched = false;
-  for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !matched; k++)
+  for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
     if (slice_ieq(ext, kinds[k].ext)) {
-      type = kinds[k].type;
-      body = kinds[k].body;
-      matched = true;
+      kind = k;
+      break;
     }
   bool head = method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
-  size_t blen = strlen(body);
   int n = snprintf(out, cap,
                    "HTTP/1.1 200 OK\r\n"
                    "Server: nginx\r\n"
                    "Content-Type: %s\r\n"
-                   "Content-Length: %zu\r\n"
+                   "Content-Length: %u\r\n"
                    "Connection: close\r\n"
-                   "\r\n"
-                   "%s",
-                   type, blen, head ? "" : body);
+                   "\r\n",
+                   kinds[kind].type, (unsigned)PT_HTTP_STUB_BODY);
   if (n < 0 || (size_t)n >= cap)
     return -1;
-  return n;
+  if (head)
+    return n;
+  size_t at = (size_t)n, blen = strlen(kinds[kind].body),
+         plen = strlen(kinds[kind].pad);
+  if (cap - at <= PT_HTTP_STUB_BODY)
+    return -1;
+  memcpy(out + at, kinds[kind].body, blen);
+  memcpy(out + at + blen, kinds[kind].pad, plen);
+  /* One comment line (JSON: trailing white space) to the end. */
+  memset(out + at + blen + plen, plen ? '.' : ' ',
+         PT_HTTP_STUB_BODY - blen - plen - 1);
+  out[at + PT_HTTP_STUB_BODY - 1] = '\n';
+  at += PT_HTTP_STUB_BODY;
+  out[at] = '\0';
+  return (int)at;
 }

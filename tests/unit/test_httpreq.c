@@ -176,33 +176,46 @@ static void test_response(void) {
   static const struct {
     const char *method, *target, *ctype, *body;
   } rc[] = {
-      {"GET", "/install.sh", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"GET", "/stage2", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"GET", "/", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"GET", "/p/x.PY?v=1", "text/x-python", "pass\n"},
-      {"GET", "/a.js#frag", "application/javascript", "\n"},
-      {"POST", "/api/v1.json", "application/json", "{}"},
-      {"GET", "http://h.test/get.py", "text/x-python", "pass\n"},
-      {"GET", "http://h.test", "text/plain", "#!/bin/sh\nexit 0\n"},
-      {"GET", "/payload.exe", "text/plain", "ok\n"},
-      {"GET", "/dir.d/.bashrc", "text/plain", "#!/bin/sh\nexit 0\n"},
+      {"GET", "/install.sh", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/stage2", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/p/x.PY?v=1", "text/x-python", "pass\n#"},
+      {"GET", "/a.js#frag", "application/javascript", "\n//"},
+      {"POST", "/api/v1.json", "application/json", "{}\n "},
+      {"GET", "http://h.test/get.py", "text/x-python", "pass\n#"},
+      {"GET", "http://h.test", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/payload.exe", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/dir.d/.bashrc", "text/plain", "#!/bin/sh\nexit 0\n#"},
       {"HEAD", "/x.py", "text/x-python", ""},
-      {NULL, NULL, "text/plain", "#!/bin/sh\nexit 0\n"},
+      {NULL, NULL, "text/plain", "#!/bin/sh\nexit 0\n#"},
   };
   for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
-    char out[512], want[512];
+    char out[PT_HTTP_STUB_BODY + 512], want[512];
     int n = pt_http_write_response(rc[i].method, rc[i].method ? strlen(rc[i].method) : 0,
                                    rc[i].target, rc[i].target ? strlen(rc[i].target) : 0, out,
                                    sizeof(out));
-    size_t blen = strlen(rc[i].body);
-    if (strcmp(rc[i].body, "") == 0 && rc[i].method && strcmp(rc[i].method, "HEAD") == 0)
-      blen = strlen("pass\n");
-    snprintf(want, sizeof(want),
-             "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-             "Connection: close\r\n\r\n%s",
-             rc[i].ctype, blen, rc[i].body);
-    CHECK(n == (int)strlen(want) && strcmp(out, want) == 0, "response %zu: %s", i, out);
+    bool head = rc[i].method && strcmp(rc[i].method, "HEAD") == 0;
+    int hl = snprintf(want, sizeof(want),
+                      "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: %s\r\n"
+                      "Content-Length: %u\r\nConnection: close\r\n\r\n%s",
+                      rc[i].ctype, PT_HTTP_STUB_BODY, rc[i].body);
+    /* The stub, then its padding: one comment line (JSON: white space) to
+     * PT_HTTP_STUB_BODY bytes, ending the body with its only newline. */
+    size_t body_at = (size_t)hl - strlen(rc[i].body);
+    bool ok = n == (int)(head ? (size_t)hl : body_at + PT_HTTP_STUB_BODY) &&
+              memcmp(out, want, (size_t)hl) == 0;
+    if (ok && !head) {
+      const char *pad = out + hl, *end = out + body_at + PT_HTTP_STUB_BODY;
+      char fill = rc[i].body[strlen(rc[i].body) - 1] == ' ' ? ' ' : '.';
+      while (pad < end - 1 && *pad == fill)
+        pad++;
+      ok = pad == end - 1 && *pad == '\n' && *end == '\0';
+    }
+    CHECK(ok, "response %zu: %.200s", i, out);
   }
+  char small[PT_HTTP_STUB_BODY];
+  CHECK(pt_http_write_response("GET", 3, "/", 1, small, sizeof(small)) == -1,
+        "a buffer the padded body does not fit");
   char tiny[10];
   CHECK(pt_http_write_response("GET", 3, "/", 1, tiny, sizeof(tiny)) == -1, "tiny");
 }
