@@ -11,6 +11,8 @@
  *                              npm runs it: `npm run-script` in the
  *                              package's dir (npm_lifecycle_event, ...)
  *   import                     require() of the package
+ *   import (again)             the same in a new process: a payload that
+ *                              waits for its second run shows there
  *   bin:NAME [--help]          each bin through node_modules/.bin on PATH
  *
  * Dependencies come only from --deps: every *.tgz there is identified by
@@ -624,6 +626,9 @@ int pt_phases_npm(struct pt_triage *t) {
     struct pt_tvar iv[] = {{"name", pkg->name, NULL},
                            {"project", t->project_jail, NULL}};
     pt_triage_run_profile(t, "import", "import", "import", iv, 2, NULL);
+    if (!pt_triage_stopped(t))
+      pt_triage_run_profile(t, "import_again", "import (again)", "import", iv,
+                            2, NULL);
   }
   run_bins(t, &s, pkg);
 out:

@@ -6,11 +6,19 @@
  *              a dependency that cannot be resolved is recorded and the
  *              package installed again without dependencies, so its own
  *              code still runs in the later phases
+ *   build hooks  an sdist naming a build backend in pyproject.toml: its
+ *              PEP 517 hooks pip only calls with build isolation
+ *              (get_requires_for_build_*), and build_sdist
  *   startup    a bare interpreter start: .pth files
  *   import     every top-level module (top_level.txt, else RECORD)
+ *   import (again)  the same in a new interpreter: a payload that waits for
+ *              its second run shows there
  *   console_scripts:NAME [--help], gui_scripts:NAME [--help]
  *              the generated wrapper in the venv's bin, found on PATH
  *   GROUP:NAME every other entry point, ep.load()
+ *   setuptools build  when a setuptools plugin exists (egg_info writers,
+ *              file finders, ...): a tiny project built with egg_info and
+ *              sdist, inside which those hooks run
  *   pytest     when a pytest11 plugin exists: pytest over a tiny suite with
  *              a failing test (skipped when the jail's Python has none)
  *
@@ -274,9 +282,11 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
     return;
   }
   free(buf);
-  bool pytest = false;
+  bool pytest = false, setuptools = false;
   const char *dist = t->info.name ? t->info.name : ps->dist_info;
   const json_t *pytest_groups = json_object_get(t->profile, "pytest_groups");
+  const json_t *setuptools_groups =
+      json_object_get(t->profile, "setuptools_groups");
   for (size_t i = 0; i < eps.len; i++)
     pt_triage_add_entry_point(t, eps.items[i].group, eps.items[i].name,
                               eps.items[i].value);
@@ -291,6 +301,8 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
     }
     if (in_list(pytest_groups, ep->group))
       pytest = true;
+    if (in_list(setuptools_groups, ep->group))
+      setuptools = true;
     if (is_script_group(ep->group)) {
       char rel[1024];
       snprintf(rel, sizeof(rel), "project/.venv/bin/%s", ep->name);
@@ -315,6 +327,11 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
                           NULL);
   }
   pt_pymeta_entry_points_free(&eps);
+  /* A setuptools plugin's hooks run inside a later build (egg_info writers,
+   * file finders, option finalizers), not when loaded: build one. */
+  if (setuptools && !pt_triage_stopped(t))
+    pt_triage_run_profile(t, "setuptools_build", "setuptools build", "hook",
+                          base, nb, NULL);
   if (pytest && !pt_triage_stopped(t)) {
     struct pt_phase_result r;
     pt_triage_run_profile(t, "pytest", "pytest", "hook", base, nb, &r);
@@ -341,6 +358,29 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
     }
     pt_phase_result_free(&r);
   }
+}
+
+/* An sdist whose pyproject.toml names a build backend (its
+ * [build-system] table's build-backend key). Read from the tree triage
+ * unpacked on the host (hardened: no link leaves it); the text is only
+ * searched for the key (no TOML parser here: the jail's Python reads it
+ * with tomllib, and an sdist that names none gets setuptools' legacy
+ * backend, which pip has run already). */
+static bool declares_build_backend(const struct pt_triage *t) {
+  if (t->info.ecosystem != PT_ECO_SDIST || !t->unpacked || !t->info.root)
+    return false;
+  char path[4600];
+  snprintf(path, sizeof(path), "%s/%s/pyproject.toml", t->unpacked,
+           t->info.root);
+  char *text = NULL;
+  size_t len = 0;
+  pt_err *e = NULL;
+  bool yes = false;
+  if (pt_read_file_at(AT_FDCWD, path, 1 << 20, &text, &len, &e) == 0)
+    yes = memmem(text, len, "build-backend", 13) != NULL;
+  pt_err_free(e);
+  free(text);
+  return yes;
 }
 
 int pt_phases_python(struct pt_triage *t) {
@@ -400,12 +440,18 @@ int pt_phases_python(struct pt_triage *t) {
                            "phase)");
     return 0;
   }
+  if (declares_build_backend(t) && !pt_triage_stopped(t))
+    pt_triage_run_profile(t, "build_hooks", "build hooks", "install", vars, 4,
+                          NULL);
   pt_triage_run_profile(t, "startup", "startup", "startup", vars, 4, NULL);
   char **mods = modules(t, &ps);
   if (mods && mods[0]) {
     struct pt_tvar iv[5] = {vars[0], vars[1], vars[2], vars[3],
                             {"modules", NULL, mods}};
     pt_triage_run_profile(t, "import", "import", "import", iv, 5, NULL);
+    if (!pt_triage_stopped(t))
+      pt_triage_run_profile(t, "import_again", "import (again)", "import", iv,
+                            5, NULL);
   } else {
     pt_triage_phase_skipped(t, "import", "import", NULL,
                             "no top-level module found");
