@@ -376,7 +376,9 @@ static int bc_identify(bc_kind kind, const bc_tree *t, bc_ident *id,
 
 /* ---- labels ------------------------------------------------------------ */
 
-static const char *const bc_base_phases[] = {"install", "startup", "import"};
+static const char *const bc_base_phases[] = {
+    "install", "build hooks", "startup", "import", "import (again)",
+    "setuptools build"};
 
 /* A phase is one of the fixed ones or "<group>:<name>" (console_scripts:aws,
  * bin:npm, pytest11:foo), as the runner names them. */
