@@ -435,14 +435,16 @@ int pt_phases_python(struct pt_triage *t) {
     }
   }
   declared_deps(t, &ps);
+  /* Before the install's verdict: the hooks need no installed package, and
+   * a backend that fails the build on purpose still ran them. */
+  if (declares_build_backend(t) && !pt_triage_stopped(t))
+    pt_triage_run_profile(t, "build_hooks", "build hooks", "install", vars, 4,
+                          NULL);
   if (!ok || ps.dist_info[0] == '\0') {
     pt_triage_set_error(t, "the package did not install (see the install "
                            "phase)");
     return 0;
   }
-  if (declares_build_backend(t) && !pt_triage_stopped(t))
-    pt_triage_run_profile(t, "build_hooks", "build hooks", "install", vars, 4,
-                          NULL);
   pt_triage_run_profile(t, "startup", "startup", "startup", vars, 4, NULL);
   char **mods = modules(t, &ps);
   if (mods && mods[0]) {
