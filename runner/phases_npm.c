@@ -83,15 +83,32 @@ int pt_npm_deps_index(const char *dir, struct pt_npm_dep **out, size_t *n) {
   DIR *d = opendir(dir);
   if (d == NULL)
     return -1;
-  struct pt_npm_dep *v = calloc(PT_TRIAGE_MAX_DEPS_FILES, sizeof(*v));
+  size_t cap = 256;
+  struct pt_npm_dep *v = calloc(cap, sizeof(*v));
   struct dirent *de;
   size_t seen = 0, k = 0;
-  while (v && (de = readdir(d)) != NULL &&
-         seen++ < 4 * PT_TRIAGE_MAX_DEPS_FILES &&
-         k < PT_TRIAGE_MAX_DEPS_FILES) {
+  while (v && (de = readdir(d)) != NULL) {
     size_t len = strlen(de->d_name);
     if (len < 5 || strcmp(de->d_name + len - 4, ".tgz") != 0)
       continue;
+    if (seen++ >= 4 * PT_TRIAGE_MAX_DEPS_FILES ||
+        k >= PT_TRIAGE_MAX_DEPS_FILES) {
+      /* A whole registry mirror is no --deps; say so rather than leave
+       * the rest silently unresolved. */
+      fprintf(stderr,
+              "pkgtrap: %s: more than %d npm tarballs, the rest are not "
+              "offered as dependencies\n",
+              dir, PT_TRIAGE_MAX_DEPS_FILES);
+      break;
+    }
+    if (k == cap) {
+      struct pt_npm_dep *g = realloc(v, 2 * cap * sizeof(*v));
+      if (g == NULL)
+        break;
+      memset(g + cap, 0, cap * sizeof(*v));
+      v = g;
+      cap *= 2;
+    }
     char path[4400];
     snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
     pt_artifact_info info = {0};
