@@ -23,8 +23,12 @@ static const char *const forbidden_users[] = {
     "docker",  "analyst", "malware", "virus",   "sample",  "cuckoo",
     "default", "john",    "runner",  "builder", "pkgtrap", "honey",
 };
+/* Inside a word too: evasive samples test substrings ("devbox" holds
+ * "vbox"). */
 static const char *const forbidden_host_parts[] = {
-    "sandbox", "malware", "cuckoo", "analysis", "pkgtrap", "honey", "virus",
+    "sandbox", "malware", "cuckoo", "analysis", "pkgtrap", "honey",
+    "virus",   "vbox",    "vmware", "qemu",     "virtual", "jail",
+    "detonat", "triage",
 };
 static const char *const forbidden_hosts[] = {
     "box", "test", "localhost", "ubuntu", "debian", "docker", "container",

@@ -238,7 +238,8 @@ static void test_identity(void) {
     CHECK(matches("^[a-z][a-z0-9._-]+$", h.user), "user `%s`", h.user);
     CHECK(matches("^[a-z0-9][a-z0-9-]*[a-z0-9]$", h.hostname), "host `%s`",
           h.hostname);
-    CHECK(strstr(h.hostname, "sandbox") == NULL && !strchr(h.hostname, '#'),
+    CHECK(strstr(h.hostname, "sandbox") == NULL &&
+              strstr(h.hostname, "vbox") == NULL && !strchr(h.hostname, '#'),
           "host `%s`", h.hostname);
     char home[128];
     snprintf(home, sizeof(home), "/home/%s", h.user);
@@ -808,6 +809,8 @@ static void test_bad_manifests(void) {
       {"forbidden user", "USERNAME", "root", "", "user `root` is forbidden"},
       {"forbidden host", "HOSTNAME", "sandbox-01", "",
        "hostname `sandbox-01` is forbidden"},
+      {"a VM vendor inside a word", "HOSTNAME", "devbox-ws-01", "",
+       "hostname `devbox-ws-01` is forbidden"},
       {"bad mode", "MODE", "4755", "", "\"mode\" must be an octal"},
       {"short token", "\"length\": 20", "\"length\": 9", "",
        "shorter than 16"},
