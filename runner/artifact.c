@@ -45,7 +45,9 @@ const char *pt_artifact_ecosystem_registry(enum pt_ecosystem eco) {
 void pt_artifact_limits_default(pt_artifact_limits *l) {
   l->max_archive_bytes = 512ull << 20;
   l->max_total_bytes = 512ull << 20;
-  l->max_file_bytes = 100ull << 20;
+  /* Real packages ship single binaries over 100 MiB (workerd, ~140 MiB);
+   * the ratio and total caps still stop a bomb. */
+  l->max_file_bytes = 256ull << 20;
   l->max_entries = 20000;
   l->max_name_len = 1024;
   l->max_ratio = 200;

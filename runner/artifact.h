@@ -42,7 +42,7 @@ const char *pt_artifact_ecosystem_registry(enum pt_ecosystem eco);
 typedef struct pt_artifact_limits {
   uint64_t max_archive_bytes; /* the artifact file itself: 512 MiB */
   uint64_t max_total_bytes;   /* sum of extracted data: 512 MiB */
-  uint64_t max_file_bytes;    /* one entry's data: 100 MiB */
+  uint64_t max_file_bytes;    /* one entry's data: 256 MiB */
   uint64_t max_entries;       /* 20000 */
   size_t max_name_len;        /* one entry name, bytes: 1024 */
   uint32_t max_ratio;         /* expanded/compressed over the archive: 200 */
