@@ -460,7 +460,7 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
       continue;
     }
     pt_triage_phase_variants(t, "bin_runs", name, "bin", (char *)b);
-    pt_triage_check_hijack(t, b, name);
+    pt_triage_check_hijack(t, b, name, NULL);
   }
   if (from_dir.len)
     json_array_append_new(

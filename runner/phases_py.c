@@ -313,7 +313,7 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
       }
       pt_triage_phase_variants(t, "script_runs", name, "entry_point",
                                ep->name);
-      pt_triage_check_hijack(t, ep->name, name);
+      pt_triage_check_hijack(t, ep->name, name, ep->module);
       continue;
     }
     struct pt_tvar vars[8];

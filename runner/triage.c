@@ -3,8 +3,10 @@
  * phases_npm.c), then what is derived from all phases together (command
  * hijacks, stats). */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +202,60 @@ static const char *shadowed(const struct pt_triage *t, const char *name,
   return NULL;
 }
 
+/* Whether the shadowed command is the same program as the package's: a
+ * Python entry point's module named, as a whole dotted word, in the host's
+ * script (Debian's /usr/bin/pip3 says `from pip._internal.cli.main import
+ * main`), or the distribution itself (`load_entry_point('Pygments==...`),
+ * or an npm bin the host has from a package of the same name
+ * (/usr/lib/node_modules/<name>/...). A squatter's command runs its own
+ * module, which the host's copy does not name. */
+static bool same_program(const struct pt_triage *t, const char *shadow,
+                         const char *module) {
+  if (module == NULL) {
+    char real[PATH_MAX], want[PT_TRIAGE_MAX_NAME + 64];
+    if (t->info.name == NULL || realpath(shadow, real) == NULL)
+      return false;
+    for (int k = 0; k < 2; k++) {
+      snprintf(want, sizeof(want), "%s/lib/node_modules/%s/",
+               k ? "/usr/local" : "/usr", t->info.name);
+      if (strncmp(real, want, strlen(want)) == 0)
+        return true;
+    }
+    return false;
+  }
+  size_t ml = strlen(module);
+  if (ml == 0)
+    return false;
+  char *text = NULL;
+  size_t len = 0;
+  pt_err *e = NULL;
+  bool same = false;
+  /* Console-script wrappers are a few hundred bytes; a binary is no
+   * Python script (the read fails past the cap, or the text lacks it). */
+  if (pt_read_file_at(AT_FDCWD, shadow, 64 << 10, &text, &len, &e) == 0 &&
+      len > 2 && text[0] == '#' && text[1] == '!') {
+    for (const char *p = text; !same && (p = memmem(p, len - (size_t)(p - text),
+                                                    module, ml)) != NULL;
+         p++) {
+      char before = p > text ? p[-1] : ' ', after = p[ml];
+      same = !(isalnum((unsigned char)before) || before == '_' ||
+               before == '.') &&
+             !(isalnum((unsigned char)after) || after == '_' || after == '.');
+    }
+    /* An easy_install-style wrapper names the distribution instead:
+     * load_entry_point('Pygments==2.14.0', 'console_scripts', ...). */
+    for (int q = 0; !same && t->info.name && q < 2; q++) {
+      char needle[PT_TRIAGE_MAX_NAME + 8];
+      snprintf(needle, sizeof(needle), "%c%s==", q ? '"' : '\'',
+               t->info.name);
+      same = strcasestr(text, needle) != NULL;
+    }
+  }
+  pt_err_free(e);
+  free(text);
+  return same;
+}
+
 static bool phase_matches(const char *phase, const char *prefix) {
   size_t pl = strlen(prefix);
   return phase && strncmp(phase, prefix, pl) == 0 &&
@@ -207,7 +263,7 @@ static bool phase_matches(const char *phase, const char *prefix) {
 }
 
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
-                            const char *phase_prefix) {
+                            const char *phase_prefix, const char *module) {
   bool common = false;
   size_t i;
   json_t *c;
@@ -254,6 +310,8 @@ void pt_triage_check_hijack(struct pt_triage *t, const char *name,
                       json_string(common ? "common-command" : "shadows-path"));
   json_object_set_new(o, "shadows", sh ? json_string(sh) : json_null());
   json_object_set_new(o, "wraps", json_boolean(wraps));
+  json_object_set_new(o, "same_program",
+                      json_boolean(sh && same_program(t, sh, module)));
   json_array_append_new(json_object_get(t->record, "hijacks"), o);
 }
 

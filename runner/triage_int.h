@@ -130,9 +130,11 @@ void pt_triage_add_bin(struct pt_triage *t, const char *name,
                        const char *path);
 /* name is run by a user as a command: check it against the common-command
  * list and the jail's PATH; phase_prefix finds the phases that ran it (for
- * wrapping). */
+ * wrapping). module (a Python entry point's "pkg.mod", else NULL): what the
+ * command runs, to tell the same program installed twice (the host's
+ * Debian pygmentize is Pygments' own) from a squatter. */
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
-                            const char *phase_prefix);
+                            const char *phase_prefix, const char *module);
 void pt_triage_dep(struct pt_triage *t, const char *list, const char *v);
 void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
