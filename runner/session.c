@@ -44,6 +44,7 @@ struct pt_session {
   pt_tok_scanner *net_tokens;
   char id_workdir[4300];
   const char *identity_workdir;
+  uint64_t uptime_offset_s; /* long_uptime's draw, else 0 */
   char ca_bundle[4200];       /* its bundle, in the run directory */
   bool tokens_made;           /* the scanner is given every token */
   struct pt_session_stats st;
@@ -286,6 +287,8 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   }
   pt_mark("session: profile loaded");
   s->tokens = pt_tok_new(); /* filled with the honeytokens */
+  if (o->long_uptime)
+    s->uptime_offset_s = 2 * 86400 + pt_random_u32() % (28 * 86400);
   if (o->identity_workdir != NULL) {
     s->identity_workdir = o->identity_workdir;
     if ((s->net_tokens = pt_tok_new()) == NULL) {
@@ -533,6 +536,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.hooks = pt_recorder_hooks();
   spec.hooks_ctx = rec;
   spec.socket_pool = 2; /* DNS (TCP, UDP; v4, v6) and a first port */
+  spec.uptime_offset_s = s->uptime_offset_s;
 
   int rc_run = jail_run(&spec, res, err);
   join_render(&ctx); /* the run failed before on_building */

@@ -62,6 +62,10 @@ struct pt_session_opts {
    * at least) and the hostname (only when 12 bytes or more: shorter
    * strings match by chance). NULL: not. */
   const char *identity_workdir;
+  /* The jail's boot time lies 2 to 30 days back (one draw for the
+   * session's runs; jail_spec.uptime_offset_s): a workstation's uptime,
+   * not a VM's started for the analysis. */
+  bool long_uptime;
 };
 /* The bundle OpenSSL, Python (Debian's certifi) and curl read, and Node
  * with NODE_EXTRA_CA_CERTS (profiles/ecosystems/npm.json). */

@@ -449,7 +449,8 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
           .trace_path = o->trace_path,
           .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000),
           .tls_intercept = true,
-          .identity_workdir = "project"},
+          .identity_workdir = "project",
+          .long_uptime = true},
       err);
   if (t.sess == NULL)
     goto out;

@@ -106,10 +106,11 @@ set_tests_properties(triage_wheel_shadows_system PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A recon beacon: a bodiless GET carrying the cwd and the hostname (no
-# token), and a lookup of the hostname itself (not a leak).
+# token), and a lookup of the hostname itself (not a leak); the uptime it
+# reports is days (the jail's time namespace), whatever the host's.
 add_test(NAME triage_npm_identity_beacon
   COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py beacon \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|identity|token~IDENTITY_WORKDIR|where~http-head|hostname~metrics-beacon.test\" \"--event\" \"lifecycle:postinstall|net|sni~metrics-beacon.test|tls_intercepted~True\"")
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py beacon \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|identity|token~IDENTITY_WORKDIR|where~http-head|hostname~metrics-beacon.test\" \"--event\" \"lifecycle:postinstall|net|sni~metrics-beacon.test|tls_intercepted~True|http~up=days\"")
 set_tests_properties(triage_npm_identity_beacon PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)

