@@ -50,6 +50,10 @@ struct pt_fakenet_config {
    * sends is handled as plaintext (HTTP answered, tokens scanned). NULL:
    * a ClientHello is recorded and the connection closed. */
   struct pt_tls_mitm *tls;
+  /* A path in the jail that the code the HTTP answers carry creates when
+   * it runs (pt_http_write_response): fetched code that was executed shows
+   * as a file event on it. NULL: the answers do nothing at all. */
+  const char *canary;
   /* Limits; 0 selects the default. */
   size_t capture_cap;        /* bytes kept per connection, 64 KiB */
   unsigned max_conns;        /* TCP connections tracked at once, 256 */

@@ -244,7 +244,8 @@ static void send_best_effort(int fd, const void *buf, size_t len) {
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   char out[PT_HTTP_STUB_BODY + 512];
   int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
-                                 r->target.len, out, sizeof(out));
+                                 r->target.len, c->fn->cfg.canary, out,
+                                 sizeof(out));
   if (c->tls) {
     (void)pt_tls_conn_write(c->tls, out, n > 0 ? (size_t)n : 0, true);
     tls_flush(c);

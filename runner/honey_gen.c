@@ -157,8 +157,10 @@ static int gen_random(honey_vars *vs, size_t idx, json_t *spec, pt_err **err) {
                          v->name, aname);
   }
   long length = spec_int(spec, "length", -1);
-  if (length < 8 || length > 1024 || chars[0] == '\0')
-    return bad_spec(v, err, "\"length\" must be 8..1024");
+  /* Short parts only fill templates (a Discord token's 6-character
+   * middle): a value to detect needs 16 characters in all (generate). */
+  if (length < 4 || length > 1024 || chars[0] == '\0')
+    return bad_spec(v, err, "\"length\" must be 4..1024");
   const char *prefix = spec_str(spec, "prefix", "");
   const char *suffix = spec_str(spec, "suffix", "");
   cleanup_free char *body = honey_rand_chars(chars, (size_t)length);

@@ -351,24 +351,40 @@ static pt_http_slice target_path(const char *t, size_t n) {
 }
 
 int pt_http_write_response(const char *method, size_t method_len,
-                           const char *target, size_t target_len, char *out,
-                           size_t cap) {
-  /* The body does nothing in the language its name says, and is padded to
-   * PT_HTTP_STUB_BODY bytes with a comment: downloaders check a size
-   * before they write and run what they fetched ("< 1024 bytes: a
-   * failed download"), and a stub that runs is what lets drop-and-execute
-   * see the chain. A name of no known kind (a prebuilt binary, ".exe")
-   * gets the shell script, which execve runs through its #! line. */
+                           const char *target, size_t target_len,
+                           const char *canary, char *out, size_t cap) {
+  /* The body does nothing in the language its name says (but create the
+   * canary), and is padded to PT_HTTP_STUB_BODY bytes with a comment:
+   * downloaders check a size before they write and run what they fetched
+   * ("< 1024 bytes: a failed download"), and a stub that runs is what
+   * lets drop-and-execute see the chain. A name of no known kind (a
+   * prebuilt binary, ".exe") gets the shell script, which execve runs
+   * through its #! line. Each code is a printf format taking the canary
+   * (or nothing when there is none). */
   static const struct {
-    const char *ext, *type, *body, *pad;
+    const char *ext, *type, *body, *with_canary, *pad;
   } kinds[] = {
       /* No extension is what "curl URL | sh" fetches most often. */
-      {"", "text/plain", "#!/bin/sh\nexit 0\n", "#"},
-      {"sh", "text/plain", "#!/bin/sh\nexit 0\n", "#"},
-      {"py", "text/x-python", "pass\n", "#"},
-      {"js", "application/javascript", "\n", "//"},
-      {"json", "application/json", "{}\n", ""},
+      {"", "text/plain", "#!/bin/sh\nexit 0\n",
+       "#!/bin/sh\n: > %s 2>/dev/null\nexit 0\n", "#"},
+      {"sh", "text/plain", "#!/bin/sh\nexit 0\n",
+       "#!/bin/sh\n: > %s 2>/dev/null\nexit 0\n", "#"},
+      {"py", "text/x-python", "pass\n",
+       "try:\n    open('%s', 'a').close()\nexcept Exception:\n    pass\n", "#"},
+      {"js", "application/javascript", "\n",
+       "try { (typeof require === 'function' ? require : "
+       "process.getBuiltinModule)('fs').appendFileSync('%s', ''); } "
+       "catch (e) {}\n",
+       "//"},
+      {"json", "application/json", "{}\n", "{}\n", ""},
   };
+  if (canary != NULL) {
+    size_t cl = strlen(canary);
+    if (cl == 0 || cl > PT_HTTP_CANARY_MAX ||
+        strspn(canary, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789/._-") != cl)
+      return -1;
+  }
   size_t kind = 0;
   pt_http_slice path = target ? target_path(target, target_len)
                               : (pt_http_slice){"", 0};
@@ -402,11 +418,21 @@ int pt_http_write_response(const char *method, size_t method_len,
     return -1;
   if (head)
     return n;
-  size_t at = (size_t)n, blen = strlen(kinds[kind].body),
-         plen = strlen(kinds[kind].pad);
-  if (cap - at <= PT_HTTP_STUB_BODY)
+  char code[512];
+  if (canary != NULL) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    int cn = snprintf(code, sizeof(code), kinds[kind].with_canary, canary);
+#pragma GCC diagnostic pop
+    if (cn < 0 || (size_t)cn >= sizeof(code))
+      return -1;
+  } else {
+    snprintf(code, sizeof(code), "%s", kinds[kind].body);
+  }
+  size_t at = (size_t)n, blen = strlen(code), plen = strlen(kinds[kind].pad);
+  if (cap - at <= PT_HTTP_STUB_BODY || blen + plen + 1 >= PT_HTTP_STUB_BODY)
     return -1;
-  memcpy(out + at, kinds[kind].body, blen);
+  memcpy(out + at, code, blen);
   memcpy(out + at + blen, kinds[kind].pad, plen);
   /* One comment line (JSON: trailing white space) to the end. */
   memset(out + at + blen + plen, plen ? '.' : ' ',

@@ -97,12 +97,18 @@ size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
  * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" -> "{}\n", anything
  * else (none, ".sh", a binary's name) -> "#!/bin/sh\nexit 0\n"
  * (text/plain), each padded with one comment line (JSON: white space) to
- * PT_HTTP_STUB_BODY bytes, a size downloaders accept. HEAD gets headers
- * only. Connection: close. Returns the length, or -1 if cap is too
- * small. method/target may be NULL. */
+ * PT_HTTP_STUB_BODY bytes, a size downloaders accept. With a canary (a
+ * path of at most PT_HTTP_CANARY_MAX bytes, of [A-Za-z0-9/._-] only), the
+ * code first creates that file, quietly: `: > PATH` for the shell, an
+ * open in a try for Python, fs.appendFileSync in a try for JavaScript
+ * (through process.getBuiltinModule when eval'ed without require), so
+ * that fetched code which was run is seen to run. HEAD gets headers
+ * only. Connection: close. Returns the length, or -1 if cap is too small
+ * or the canary unfit. method/target/canary may be NULL. */
+#define PT_HTTP_CANARY_MAX 128
 #define PT_HTTP_STUB_BODY 4096u
 int pt_http_write_response(const char *method, size_t method_len,
-                           const char *target, size_t target_len, char *out,
-                           size_t cap);
+                           const char *target, size_t target_len,
+                           const char *canary, char *out, size_t cap);
 
 #endif

@@ -9,7 +9,8 @@
  *   build hooks  an sdist naming a build backend in pyproject.toml: its
  *              PEP 517 hooks pip only calls with build isolation
  *              (get_requires_for_build_*), and build_sdist
- *   startup    a bare interpreter start: .pth files
+ *   startup    an interpreter start that starts another: .pth files, and
+ *              what they leave for child interpreters (PYTHONPATH)
  *   import     every top-level module (top_level.txt, else RECORD)
  *   import (again)  the same in a new interpreter: a payload that waits for
  *              its second run shows there

@@ -136,7 +136,8 @@ struct pt_rules_ctx {
   const char *ecosystem;
   struct pt_rules_proc *procs; /* sorted by pid */
   size_t n_procs;
-  const char *vars[4][2]; /* {name, value}: HOME, USER, PACKAGE, HOSTNAME */
+  /* {name, value}: HOME, USER, PACKAGE, HOSTNAME, CANARY */
+  const char *vars[5][2];
 };
 
 int pt_rules_ctx_init(struct pt_rules_ctx *c, json_t *record);

@@ -98,6 +98,8 @@ int pt_rules_ctx_init(struct pt_rules_ctx *c, json_t *record) {
   c->vars[2][1] = json_string_value(json_object_get(pkg, "name"));
   c->vars[3][0] = "HOSTNAME";
   c->vars[3][1] = json_string_value(json_object_get(id, "hostname"));
+  c->vars[4][0] = "CANARY";
+  c->vars[4][1] = json_string_value(json_object_get(id, "canary"));
   if (c->events == NULL)
     return 0;
   /* Pass 1: the pids; pass 2: their images in event order. */
@@ -317,7 +319,7 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
 
 /* ---- conditions ------------------------------------------------------- */
 
-/* Substitute ${HOME}, ${USER}, ${PACKAGE}, ${HOSTNAME}. For globs the values are
+/* Substitute ${HOME}, ${USER}, ${PACKAGE}, ${HOSTNAME}, ${CANARY}. For globs the values are
  * escaped so a user name like "tom.h*" stays literal. Unknown variables
  * and unset values make the pattern unusable (NULL): a rule about
  * ${HOME} must not match everything when the record has no identity. */
@@ -330,7 +332,8 @@ static const char *subst(const struct pt_rules_ctx *c, const char *pat,
     if (p[0] == '$' && p[1] == '{') {
       const char *end = strchr(p, '}');
       const char *val = NULL;
-      for (int v = 0; end && v < 4; v++)
+      for (size_t v = 0; end && v < sizeof(c->vars) / sizeof(c->vars[0]);
+           v++)
         if ((size_t)(end - p - 2) == strlen(c->vars[v][0]) &&
             strncmp(p + 2, c->vars[v][0], (size_t)(end - p - 2)) == 0)
           val = c->vars[v][1];

@@ -45,6 +45,7 @@ struct pt_session {
   char id_workdir[4300];
   const char *identity_workdir;
   uint64_t uptime_offset_s; /* long_uptime's draw, else 0 */
+  char canary[32];          /* fetch_canary's path, else "" */
   char ca_bundle[4200];       /* its bundle, in the run directory */
   bool tokens_made;           /* the scanner is given every token */
   struct pt_session_stats st;
@@ -289,6 +290,11 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   s->tokens = pt_tok_new(); /* filled with the honeytokens */
   if (o->long_uptime)
     s->uptime_offset_s = 2 * 86400 + pt_random_u32() % (28 * 86400);
+  /* An X server's lock file by its shape (/tmp/.X0-lock), with a display
+   * number no sample guesses. */
+  if (o->fetch_canary)
+    snprintf(s->canary, sizeof(s->canary), "/tmp/.X%u-lock",
+             100 + pt_random_u32() % 900000);
   if (o->identity_workdir != NULL) {
     s->identity_workdir = o->identity_workdir;
     if ((s->net_tokens = pt_tok_new()) == NULL) {
@@ -360,6 +366,10 @@ void pt_session_free(pt_session *s, bool keep) {
   pt_jail_profile_free(&s->prof);
   jail_filter_free(s->filter);
   free(s);
+}
+
+const char *pt_session_canary(const pt_session *s) {
+  return s->canary[0] ? s->canary : NULL;
 }
 
 const pt_honey *pt_session_honey(const pt_session *s) { return &s->honey; }
@@ -495,7 +505,8 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
                                                          : s->tokens,
                                  .who = pt_recorder_who,
                                  .who_ctx = rec,
-                                 .tls = s->mitm};
+                                 .tls = s->mitm,
+                                 .canary = s->canary[0] ? s->canary : NULL};
   pt_fakenet *net = pt_fakenet_new(&nc, err);
   if (net == NULL) {
     pt_recorder_free(rec);

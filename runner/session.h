@@ -66,6 +66,10 @@ struct pt_session_opts {
    * session's runs; jail_spec.uptime_offset_s): a workstation's uptime,
    * not a VM's started for the analysis. */
   bool long_uptime;
+  /* The fake network's HTTP answers carry code that creates a file of the
+   * session's (pt_session_canary) when run (fakenet.h: canary): a second
+   * stage fetched and executed shows as a file event on that path. */
+  bool fetch_canary;
 };
 /* The bundle OpenSSL, Python (Debian's certifi) and curl read, and Node
  * with NODE_EXTRA_CA_CERTS (profiles/ecosystems/npm.json). */
@@ -82,6 +86,8 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err);
 void pt_session_free(pt_session *s, bool keep);
 
 const pt_honey *pt_session_honey(const pt_session *s);
+/* The path fetched code creates when run (fetch_canary), else NULL. */
+const char *pt_session_canary(const pt_session *s);
 const struct pt_rundir *pt_session_rundir(const pt_session *s);
 pt_events *pt_session_events(pt_session *s);
 /* The profile's default limits (jail.json), for the caller to adjust. */

@@ -338,6 +338,9 @@ static void fill_identity(struct pt_triage *t) {
   json_object_set_new(id, "user", json_string(h->user));
   json_object_set_new(id, "hostname", json_string(h->hostname));
   json_object_set_new(id, "home", json_string(h->home));
+  const char *canary = pt_session_canary(t->sess);
+  if (canary)
+    json_object_set_new(id, "canary", json_string(canary));
   json_object_set_new(t->record, "identity", id);
   json_t *toks = json_object_get(t->record, "honeytokens");
   for (size_t i = 0; i < h->n_tokens; i++) {
@@ -450,7 +453,8 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
           .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000),
           .tls_intercept = true,
           .identity_workdir = "project",
-          .long_uptime = true},
+          .long_uptime = true,
+          .fetch_canary = true},
       err);
   if (t.sess == NULL)
     goto out;

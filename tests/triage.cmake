@@ -114,6 +114,15 @@ add_test(NAME triage_npm_identity_beacon
 set_tests_properties(triage_npm_identity_beacon PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# A second stage fetched and run with new Function in the fetching process:
+# the fake network's stub creates the session's canary (identity.canary)
+# when it runs, so the chain shows though nothing was written to disk.
+add_test(NAME triage_npm_eval_stage
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py evalstage \"$TEST_TMP/color-theme-loader-1.4.2.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/color-theme-loader-1.4.2.tgz\" 0 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|net|http~loader.js\" \"--event\" \"lifecycle:postinstall|file|path~/tmp/.X|op~create\" --canary")
+set_tests_properties(triage_npm_eval_stage PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ASSERT(r.body_complete);
   }
   char out[PT_HTTP_STUB_BODY + 512];
-  int n = pt_http_write_response(r.method.p, r.method.len, r.target.p, r.target.len, out,
+  int n = pt_http_write_response(r.method.p, r.method.len, r.target.p, r.target.len,
+                                 size % 2 ? "/tmp/.X5a1b-lock" : NULL, out,
                                  sizeof(out));
   ASSERT(n > 0 && (size_t)n < sizeof(out) && memcmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
   return 0;

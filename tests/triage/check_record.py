@@ -5,7 +5,7 @@ imports anything from the package under test.
   check_record.py RECORD [--phase NAME[=STATUS]] [--event PHASE|KIND[|key~sub]...]
                   [--no-event KIND] [--hijack NAME[=wraps]] [--error]
                   [--problem RULE] [--unresolved SUB] [--stubbed NAME]
-                  [--stat KEY>=N]
+                  [--stat KEY>=N] [--canary]
 """
 import json
 import sys
@@ -62,6 +62,14 @@ def main():
                 fail("no hijack %r in %r" % (name, rec["hijacks"]))
             if wraps and not h[0]["wraps"]:
                 fail("hijack %r does not wrap" % name)
+        elif opt == "--canary":
+            # The fake network's stub ran: a file event on the session's
+            # canary path, exactly.
+            i -= 1
+            c = rec["identity"].get("canary")
+            if not c or not any(e.get("kind") == "file" and e.get("path") == c
+                                for e in events):
+                fail("canary %r not created" % c)
         elif opt == "--error":
             i -= 1
             if not rec["error"]:

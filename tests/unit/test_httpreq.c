@@ -192,8 +192,8 @@ static void test_response(void) {
   for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
     char out[PT_HTTP_STUB_BODY + 512], want[512];
     int n = pt_http_write_response(rc[i].method, rc[i].method ? strlen(rc[i].method) : 0,
-                                   rc[i].target, rc[i].target ? strlen(rc[i].target) : 0, out,
-                                   sizeof(out));
+                                   rc[i].target, rc[i].target ? strlen(rc[i].target) : 0, NULL,
+                                   out, sizeof(out));
     bool head = rc[i].method && strcmp(rc[i].method, "HEAD") == 0;
     int hl = snprintf(want, sizeof(want),
                       "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: %s\r\n"
@@ -214,10 +214,33 @@ static void test_response(void) {
     CHECK(ok, "response %zu: %.200s", i, out);
   }
   char small[PT_HTTP_STUB_BODY];
-  CHECK(pt_http_write_response("GET", 3, "/", 1, small, sizeof(small)) == -1,
+  CHECK(pt_http_write_response("GET", 3, "/", 1, NULL, small, sizeof(small)) == -1,
         "a buffer the padded body does not fit");
+  /* With a canary, each kind's code creates it first, still padded. */
+  static const struct {
+    const char *target, *code;
+  } cc[] = {
+      {"/stage2", "#!/bin/sh\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n#"},
+      {"/a.exe", "#!/bin/sh\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n#"},
+      {"/s.py", "try:\n    open('/tmp/.X1f-lock', 'a').close()\nexcept Exception:\n    pass\n#"},
+      {"/s.js", "try { (typeof require === 'function' ? require : process.getBuiltinModule)"
+                "('fs').appendFileSync('/tmp/.X1f-lock', ''); } catch (e) {}\n//"},
+      {"/c.json", "{}\n "},
+  };
+  for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
+    char out[PT_HTTP_STUB_BODY + 512];
+    int n = pt_http_write_response("GET", 3, cc[i].target, strlen(cc[i].target), "/tmp/.X1f-lock",
+                                   out, sizeof(out));
+    const char *body = n > 0 ? strstr(out, "\r\n\r\n") : NULL;
+    CHECK(body && strncmp(body + 4, cc[i].code, strlen(cc[i].code)) == 0 &&
+              strlen(body + 4) == PT_HTTP_STUB_BODY,
+          "canary body %zu: %.300s", i, body ? body + 4 : "(none)");
+  }
+  char out[PT_HTTP_STUB_BODY + 512];
+  CHECK(pt_http_write_response("GET", 3, "/", 1, "/tmp/x'; rm -rf ~", out, sizeof(out)) == -1,
+        "a canary that is no plain path is refused");
   char tiny[10];
-  CHECK(pt_http_write_response("GET", 3, "/", 1, tiny, sizeof(tiny)) == -1, "tiny");
+  CHECK(pt_http_write_response("GET", 3, "/", 1, NULL, tiny, sizeof(tiny)) == -1, "tiny");
 }
 
 int main(void) {
