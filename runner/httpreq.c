@@ -350,6 +350,11 @@ static pt_http_slice target_path(const char *t, size_t n) {
   return s;
 }
 
+#define PY_CANARY                                                              \
+  "try:\n    open('%1$s', 'a').close()\nexcept Exception:\n    pass\n"
+#define SH_PY_CANARY                                                           \
+  "#!/bin/sh\n\"true\" '''\\'\n: > %1$s 2>/dev/null\nexit 0\n'''\n" PY_CANARY
+
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len,
                            const char *canary, char *out, size_t cap) {
@@ -364,16 +369,16 @@ int pt_http_write_response(const char *method, size_t method_len,
   static const struct {
     const char *ext, *type, *body, *with_canary, *pad;
   } kinds[] = {
-      /* No extension is what "curl URL | sh" fetches most often. */
-      {"", "text/plain", "#!/bin/sh\nexit 0\n",
-       "#!/bin/sh\n: > %s 2>/dev/null\nexit 0\n", "#"},
-      {"sh", "text/plain", "#!/bin/sh\nexit 0\n",
-       "#!/bin/sh\n: > %s 2>/dev/null\nexit 0\n", "#"},
-      {"py", "text/x-python", "pass\n",
-       "try:\n    open('%s', 'a').close()\nexcept Exception:\n    pass\n", "#"},
+      /* No extension is what "curl URL | sh" fetches most often, and what
+       * exec(urlopen(a pastebin's raw URL).read()) runs: a shell script
+       * that is also Python (sh runs `true` and exits; to Python the
+       * shell part is a string). */
+      {"", "text/plain", "#!/bin/sh\nexit 0\n", SH_PY_CANARY, "#"},
+      {"sh", "text/plain", "#!/bin/sh\nexit 0\n", SH_PY_CANARY, "#"},
+      {"py", "text/x-python", "pass\n", PY_CANARY, "#"},
       {"js", "application/javascript", "\n",
        "try { (typeof require === 'function' ? require : "
-       "process.getBuiltinModule)('fs').appendFileSync('%s', ''); } "
+       "process.getBuiltinModule)('fs').appendFileSync('%1$s', ''); } "
        "catch (e) {}\n",
        "//"},
       {"json", "application/json", "{}\n", "{}\n", ""},

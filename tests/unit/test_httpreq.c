@@ -220,8 +220,11 @@ static void test_response(void) {
   static const struct {
     const char *target, *code;
   } cc[] = {
-      {"/stage2", "#!/bin/sh\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n#"},
-      {"/a.exe", "#!/bin/sh\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n#"},
+      /* A shell script that is also Python: sh runs `true` and exits. */
+      {"/stage2", "#!/bin/sh\n\"true\" '''\\'\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n'''\n"
+                  "try:\n    open('/tmp/.X1f-lock', 'a').close()\nexcept Exception:\n    pass\n#"},
+      {"/a.exe", "#!/bin/sh\n\"true\" '''\\'\n: > /tmp/.X1f-lock 2>/dev/null\nexit 0\n'''\n"
+                 "try:\n    open('/tmp/.X1f-lock', 'a').close()\nexcept Exception:\n    pass\n#"},
       {"/s.py", "try:\n    open('/tmp/.X1f-lock', 'a').close()\nexcept Exception:\n    pass\n#"},
       {"/s.js", "try { (typeof require === 'function' ? require : process.getBuiltinModule)"
                 "('fs').appendFileSync('/tmp/.X1f-lock', ''); } catch (e) {}\n//"},
