@@ -198,34 +198,60 @@ static bool bundled(const pt_npmmeta *top, const char *name) {
   return false;
 }
 
+/* Names queued once each: an open-addressing set of the queue's indices
+ * (a big tree names the same package hundreds of times; the queue's bound
+ * must count packages, not mentions). */
+#define DEP_SET_SLOTS (2 * PT_TRIAGE_MAX_PACKAGES)
+struct dep_queue {
+  const char *name[PT_TRIAGE_MAX_PACKAGES];
+  bool optional[PT_TRIAGE_MAX_PACKAGES];
+  uint32_t slot[DEP_SET_SLOTS]; /* index + 1, 0 = empty */
+  size_t head, tail;
+};
+
+static void dep_enqueue(struct dep_queue *q, const char *name, bool opt) {
+  uint32_t h = 2166136261u;
+  for (const char *p = name; *p; p++)
+    h = (h ^ (uint8_t)*p) * 16777619u;
+  for (size_t k = h % DEP_SET_SLOTS;; k = (k + 1) % DEP_SET_SLOTS) {
+    if (q->slot[k] == 0)
+      break;
+    if (strcmp(q->name[q->slot[k] - 1], name) == 0)
+      return;
+  }
+  if (q->tail >= PT_TRIAGE_MAX_PACKAGES)
+    return;
+  for (size_t k = h % DEP_SET_SLOTS;; k = (k + 1) % DEP_SET_SLOTS)
+    if (q->slot[k] == 0) {
+      q->slot[k] = (uint32_t)q->tail + 1;
+      break;
+    }
+  q->optional[q->tail] = opt;
+  q->name[q->tail++] = name;
+}
+
 /* Breadth-first over dependency names from the package's own; each name
  * is looked up once. */
 static void resolve_deps(struct pt_triage *t, struct npm_state *s,
                          const pt_npmmeta *top) {
-  const char *queue[PT_TRIAGE_MAX_PACKAGES];
-  bool optional[PT_TRIAGE_MAX_PACKAGES];
-  size_t qh = 0, qt = 0;
+  struct dep_queue *q = calloc(1, sizeof(*q));
+  if (q == NULL)
+    return;
   for (int pass = 0; pass < 3; pass++) {
     const pt_npmmeta_map *m = pass == 0   ? &top->dependencies
                               : pass == 1 ? &top->optional_dependencies
                                           : &top->peer_dependencies;
-    for (size_t i = 0; i < m->len && qt < PT_TRIAGE_MAX_PACKAGES; i++) {
+    for (size_t i = 0; i < m->len; i++) {
       char decl[600];
       snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
                m->items[i].value);
       pt_triage_dep(t, "declared", decl);
-      optional[qt] = pass == 1;
-      queue[qt++] = m->items[i].key;
+      dep_enqueue(q, m->items[i].key, pass == 1);
     }
   }
-  while (qh < qt) {
-    const char *name = queue[qh];
-    bool opt = optional[qh++];
-    bool seen = false;
-    for (size_t i = 0; i + 1 < qh && !seen; i++)
-      seen = strcmp(queue[i], name) == 0;
-    if (seen)
-      continue;
+  while (q->head < q->tail) {
+    const char *name = q->name[q->head];
+    bool opt = q->optional[q->head++];
     struct dep_file *f = dep_by_name(s, name);
     if (f == NULL) {
       char u[300];
@@ -244,17 +270,12 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
     snprintf(r, sizeof(r), "%s@%s", f->name, f->version ? f->version : "?");
     pt_triage_dep(t, "resolved", r);
     pt_npmmeta *m = dep_meta(t, f, (size_t)(f - s->deps));
-    for (size_t i = 0; i < m->dependencies.len && qt < PT_TRIAGE_MAX_PACKAGES;
-         i++) {
-      optional[qt] = false;
-      queue[qt++] = m->dependencies.items[i].key;
-    }
-    for (size_t i = 0;
-         i < m->peer_dependencies.len && qt < PT_TRIAGE_MAX_PACKAGES; i++) {
-      optional[qt] = false;
-      queue[qt++] = m->peer_dependencies.items[i].key;
-    }
+    for (size_t i = 0; i < m->dependencies.len; i++)
+      dep_enqueue(q, m->dependencies.items[i].key, false);
+    for (size_t i = 0; i < m->peer_dependencies.len; i++)
+      dep_enqueue(q, m->peer_dependencies.items[i].key, false);
   }
+  free(q);
 }
 
 /* ---- after the install -------------------------------------------------- */

@@ -407,10 +407,13 @@ int pt_phases_python(struct pt_triage *t) {
   ok = pt_triage_run_profile(t, "install", "install", "install", vars, 4, &r);
   if (!ok && r.ran)
     unresolved_from_pip(t, &r.res.err);
+  /* Still run what the package itself holds: a dependency that cannot be
+   * resolved, or one pip fails to build (a backend the host lacks), must
+   * not keep the package's own code from running. Not after a timeout: a
+   * build that long (a C library compiled) would only time out again. */
+  bool retry = !ok && r.ran && r.status != PT_PHASE_TIMED_OUT;
   pt_phase_result_free(&r);
-  if (!ok && json_array_size(json_object_get(
-                 json_object_get(t->record, "dependencies"), "unresolved"))) {
-    /* Still run what the package itself holds. */
+  if (retry) {
     ok = pt_triage_run_profile(t, "install_no_deps", "install --no-deps",
                                "install", vars, 4, NULL);
   }

@@ -18,7 +18,7 @@
 #define PT_TRIAGE_MAX_ENTRY_POINTS 64 /* entry point / bin phases planned */
 #define PT_TRIAGE_MAX_MODULES 64      /* top-level modules imported */
 #define PT_TRIAGE_MAX_DIR_ENTRIES 4096
-#define PT_TRIAGE_MAX_PACKAGES 512 /* npm packages installed */
+#define PT_TRIAGE_MAX_PACKAGES 4096 /* npm packages installed */
 #define PT_TRIAGE_MAX_DEPS_FILES 20000 /* npm tarballs indexed in --deps */
 #define PT_TRIAGE_MAX_NAME 214
 #define PT_TRIAGE_MAX_PROFILE_MOUNTS 4 /* files the ecosystem profile binds */
