@@ -319,8 +319,9 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
 
 /* ---- conditions ------------------------------------------------------- */
 
-/* Substitute ${HOME}, ${USER}, ${PACKAGE}, ${HOSTNAME}, ${CANARY}. For globs the values are
- * escaped so a user name like "tom.h*" stays literal. Unknown variables
+/* Substitute ${HOME}, ${USER}, ${PACKAGE}, ${HOSTNAME}, ${CANARY}. For
+ * globs the values are escaped so a user name like "tom.h*" stays
+ * literal. Unknown variables
  * and unset values make the pattern unusable (NULL): a rule about
  * ${HOME} must not match everything when the record has no identity. */
 static const char *subst(const struct pt_rules_ctx *c, const char *pat,

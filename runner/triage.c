@@ -234,13 +234,14 @@ static bool same_program(const struct pt_triage *t, const char *shadow,
    * Python script (the read fails past the cap, or the text lacks it). */
   if (pt_read_file_at(AT_FDCWD, shadow, 64 << 10, &text, &len, &e) == 0 &&
       len > 2 && text[0] == '#' && text[1] == '!') {
-    for (const char *p = text; !same && (p = memmem(p, len - (size_t)(p - text),
-                                                    module, ml)) != NULL;
-         p++) {
+    const char *p = text;
+    while (!same &&
+           (p = memmem(p, len - (size_t)(p - text), module, ml)) != NULL) {
       char before = p > text ? p[-1] : ' ', after = p[ml];
       same = !(isalnum((unsigned char)before) || before == '_' ||
                before == '.') &&
              !(isalnum((unsigned char)after) || after == '_' || after == '.');
+      p++;
     }
     /* An easy_install-style wrapper names the distribution instead:
      * load_entry_point('Pygments==2.14.0', 'console_scripts', ...). */

@@ -325,7 +325,9 @@ static int home_fd = -1;
 static int older_boot(uint64_t offset_s, pt_err **err) {
 #ifdef CLONE_NEWTIME
   if (unshare(CLONE_NEWTIME) < 0)
-    return errno == EINVAL ? 0 : pt_err_make(err, errno, "unshare time namespace");
+    return errno == EINVAL
+               ? 0
+               : pt_err_make(err, errno, "unshare time namespace");
   char buf[64];
   int n = snprintf(buf, sizeof(buf), "boottime %llu 0\n",
                    (unsigned long long)offset_s);
