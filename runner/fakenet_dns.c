@@ -51,15 +51,6 @@ void fn_names_free(struct pt_fakenet *fn) {
   fn->nnames = 0;
 }
 
-static uint32_t hash_wire(const uint8_t *w, size_t len) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < len; i++) {
-    h ^= w[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
 static uint8_t lower(uint8_t c) {
   return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
@@ -80,7 +71,7 @@ static uint32_t name_index(struct pt_fakenet *fn, const pt_dns_query *q) {
     return FN_OVERFLOW_INDEX;
   }
   size_t mask = fn->nslots - 1;
-  size_t h = hash_wire(lq.wire, lq.wire_len) & mask;
+  size_t h = pt_fnv1a32(lq.wire, lq.wire_len) & mask;
   for (;; h = (h + 1) & mask) {
     uint32_t v = fn->slots[h];
     if (v == 0)

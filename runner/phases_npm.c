@@ -210,22 +210,14 @@ struct dep_queue {
 };
 
 static void dep_enqueue(struct dep_queue *q, const char *name, bool opt) {
-  uint32_t h = 2166136261u;
-  for (const char *p = name; *p; p++)
-    h = (h ^ (uint8_t)*p) * 16777619u;
-  for (size_t k = h % DEP_SET_SLOTS;; k = (k + 1) % DEP_SET_SLOTS) {
-    if (q->slot[k] == 0)
-      break;
+  size_t k = pt_fnv1a32(name, strlen(name)) % DEP_SET_SLOTS;
+  for (; q->slot[k] != 0; k = (k + 1) % DEP_SET_SLOTS)
     if (strcmp(q->name[q->slot[k] - 1], name) == 0)
       return;
-  }
   if (q->tail >= PT_TRIAGE_MAX_PACKAGES)
     return;
-  for (size_t k = h % DEP_SET_SLOTS;; k = (k + 1) % DEP_SET_SLOTS)
-    if (q->slot[k] == 0) {
-      q->slot[k] = (uint32_t)q->tail + 1;
-      break;
-    }
+  /* The probe ended on an empty slot: the name goes there. */
+  q->slot[k] = (uint32_t)q->tail + 1;
   q->optional[q->tail] = opt;
   q->name[q->tail++] = name;
 }

@@ -151,6 +151,14 @@ int pt_random(void *buf, size_t len) {
   return 0;
 }
 
+uint32_t pt_fnv1a32(const void *data, size_t len) {
+  const uint8_t *p = data;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
 uint32_t pt_random_u32(void) {
   uint32_t v = 0;
   if (pt_random(&v, sizeof(v)) < 0)

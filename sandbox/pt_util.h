@@ -63,6 +63,10 @@ int pt_rmtree(const char *path, pt_err **err);
 /* Fill buf with len random bytes from getrandom(2). */
 int pt_random(void *buf, size_t len);
 uint32_t pt_random_u32(void);
+/* FNV-1a, 32 bits, of len bytes: for the small open-addressing tables
+ * (fake DNS names, npm dependency names). Not for anything a sample could
+ * aim collisions at beyond slowing a probe. */
+uint32_t pt_fnv1a32(const void *data, size_t len);
 /* base64 (RFC 4648 §4, '=' padded) of len bytes into out, which has room
  * for PT_BASE64_LEN(len) + 1 bytes; with url, the URL-safe alphabet (§5)
  * and no padding, as JWTs and PyPI macaroons use it. NUL-terminates and
