@@ -656,9 +656,11 @@ int pt_phases_npm(struct pt_triage *t) {
     struct pt_tvar iv[] = {{"name", pkg->name, NULL},
                            {"project", t->project_jail, NULL}};
     pt_triage_run_profile(t, "import", "import", "import", iv, 2, NULL);
-    if (!pt_triage_stopped(t))
+    if (!pt_triage_stopped(t)) {
       pt_triage_run_profile(t, "import_again", "import (again)", "import", iv,
                             2, NULL);
+      pt_triage_mark_repeat(t, "import");
+    }
   }
   run_bins(t, &s, pkg);
 out:

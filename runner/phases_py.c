@@ -455,9 +455,11 @@ int pt_phases_python(struct pt_triage *t) {
     struct pt_tvar iv[5] = {vars[0], vars[1], vars[2], vars[3],
                             {"modules", NULL, mods}};
     pt_triage_run_profile(t, "import", "import", "import", iv, 5, NULL);
-    if (!pt_triage_stopped(t))
+    if (!pt_triage_stopped(t)) {
       pt_triage_run_profile(t, "import_again", "import (again)", "import", iv,
                             5, NULL);
+      pt_triage_mark_repeat(t, "import");
+    }
   } else {
     pt_triage_phase_skipped(t, "import", "import", NULL,
                             "no top-level module found");

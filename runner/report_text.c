@@ -493,6 +493,15 @@ static void print_findings(struct out *o, const json_t *rep) {
       pt_buf_printf(&o->line, "  evidence-omitted  %lld", more);
       endl(o);
     }
+    json_t *also = json_object_get(f, "also_in"), *a;
+    if (json_array_size(also) > 0) {
+      lit(o, "  also-in");
+      json_array_foreach(also, k, a) {
+        lit(o, "  ");
+        word(o, json_string_value(a));
+      }
+      endl(o);
+    }
   }
 }
 

@@ -106,6 +106,10 @@ bool pt_triage_run_profile(struct pt_triage *t, const char *key,
                            const struct pt_tvar *vars, size_t nvars,
                            struct pt_phase_result *res);
 void pt_triage_argv_free(char **argv);
+/* The phase just recorded runs the phase named `of` again (the second
+ * import): its record says "repeats", and a finding it shares with `of`
+ * is folded into that one's (verdict.c). */
+void pt_triage_mark_repeat(struct pt_triage *t, const char *of);
 /* Same expansion for one string (malloc'ed). */
 char *pt_triage_expand(const char *s, const struct pt_tvar *vars,
                        size_t n_vars);

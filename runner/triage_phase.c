@@ -452,6 +452,13 @@ bool pt_triage_run_profile(struct pt_triage *t, const char *key,
   return ok;
 }
 
+void pt_triage_mark_repeat(struct pt_triage *t, const char *of) {
+  json_t *ps = json_object_get(t->record, "phases");
+  json_t *last = json_array_get(ps, json_array_size(ps) - 1);
+  if (last != NULL)
+    json_object_set_new(last, "repeats", json_string(of));
+}
+
 void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...) {
   if (!json_is_null(json_object_get(t->record, "error")))
     return; /* the first error is the cause; later ones follow from it */

@@ -436,6 +436,51 @@ static enum pt_rules_sev sev_of(json_t *f) {
   return SEV_INFO;
 }
 
+/* A phase that repeats another (its record's "repeats": the second import)
+ * is there for what only it shows; a finding of a rule that the first run
+ * showed too is folded into that one's: its phase joins "also_in" and its
+ * count is added. */
+static void fold_repeats(json_t *record, json_t *fs) {
+  json_t *phases = json_object_get(record, "phases");
+  for (size_t i = 0; i < json_array_size(fs);) {
+    json_t *f = json_array_get(fs, i);
+    const char *ph = json_string_value(json_object_get(f, "phase"));
+    const char *rule = json_string_value(json_object_get(f, "rule"));
+    const char *of = NULL;
+    size_t k;
+    json_t *p;
+    json_array_foreach(phases, k, p) {
+      const char *n = json_string_value(json_object_get(p, "name"));
+      if (ph && n && strcmp(n, ph) == 0) {
+        of = json_string_value(json_object_get(p, "repeats"));
+        break;
+      }
+    }
+    json_t *into = NULL;
+    for (size_t j = 0; of && rule && j < json_array_size(fs) && !into; j++) {
+      json_t *g = json_array_get(fs, j);
+      const char *gp = json_string_value(json_object_get(g, "phase"));
+      const char *gr = json_string_value(json_object_get(g, "rule"));
+      if (j != i && gp && gr && strcmp(gp, of) == 0 && strcmp(gr, rule) == 0)
+        into = g;
+    }
+    if (into == NULL) {
+      i++;
+      continue;
+    }
+    json_t *also = json_object_get(into, "also_in");
+    if (also == NULL) {
+      also = json_array();
+      json_object_set_new(into, "also_in", also);
+    }
+    json_array_append_new(also, json_string(ph));
+    json_int_t n = json_integer_value(json_object_get(into, "count")) +
+                   json_integer_value(json_object_get(f, "count"));
+    json_object_set_new(into, "count", json_integer(n));
+    json_array_remove(fs, i);
+  }
+}
+
 /* Stable sort by severity, most severe first (insertion: lists are short). */
 static void sort_findings(json_t *fs) {
   size_t n = json_array_size(fs);
@@ -486,6 +531,7 @@ int pt_rules_evaluate(const pt_rules *rs, json_t *record, json_t **findings_out,
       least = (enum pt_rules_verdict)r->min_verdict;
   }
   pt_rules_ctx_free(&c);
+  fold_repeats(record, findings);
   sort_findings(findings);
   if (score > 100)
     score = 100;

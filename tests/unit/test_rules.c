@@ -439,6 +439,34 @@ static void test_engine(void) {
            &score, &v);
   CHECK(json_array_size(f) == 0, "cycle");
   json_decref(f);
+  /* A phase that repeats another: a rule both matched is one finding with
+   * also_in and both counts; one that only the repeat matched stays. */
+  static const char rep_rules[] =
+      "{\"rules\":[{\"id\":\"r-a\",\"severity\":\"high\",\"description\":"
+      "\"d\",\"match\":{\"kind\":\"exec\"}},{\"id\":\"r-b\",\"severity\":"
+      "\"low\",\"description\":\"d\",\"match\":{\"kind\":\"file\"}}]}";
+  f = eval(rep_rules,
+           "{\"phases\":[{\"name\":\"import\"},{\"name\":\"import (again)\","
+           "\"repeats\":\"import\"},{\"name\":\"bin\"}],\"events\":["
+           "{\"kind\":\"exec\",\"phase\":\"import\",\"path\":\"/x\"},"
+           "{\"kind\":\"exec\",\"phase\":\"import (again)\",\"path\":\"/x\"},"
+           "{\"kind\":\"exec\",\"phase\":\"import (again)\",\"path\":\"/y\"},"
+           "{\"kind\":\"file\",\"phase\":\"import (again)\",\"path\":\"/z\"},"
+           "{\"kind\":\"exec\",\"phase\":\"bin\",\"path\":\"/x\"}]}",
+           &score, &v);
+  json_t *fa = json_array_get(f, 0), *also = json_object_get(fa, "also_in");
+  CHECK(json_array_size(f) == 3 &&
+            strcmp(json_string_value(json_object_get(fa, "phase")),
+                   "import") == 0 &&
+            json_integer_value(json_object_get(fa, "count")) == 3 &&
+            json_array_size(also) == 1 &&
+            strcmp(json_string_value(json_array_get(also, 0)),
+                   "import (again)") == 0,
+        "repeat folded: %zu findings", json_array_size(f));
+  CHECK(json_object_get(json_array_get(f, 1), "also_in") == NULL &&
+            json_object_get(json_array_get(f, 2), "also_in") == NULL,
+        "bin (not a repeat) and the repeat's own finding stay");
+  json_decref(f);
 }
 
 int main(void) {
