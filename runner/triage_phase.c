@@ -20,8 +20,11 @@
 #include "triage_int.h"
 
 /* Output of a phase kept in the record, per stream. The jail keeps 64 KiB;
- * the record only needs enough to explain a failure. */
+ * the record only needs enough to explain a failure: the first
+ * PHASE_OUTPUT_HEAD bytes and the last, up to PHASE_OUTPUT_MAX in all,
+ * since a traceback's cause (pip's, node's) is at its end. */
 #define PHASE_OUTPUT_MAX 4096
+#define PHASE_OUTPUT_HEAD 1024
 #define ARGV_MAX 512
 
 /* ---- argv templates ---------------------------------------------------- */
@@ -139,6 +142,33 @@ static const char *status_name(enum pt_phase_status s) {
     break;
   }
   return "skipped";
+}
+
+/* A stream's head and tail, escaped as pt_json_bytes does, with what was
+ * left out between them said in the middle (and what the jail's capture
+ * dropped after what it kept: then the tail is not the stream's end). */
+static json_t *output_json(const pt_buf *b) {
+  const char *d = b->data ? b->data : "";
+  if (b->len <= PHASE_OUTPUT_MAX && b->dropped == 0)
+    return pt_json_bytes(d, b->len, PHASE_OUTPUT_MAX);
+  size_t head = b->len <= PHASE_OUTPUT_MAX ? b->len : PHASE_OUTPUT_HEAD;
+  size_t tail = b->len <= PHASE_OUTPUT_MAX ? 0 : PHASE_OUTPUT_MAX - head;
+  json_t *h = pt_json_bytes(d, head, head);
+  json_t *t = pt_json_bytes(d + b->len - tail, tail, tail);
+  char mid[128] = "";
+  if (tail > 0)
+    snprintf(mid, sizeof(mid), "\n[... %zu bytes left out ...]\n",
+             b->len - head - tail);
+  char end[96] = "";
+  if (b->dropped > 0)
+    snprintf(end, sizeof(end), "\n[... %llu more bytes not captured]",
+             (unsigned long long)b->dropped);
+  json_t *o = h && t ? json_pack("s+++", json_string_value(h), mid,
+                                 json_string_value(t), end)
+                     : NULL;
+  json_decref(h);
+  json_decref(t);
+  return o;
 }
 
 static json_t *phase_json(const char *name, const char *kind,
@@ -299,12 +329,8 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
                       json_boolean(res->outcome == JAIL_TIMED_OUT));
   json_object_set_new(p, "status", json_string(status_name(r->status)));
   json_object_set_new(p, "note", note ? json_string(note) : json_null());
-  json_object_set_new(p, "stdout",
-                      pt_json_bytes(res->out.data ? res->out.data : "",
-                                    res->out.len, PHASE_OUTPUT_MAX));
-  json_object_set_new(p, "stderr",
-                      pt_json_bytes(res->err.data ? res->err.data : "",
-                                    res->err.len, PHASE_OUTPUT_MAX));
+  json_object_set_new(p, "stdout", output_json(&res->out));
+  json_object_set_new(p, "stderr", output_json(&res->err));
   json_array_append_new(json_object_get(t->record, "phases"), p);
   if (out == NULL)
     pt_phase_result_free(&local);
