@@ -377,7 +377,8 @@ static int bc_identify(bc_kind kind, const bc_tree *t, bc_ident *id,
 /* ---- labels ------------------------------------------------------------ */
 
 static const char *const bc_base_phases[] = {
-    "install", "build hooks", "startup", "import", "import (again)",
+    "build requirements", "install", "build hooks", "startup", "import",
+    "import (again)",
     "setuptools build"};
 
 /* A phase is one of the fixed ones or "<group>:<name>" (console_scripts:aws,

@@ -2,6 +2,9 @@
  *
  *   setup      a venv in the work dir (system site-packages: Debian's pip,
  *              setuptools and wheel build the sdist without isolation)
+ *   build requirements  an sdist with a pyproject.toml, with --deps: its
+ *              build-system requirements the host lacks, from --deps into
+ *              the venv (installs run without build isolation)
  *   install    pip, no index, dependencies only from --deps (find-links);
  *              a dependency that cannot be resolved is recorded and the
  *              package installed again without dependencies, so its own
@@ -361,13 +364,13 @@ static void entry_points(struct pt_triage *t, const struct py_state *ps,
   }
 }
 
-/* An sdist whose pyproject.toml names a build backend (its
- * [build-system] table's build-backend key). Read from the tree triage
- * unpacked on the host (hardened: no link leaves it); the text is only
- * searched for the key (no TOML parser here: the jail's Python reads it
- * with tomllib, and an sdist that names none gets setuptools' legacy
- * backend, which pip has run already). */
-static bool declares_build_backend(const struct pt_triage *t) {
+/* An sdist whose pyproject.toml holds key (its [build-system] table's
+ * build-backend or requires). Read from the tree triage unpacked on the
+ * host (hardened: no link leaves it); the text is only searched for the
+ * key (no TOML parser here: the jail's Python reads it with tomllib, and
+ * an sdist that names no backend gets setuptools' legacy backend, which
+ * pip has run already). */
+static bool pyproject_has(const struct pt_triage *t, const char *key) {
   if (t->info.ecosystem != PT_ECO_SDIST || !t->unpacked || !t->info.root)
     return false;
   char path[4600];
@@ -378,7 +381,7 @@ static bool declares_build_backend(const struct pt_triage *t) {
   pt_err *e = NULL;
   bool yes = false;
   if (pt_read_file_at(AT_FDCWD, path, 1 << 20, &text, &len, &e) == 0)
-    yes = memmem(text, len, "build-backend", 13) != NULL;
+    yes = memmem(text, len, key, strlen(key)) != NULL;
   pt_err_free(e);
   free(text);
   return yes;
@@ -404,6 +407,13 @@ int pt_phases_python(struct pt_triage *t) {
       pt_triage_set_error(t, "could not create the virtualenv");
     return -1;
   }
+  /* Without build isolation, a backend the host lacks (flit_core, say)
+   * fails the build: from --deps first, if it is there. */
+  if (t->opts->deps_dir && pyproject_has(t, "requires"))
+    pt_triage_run_profile(t, "build_requires", "build requirements",
+                          "install", vars, 4, NULL);
+  if (pt_triage_stopped(t))
+    return -1;
   ok = pt_triage_run_profile(t, "install", "install", "install", vars, 4, &r);
   if (!ok && r.ran)
     unresolved_from_pip(t, &r.res.err);
@@ -441,7 +451,7 @@ int pt_phases_python(struct pt_triage *t) {
   declared_deps(t, &ps);
   /* Before the install's verdict: the hooks need no installed package, and
    * a backend that fails the build on purpose still ran them. */
-  if (declares_build_backend(t) && !pt_triage_stopped(t))
+  if (pyproject_has(t, "build-backend") && !pt_triage_stopped(t))
     pt_triage_run_profile(t, "build_hooks", "build hooks", "install", vars, 4,
                           NULL);
   if (!ok || ps.dist_info[0] == '\0') {

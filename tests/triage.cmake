@@ -105,6 +105,15 @@ add_test(NAME triage_wheel_shadows_system
 set_tests_properties(triage_wheel_shadows_system PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# An sdist whose build backend the host lacks and --deps holds: installed
+# into the venv first (`build requirements`), so the sdist builds (pip runs
+# without build isolation) and its module's import is seen.
+add_test(NAME triage_sdist_backend_from_deps
+  COMMAND ${UNSHARE} --net -- bash -c
+    "d=\"$TEST_TMP/backend-sdist\" && rm -rf \"$d\" && mkdir -p \"$d\" && s=$(python3 ${TRIAGE_DIR}/make_backend_sdist.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$s\" 0 60 \"$d/deps\" -- \"--phase\" \"build requirements=ok\" --phase install=ok \"--phase\" \"build hooks=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\"")
+set_tests_properties(triage_sdist_backend_from_deps PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A recon beacon: a bodiless GET carrying the cwd and the hostname (no
 # token), and a lookup of the hostname itself (not a leak); the uptime it
 # reports is days (the jail's time namespace), whatever the host's.
