@@ -34,4 +34,26 @@ expect_eq "each shortened wait is a sleep-shortened event" 3 "$n"
 check "the events carry the asked lengths" grep -q '"requested_ms":600000' "$TRACE"
 n=$(grep '"kind":"sleep-shortened"' "$TRACE" | grep -vc '"via"')
 expect_eq "time.sleep's is the recorder's own" 1 "$n"
+
+# A package's own sitecustomize ahead of ours on PYTHONPATH that chains to
+# the next one it finds (ours), as a red-team sample did: ours must chain
+# only to what comes after it, so each runs once (before, each ran the
+# other until the recursion limit, which silenced the package's payload).
+mkdir -p "$WORK/ahead"
+cat >"$WORK/ahead/sitecustomize.py" <<'PY'
+import os, sys
+print("ahead-ran", flush=True)
+here = os.path.dirname(os.path.abspath(__file__))
+for d in sys.path:
+    f = os.path.join(d or ".", "sitecustomize.py")
+    if os.path.abspath(d or ".") != here and os.path.isfile(f):
+        exec(compile(open(f).read(), f, "exec"), {"__name__": "_chained", "__file__": f})
+        break
+PY
+out=$("$PKGTRAP" run --timeout 30 --ro-bind "$SITE" --ro-bind "$WORK/ahead" \
+  --env "PYTHONPATH=$WORK/ahead:$SITE" \
+  -- /usr/bin/python3 -c 'import threading; print("patched", hasattr(threading.Event.wait, "__wrapped__"))' 2>&1)
+expect_eq "a sitecustomize ahead of ours that chains to ours runs once" 1 \
+  "$(grep -c '^ahead-ran$' <<<"$out")"
+check "ours still patched the waits" grep -q '^patched True$' <<<"$out"
 finish

@@ -105,14 +105,20 @@ def _install():
 
 
 def _chain():
-    """Runs the sitecustomize this one shadows (Debian's apport hook).
+    """Runs the sitecustomize this one shadows (Debian's apport hook): the
+    next one on sys.path after this one's directory, never one before it.
+    A package's own sitecustomize placed ahead of ours (through PYTHONPATH)
+    that chains to ours would otherwise be run again by ours, and so on
+    until the recursion limit, which silenced its payload.
     By hand, not with importlib.util, whose imports would double a start."""
     import os
 
     here = os.path.dirname(os.path.abspath(__file__))
-    for p in sys.path:
-        f = os.path.join(p or ".", "sitecustomize.py")
-        if os.path.abspath(p or ".") != here and os.path.isfile(f):
+    dirs = [os.path.abspath(p or ".") for p in sys.path]
+    after = dirs.index(here) + 1 if here in dirs else 0
+    for p in dirs[after:]:
+        f = os.path.join(p, "sitecustomize.py")
+        if p != here and os.path.isfile(f):
             with open(f, "rb") as src:
                 code = compile(src.read(), f, "exec")
             exec(code, {"__name__": "sitecustomize", "__file__": f})
