@@ -305,6 +305,21 @@ static void on_exec(struct build *B, const json_t *ev) {
                       json_integer(pt_report_int(p, "execs", 0) + 1));
 }
 
+/* A watched config's change (triage_configs.c): a write of that file,
+ * with what was added. */
+static void on_config_change(struct build *B, const json_t *ev) {
+  const char *path = pt_report_str(ev, "path");
+  if (path == NULL)
+    return;
+  size_t before = json_array_size(B->files);
+  add_file(B, ev, "write", path, "config-change");
+  json_t *f = json_array_get(B->files, json_array_size(B->files) - 1);
+  if (json_array_size(B->files) > before && f) {
+    copy_if(f, ev, "added");
+    copy_if(f, ev, "keys");
+  }
+}
+
 static void on_memfd(struct build *B, const json_t *ev) {
   const char *name = pt_report_str(ev, "name");
   char *path = NULL;
@@ -526,6 +541,8 @@ static void fold_events(struct build *B, const json_t *events) {
       on_file(B, ev);
     else if (strcmp(kind, "memfd") == 0)
       on_memfd(B, ev);
+    else if (strcmp(kind, "config-change") == 0)
+      on_config_change(B, ev);
     else if (strcmp(kind, "dns") == 0 || strcmp(kind, "net") == 0 ||
              strcmp(kind, "connect") == 0 || strcmp(kind, "send") == 0 ||
              strcmp(kind, "bind") == 0 || strcmp(kind, "listen") == 0)

@@ -170,6 +170,14 @@ void pt_report_describe_event(pt_buf *b, const json_t *ev) {
     }
   } else if (strcmp(kind, "memfd") == 0) {
     put_cut(b, pt_report_str(ev, "name"), 256);
+  } else if (strcmp(kind, "config-change") == 0) {
+    put_cut(b, pt_report_str(ev, "op"), 16);
+    put(b, " ");
+    put_cut(b, pt_report_str(ev, "path"), 512);
+    if ((s = pt_report_str(ev, "added")) && *s) {
+      put(b, " + ");
+      put_cut(b, s, 200);
+    }
   } else if (strcmp(kind, "refused") == 0) {
     put(b, pt_report_str(ev, "syscall"));
   } else if (strcmp(kind, "sleep-shortened") == 0) {

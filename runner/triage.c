@@ -506,6 +506,7 @@ out:
   pt_session_free(t.sess, false);
   pt_artifact_info_free(&t.info);
   json_decref(t.profile);
+  pt_triage_configs_free(&t);
   json_decref(t.commands);
   pt_err_free(t.fatal);
   if (unpack_dir[0])

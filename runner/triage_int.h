@@ -51,8 +51,19 @@ struct pt_triage {
   char path_env[2048]; /* PATH=<prepend>:<base> */
   int home_fd;         /* O_PATH of the HOME on the host */
   bool interrupted;    /* a signal stopped a run: stop everything */
+  /* The watched configs as the last phase left them (triage_configs.c). */
+  struct pt_config_snap *configs;
   pt_err *fatal;       /* the supervisor failed: stop, record error */
 };
+
+/* The user's tool configs (commands.json "watched_configs"): read after
+ * the first phase, which writes the honeytoken HOME and runs none of the
+ * package's code (the venv; npm install --ignore-scripts); after each
+ * later one, what changed is a config-change event of that phase
+ * (triage_configs.c). */
+void pt_triage_configs_snapshot(struct pt_triage *t);
+void pt_triage_configs_diff(struct pt_triage *t);
+void pt_triage_configs_free(struct pt_triage *t);
 
 /* One phase, as the record shows it. */
 struct pt_phase_result {

@@ -274,6 +274,10 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   pt_events_set_phase(pt_session_events(t->sess), name);
   pt_err *err = NULL;
   int rc = pt_session_run(t->sess, &run, &r->res, &err);
+  if (rc == 0 && t->configs == NULL)
+    pt_triage_configs_snapshot(t);
+  else if (rc == 0)
+    pt_triage_configs_diff(t);
   pt_events_set_phase(pt_session_events(t->sess), NULL);
   for (size_t k = 1; k < n_env; k++)
     free(env[k]);
