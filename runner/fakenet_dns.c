@@ -198,6 +198,34 @@ static void dns_tokens(struct pt_fakenet *fn, pid_t pid, const pt_dns_query *q,
   }
 }
 
+/* The TXT answer in triage: base64 of code that creates the session's
+ * canary and is both Python and JavaScript (to Python line 1 runs and
+ * the rest is a string; to JavaScript line 1 is `0` and a comment). A
+ * stage loader that resolves TXT records, decodes them and runs the text
+ * (exec, eval, new Function: C2 over DNS) then shows as the canary's
+ * creation, as for an HTTP stub (httpreq.h). Without a canary, or when
+ * it does not fit one character-string, the default SPF-style text. */
+static const char *txt_stub(const struct pt_fakenet *fn, char *out,
+                            size_t cap) {
+  const char *c = fn->cfg.canary;
+  if (c == NULL || strlen(c) > 40 ||
+      strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                "0123456789/._-") != strlen(c))
+    return NULL;
+  char code[320];
+  int n = snprintf(code, sizeof(code),
+                   "0//1;exec(\"try:open('%1$s','a')\\nexcept:0\");\"\"\"\n"
+                   "try{(typeof require<\"u\"?require:process.mainModule."
+                   "require)(\"fs\").appendFileSync(\"%1$s\",\"\")}"
+                   "catch(e){}//\"\"\"\n",
+                   c);
+  if (n < 0 || (size_t)n >= sizeof(code) ||
+      PT_BASE64_LEN((size_t)n) >= cap || PT_BASE64_LEN((size_t)n) > 255)
+    return NULL;
+  pt_base64(code, (size_t)n, false, out);
+  return out;
+}
+
 size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
                      bool tcp, const struct sockaddr *dst, socklen_t dlen,
                      uint8_t *out, size_t cap) {
@@ -230,6 +258,9 @@ size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
   if (addr_type && q.qclass == PT_DNS_CLASS_IN)
     idx = name_index(fn, &q);
   sink_addrs(idx, acfg.ipv4, acfg.ipv6);
+  char txt[PT_BASE64_LEN(320) + 1];
+  if (q.qtype == PT_DNS_TYPE_TXT)
+    acfg.txt = txt_stub(fn, txt, sizeof(txt));
   size_t olen = 0;
   if (pt_dns_build_response(&q, &acfg, tcp, out, cap, &olen) < 0)
     olen = 0;

