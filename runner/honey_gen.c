@@ -527,6 +527,24 @@ static int gen_time(honey_vars *vs, size_t idx, json_t *spec, pt_err **err) {
   return 0;
 }
 
+/* count random bytes as decimals joined by commas: a Solana CLI keypair
+ * file is that list of its 64 bytes in brackets. */
+static int gen_byte_list(honey_vars *vs, size_t idx, json_t *spec,
+                         pt_err **err) {
+  honey_var *v = &vs->v[idx];
+  long count = spec_int(spec, "count", 64);
+  if (count < 8 || count > 128)
+    return bad_spec(v, err, "format \"byte_list\" needs \"count\" 8..128");
+  v->value = malloc((size_t)count * 4 + 1);
+  if (v->value == NULL)
+    return 0; /* the caller says ENOMEM */
+  size_t k = 0;
+  for (long i = 0; i < count; i++)
+    k += (size_t)sprintf(v->value + k, i ? ",%u" : "%u",
+                         (unsigned)honey_rand_below(256));
+  return 0;
+}
+
 int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
                     pt_err **err) {
   const char *fmt = spec_str(spec, "format", NULL);
@@ -549,10 +567,12 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
     rc = gen_openssh_rsa(vs, idx, spec, err);
   else if (strcmp(fmt, "time") == 0)
     rc = gen_time(vs, idx, spec, err);
+  else if (strcmp(fmt, "byte_list") == 0)
+    rc = gen_byte_list(vs, idx, spec, err);
   else
     return pt_err_make(err, 0,
                        "token `%s`: unknown format `%s` (random, checksummed, "
-                       "base64, uuid, jwt, words, openssh_rsa, time)",
+                       "base64, uuid, jwt, words, openssh_rsa, time, byte_list)",
                        vs->v[idx].name, fmt);
   if (rc == 0 && vs->v[idx].value == NULL)
     return pt_err_make(err, ENOMEM, "token `%s`", vs->v[idx].name);

@@ -303,6 +303,22 @@ static void test_formats(const pt_honey *h) {
         "%s", val(h, "ELECTRUM_XPRV"));
   CHECK(matches("^[a-z]+( [a-z]+){11}$", val(h, "ELECTRUM_SEED")), "%s",
         val(h, "ELECTRUM_SEED"));
+  /* A Solana CLI keypair: 64 bytes as decimals (byte_list). */
+  {
+    const char *kp = val(h, "SOLANA_KEYPAIR");
+    int nb = 0, bad = 0;
+    for (const char *p = kp; p && *p;) {
+      char *end;
+      long b = strtol(p, &end, 10);
+      bad += end == p || b < 0 || b > 255;
+      nb++;
+      p = *end == ',' ? end + 1 : end + (*end != '\0');
+      if (end == p && *end != '\0')
+        break;
+    }
+    CHECK(nb == 64 && bad == 0, "SOLANA_KEYPAIR: %d bytes, %d bad: %s", nb,
+          bad, kp ? kp : "(none)");
+  }
   /* Each seed word is a whole word of the list, as strtok_r splits it (the
    * generator splits by hand). */
   char wl[4096];
