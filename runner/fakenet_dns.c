@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "httpreq.h"
 #include "pt_util.h"
 
 const uint8_t fn_sink6_prefix[6] = {0x20, 0x01, 0x0d, 0xb8, 0x05, 0xee};
@@ -204,13 +205,12 @@ static void dns_tokens(struct pt_fakenet *fn, pid_t pid, const pt_dns_query *q,
  * stage loader that resolves TXT records, decodes them and runs the text
  * (exec, eval, new Function: C2 over DNS) then shows as the canary's
  * creation, as for an HTTP stub (httpreq.h). Without a canary, or when
- * it does not fit one character-string, the default SPF-style text. */
+ * the code's base64 does not fit one character-string (a canary of more
+ * than ~40 bytes), the default SPF-style text. */
 static const char *txt_stub(const struct pt_fakenet *fn, char *out,
                             size_t cap) {
   const char *c = fn->cfg.canary;
-  if (c == NULL || strlen(c) > 40 ||
-      strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789/._-") != strlen(c))
+  if (c == NULL || !pt_http_canary_ok(c))
     return NULL;
   char code[320];
   int n = snprintf(code, sizeof(code),

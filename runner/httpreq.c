@@ -355,6 +355,13 @@ static pt_http_slice target_path(const char *t, size_t n) {
 #define SH_PY_CANARY                                                           \
   "#!/bin/sh\n\"true\" '''\\'\n: > %1$s 2>/dev/null\nexit 0\n'''\n" PY_CANARY
 
+bool pt_http_canary_ok(const char *canary) {
+  size_t cl = strlen(canary);
+  return cl > 0 && cl <= PT_HTTP_CANARY_MAX &&
+         strspn(canary, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789/._-") == cl;
+}
+
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len,
                            const char *canary, char *out, size_t cap) {
@@ -383,13 +390,8 @@ int pt_http_write_response(const char *method, size_t method_len,
        "//"},
       {"json", "application/json", "{}\n", "{}\n", ""},
   };
-  if (canary != NULL) {
-    size_t cl = strlen(canary);
-    if (cl == 0 || cl > PT_HTTP_CANARY_MAX ||
-        strspn(canary, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                       "0123456789/._-") != cl)
-      return -1;
-  }
+  if (canary != NULL && !pt_http_canary_ok(canary))
+    return -1;
   size_t kind = 0;
   pt_http_slice path = target ? target_path(target, target_len)
                               : (pt_http_slice){"", 0};

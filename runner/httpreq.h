@@ -107,6 +107,10 @@ size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
  * or the canary unfit. method/target/canary may be NULL. */
 #define PT_HTTP_CANARY_MAX 128
 #define PT_HTTP_STUB_BODY 4096u
+/* A canary fit to be pasted into a stub's code: 1..PT_HTTP_CANARY_MAX
+ * bytes of [A-Za-z0-9/._-] (no quote, no blank, nothing a shell expands).
+ * Also what the fake DNS's TXT stub takes (fakenet_dns.c). */
+bool pt_http_canary_ok(const char *canary);
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len,
                            const char *canary, char *out, size_t cap);
