@@ -64,7 +64,8 @@ static int fill_tokens(void *ctx, pt_tok_scanner *t) {
   const pt_honey *h = ctx;
   for (size_t i = 0; i < h->n_tokens; i++)
     if (pt_tok_add(t, h->tokens[i].id, scanned_value(h->tokens[i].value)) <
-        0)
+            0 ||
+        pt_tok_add_derived(t, h->tokens[i].id, h->tokens[i].value) < 0)
       return -1;
   return 0;
 }

@@ -28,20 +28,23 @@ enum enc {
   E_B32HEX,
   E_HEX,
   E_URLENC,
+  E_B58,
   E_COUNT,
 };
 
 static const char *const enc_name[E_COUNT] = {
     "raw", "reversed", "base64", "base64url", "base32", "base32hex", "hex", "urlenc",
+    "base58",
 };
 /* Index by enc: names for matches inside DNS names. Only raw, hex and the
  * base32 family occur there. */
 static const char *const dns_name[E_COUNT] = {
     "dns-raw", NULL, NULL, NULL, "dns-base32", "dns-base32hex", "dns-hex", NULL,
+    NULL,
 };
 static const char *const dns_split_name[E_COUNT] = {
     "dns-split-raw", NULL, NULL, NULL, "dns-split-base32", "dns-split-base32hex",
-    "dns-split-hex", NULL,
+    "dns-split-hex", NULL, NULL,
 };
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -270,9 +273,50 @@ static int add_needles(pt_tok_scanner *s, const uint8_t *v, size_t n, uint16_t t
   return 0;
 }
 
-int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value) {
-  size_t n = value ? strlen(value) : 0;
-  if (s == NULL || !pt_tok_acceptable(id, value)) {
+/* Base58 (Bitcoin's alphabet) of the whole value: how Solana and Bitcoin
+ * tools print a key. Not a block encoding (every output digit depends on
+ * every input byte), so the needle is the encoding of the value alone:
+ * found when the value was encoded by itself, as a key usually is.
+ * Written here (schoolbook base conversion, ~n^2/2 byte steps for a
+ * 64-byte key) because no library the project links has it. */
+static uint8_t *base58(const uint8_t *v, size_t n, size_t *outlen) {
+  static const char B58[] =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  size_t zeros = 0;
+  while (zeros < n && v[zeros] == 0)
+    zeros++;
+  size_t cap = (n - zeros) * 138 / 100 + 1; /* log(256)/log(58) < 1.38 */
+  uint8_t *digits = calloc(cap, 1), *out = malloc(zeros + cap);
+  if (digits == NULL || out == NULL) {
+    free(digits);
+    free(out);
+    return NULL;
+  }
+  size_t used = 0; /* digits[cap - used .. cap) hold the number so far */
+  for (size_t i = zeros; i < n; i++) {
+    unsigned carry = v[i];
+    size_t k = 0;
+    for (size_t j = cap; j-- > 0 && (carry || k < used); k++) {
+      carry += 256u * digits[j];
+      digits[j] = (uint8_t)(carry % 58);
+      carry /= 58;
+    }
+    used = k;
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < zeros; i++)
+    out[o++] = '1';
+  for (size_t j = cap - used; j < cap; j++)
+    out[o++] = (uint8_t)B58[digits[j]];
+  free(digits);
+  *outlen = o;
+  return out;
+}
+
+static int add_token(pt_tok_scanner *s, const char *id, const uint8_t *v,
+                     size_t n, bool binary) {
+  if (s == NULL || id == NULL || strlen(id) > PT_TOK_ID_MAX ||
+      n < PT_TOK_MIN_VALUE || n > PT_TOK_MAX_VALUE) {
     errno = EINVAL;
     return -1;
   }
@@ -287,15 +331,77 @@ int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value) {
    * refer to this token's index, which we then leave valid). */
   uint16_t tok = (uint16_t)s->ntok;
   s->ids[s->ntok++] = idc;
-  if (memchr(value, ' ', n))
+  if (!binary && memchr(v, ' ', n))
     s->has_space = true;
   atomic_store_explicit(&s->indexed, false, memory_order_release);
-  if (add_needles(s, (const uint8_t *)value, n, tok) < 0)
+  if (add_needles(s, v, n, tok) < 0)
     goto nomem;
+  if (binary) {
+    size_t bl;
+    uint8_t *b = base58(v, n, &bl);
+    if (b == NULL || nset_add(&s->sets[SET_CS], b, bl, tok, E_B58) < 0)
+      goto nomem;
+  }
   return 0;
 nomem:
   errno = ENOMEM;
   return -1;
+}
+
+int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value) {
+  return add_token(s, id, (const uint8_t *)value, value ? strlen(value) : 0,
+                   false);
+}
+
+int pt_tok_add_bytes(pt_tok_scanner *s, const char *id, const uint8_t *v,
+                     size_t n) {
+  return add_token(s, id, v, v ? n : 0, true);
+}
+
+/* "12,0,255,...": at least PT_TOK_MIN_VALUE numbers 0..255, nothing else.
+ * Returns how many, 0 when value is not such a list. */
+static size_t parse_byte_list(const char *value, uint8_t *out, size_t max) {
+  size_t n = 0;
+  const char *p = value;
+  for (;;) {
+    if (*p < '0' || *p > '9' || n == max)
+      return 0;
+    unsigned x = 0;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 4) {
+      x = x * 10 + (unsigned)(*p++ - '0');
+      digits++;
+    }
+    if (x > 255 || (*p >= '0' && *p <= '9'))
+      return 0;
+    out[n++] = (uint8_t)x;
+    if (*p == '\0')
+      break;
+    if (*p++ != ',')
+      return 0;
+  }
+  return n >= PT_TOK_MIN_VALUE ? n : 0;
+}
+
+int pt_tok_add_derived(pt_tok_scanner *s, const char *id, const char *value) {
+  uint8_t bytes[PT_TOK_MAX_VALUE];
+  size_t n = value ? parse_byte_list(value, bytes, sizeof(bytes)) : 0;
+  if (n == 0)
+    return 0;
+  if (pt_tok_add_bytes(s, id, bytes, n) < 0)
+    return -1;
+  /* The list as Python prints it (json.dumps, str(list)): ", " between. */
+  char spaced[PT_TOK_MAX_VALUE + 1];
+  size_t o = 0;
+  for (const char *p = value; *p && o + 2 < sizeof(spaced); p++) {
+    spaced[o++] = *p;
+    if (*p == ',')
+      spaced[o++] = ' ';
+  }
+  spaced[o] = '\0';
+  if (o + 2 >= sizeof(spaced) || strlen(value) + n - 1 != o)
+    return 0; /* too long to be searched whole: the bytes will do */
+  return pt_tok_add(s, id, spaced);
 }
 
 /* Run a deferred fill, then index the sets if a token was added since the

@@ -49,7 +49,8 @@ typedef struct pt_tok_match {
                            "base32", "base32hex", "hex", "urlenc",
                            "dns-raw", "dns-hex", "dns-base32",
                            "dns-base32hex", and "dns-split-<enc>" when the
-                           match spans a label boundary */
+                           match spans a label boundary; "base58" for a
+                           token added as bytes */
   size_t offset;        /* first byte of the match in the scanned input */
   size_t length;        /* bytes of the input the match covers */
 } pt_tok_match;
@@ -62,6 +63,16 @@ void pt_tok_free(pt_tok_scanner *s);
  * with errno EINVAL (bad length), ENOSPC (more than PT_TOK_MAX_TOKENS) or
  * ENOMEM. */
 int pt_tok_add(pt_tok_scanner *s, const char *id, const char *value);
+/* Add a token that is bytes, not text (a wallet's key): the same
+ * encodings, plus base58 of the value alone (encoding "base58"). */
+int pt_tok_add_bytes(pt_tok_scanner *s, const char *id, const uint8_t *v,
+                     size_t n);
+/* Add what else a value stands for, under the same id: a list of byte
+ * values ("12,0,255,...", a Solana CLI keypair) also as those bytes
+ * (pt_tok_add_bytes: hex, base64, base58, ... of the key itself) and as
+ * Python prints the list ("12, 0, 255"). Returns 0 when nothing is
+ * derived from value; -1 with errno as pt_tok_add. */
+int pt_tok_add_derived(pt_tok_scanner *s, const char *id, const char *value);
 /* Would pt_tok_add take this id and value (lengths only)? */
 bool pt_tok_acceptable(const char *id, const char *value);
 /* The tokens (a deferred fill's included, which this runs). */

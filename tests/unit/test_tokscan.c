@@ -376,6 +376,128 @@ static void test_api(void) {
   pt_tok_free(NULL);
 }
 
+/* Base58 by repeated division of the whole number by 58 (the scanner
+ * multiplies digit by digit instead). */
+static size_t b58(const uint8_t *in, size_t n, char *out) {
+  static const char a[] =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  uint8_t num[256];
+  char rev[512];
+  memcpy(num, in, n);
+  size_t o = 0, lead = 0;
+  while (lead < n && in[lead] == 0)
+    lead++;
+  for (;;) {
+    bool zero = true;
+    unsigned rem = 0;
+    for (size_t i = 0; i < n; i++) {
+      unsigned cur = rem * 256 + num[i];
+      num[i] = (uint8_t)(cur / 58);
+      rem = cur % 58;
+      if (num[i])
+        zero = false;
+    }
+    rev[o++] = a[rem];
+    if (zero)
+      break;
+  }
+  while (o > 0 && rev[o - 1] == '1')
+    o--; /* the last division's zero digits are not digits */
+  size_t k = 0;
+  for (size_t i = 0; i < lead; i++)
+    out[k++] = '1';
+  while (o > 0)
+    out[k++] = rev[--o];
+  out[k] = 0;
+  return k;
+}
+
+/* A token that stands for bytes (a Solana CLI keypair: its 64 bytes as a
+ * decimal list): found as those bytes raw, in hex, base64 and base58,
+ * and as Python prints the list; nothing derived from other values. */
+static void test_derived(void) {
+  char hello[32];
+  b58((const uint8_t *)"Hello World!", 12, hello);
+  CHECK(strcmp(hello, "2NEpo7TZRRrLZSi2U") == 0, "b58 vector: %s", hello);
+
+  uint8_t key[64];
+  uint32_t x = 777;
+  for (size_t i = 0; i < sizeof(key); i++) {
+    x = x * 1103515245u + 12345u;
+    key[i] = (uint8_t)(x >> 16);
+  }
+  key[0] = 0; /* a leading zero byte is a leading '1' in base58 */
+  key[5] = 255;
+  char list[400], spaced[500];
+  size_t o = 0, so = 0;
+  for (size_t i = 0; i < sizeof(key); i++) {
+    o += (size_t)sprintf(list + o, i ? ",%u" : "%u", key[i]);
+    so += (size_t)sprintf(spaced + so, i ? ", %u" : "%u", key[i]);
+  }
+  pt_tok_scanner *s = scanner();
+  CHECK(pt_tok_add(s, "sol", list) == 0, "add list");
+  size_t before = pt_tok_count(s);
+  CHECK(pt_tok_add_derived(s, "sol", list) == 0, "derive");
+  CHECK(pt_tok_count(s) == before + 2, "bytes and spaced list added");
+  CHECK(pt_tok_add_derived(s, "plain", toks[GITHUB].value) == 0 &&
+            pt_tok_count(s) == before + 2,
+        "nothing derived from a text token");
+  CHECK(pt_tok_add_derived(s, "big", "1,2,3,4,5,6,7,8,9,10,11,256") == 0 &&
+            pt_tok_add_derived(s, "short", "1,2,3") == 0 &&
+            pt_tok_add_derived(s, "junk", "1,2,3,4,5,6,7,8,9,10,11,12x") == 0 &&
+            pt_tok_count(s) == before + 2,
+        "not byte lists");
+
+  char buf[2048], enc[1024];
+  pt_tok_match m[8];
+  size_t n;
+  /* hex, lower and upper; base64 inside JSON; base58 in a header. */
+  size_t el = hexenc(key, sizeof(key), false, enc);
+  o = (size_t)snprintf(buf, sizeof(buf), "k=%.*s&", (int)el, enc);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) >= 1 && strcmp(m[0].id, "sol") == 0 &&
+            strcmp(m[0].encoding, "hex") == 0,
+        "hex of the bytes");
+  el = hexenc(key, sizeof(key), true, enc);
+  o = (size_t)snprintf(buf, sizeof(buf), "K=%.*s", (int)el, enc);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) >= 1 && strcmp(m[0].encoding, "hex") == 0,
+        "HEX of the bytes");
+  for (size_t pre = 0; pre < 3; pre++) {
+    uint8_t in[80];
+    memcpy(in, "ab", pre);
+    memcpy(in + pre, key, sizeof(key));
+    el = b64(in, pre + sizeof(key), false, true, enc);
+    o = (size_t)snprintf(buf, sizeof(buf), "{\"k\":\"%s\"}", enc);
+    CHECK(pt_tok_scan(s, buf, o, m, 8, &n) >= 1 &&
+              strcmp(m[0].id, "sol") == 0 && strcmp(m[0].encoding, "base64") == 0,
+          "base64 of the bytes at %zu", pre);
+  }
+  el = b58(key, sizeof(key), enc);
+  CHECK(enc[0] == '1' && enc[1] != '1', "one leading 1: %s", enc);
+  o = (size_t)snprintf(buf, sizeof(buf), "x-amz-cf-id: %s\r\n", enc);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) == 1 && strcmp(m[0].encoding, "base58") == 0 &&
+            m[0].offset == 13 && m[0].length == el,
+        "base58 of the bytes");
+  /* The bytes themselves, in a binary stream. */
+  memcpy(buf, "\x00\x01", 2);
+  memcpy(buf + 2, key, sizeof(key));
+  CHECK(pt_tok_scan(s, buf, 2 + sizeof(key), m, 8, &n) >= 1 &&
+            strcmp(m[0].encoding, "raw") == 0,
+        "raw bytes");
+  /* Python's print of the list, and the file's own form. */
+  o = (size_t)snprintf(buf, sizeof(buf), "[%s]", spaced);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) == 1 && strcmp(m[0].id, "sol") == 0,
+        "spaced list");
+  o = (size_t)snprintf(buf, sizeof(buf), "[%s]", list);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) == 1, "list as written");
+  /* A changed byte: no base58 or hex match. */
+  key[40] ^= 1;
+  el = b58(key, sizeof(key), enc);
+  CHECK(nmatches(s, enc, el) == 0, "base58 of other bytes");
+  el = hexenc(key, sizeof(key), false, enc);
+  CHECK(nmatches(s, enc, el) == 0, "hex of other bytes");
+  pt_tok_free(s);
+}
+
 /* pt_tok_defer: the fill runs once, at the first use (a scan, a DNS scan,
  * a count), never before; a failed fill fails every later use. */
 static int fills;
@@ -487,6 +609,7 @@ int main(void) {
   test_dns();
   test_near_misses();
   test_api();
+  test_derived();
   test_defer();
   bench();
   if (failures) {
