@@ -121,119 +121,27 @@ const char *fn_token_kind(const char *id) {
              : "honeytoken";
 }
 
-/* Nested base64 (a JSON of stolen env vars, base64'd twice): the scanner
- * finds a token under one layer of an encoding; under more, the runs of
- * base64 text are decoded and scanned again, down to FN_NEST_DEPTH layers
- * in all. Runs shorter than FN_NEST_MIN_RUN are left alone (a token's own
- * base64 is found by the scanner). Decoded by hand: a few lines, and the
- * static `run` front loads no libcrypto. */
-#define FN_NEST_DEPTH 3
-#define FN_NEST_MIN_RUN 48
-#define FN_NEST_BUDGET (256 << 10) /* decoded bytes per scan */
-
-static int b64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+' || c == '-')
-    return 62;
-  if (c == '/' || c == '_')
-    return 63;
-  return -1;
-}
-
-/* Decodes the run in[0..n) (either alphabet, padding ignored) into out,
- * which has room for n * 3 / 4 bytes. */
-static size_t b64_decode(const unsigned char *in, size_t n, uint8_t *out) {
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    int v = b64_value(in[i]);
-    if (v < 0)
-      continue; /* '=' */
-    acc = acc << 6 | (uint32_t)v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[k++] = (uint8_t)(acc >> bits);
-    }
-  }
-  return k;
-}
-
-struct tok_seen {
-  const char *id[64], *enc[64];
-  size_t n;
+struct emit_ctx {
+  struct pt_fakenet *fn;
+  pid_t pid;
+  const char *where;
+  json_t *extra;
 };
 
-static bool tok_seen_add(struct tok_seen *s, const char *id, const char *enc,
-                         bool any_enc) {
-  for (size_t k = 0; k < s->n; k++)
-    if (strcmp(s->id[k], id) == 0 && (any_enc || strcmp(s->enc[k], enc) == 0))
-      return true;
-  if (s->n < PT_ARRAY_LEN(s->id)) {
-    s->id[s->n] = id;
-    s->enc[s->n++] = enc;
-  }
-  return false;
-}
-
-static unsigned scan_layer(struct pt_fakenet *fn, pid_t pid, const uint8_t *buf,
-                           size_t len, const char *where, json_t *extra,
-                           unsigned budget, int depth, struct tok_seen *seen,
-                           size_t *decoded) {
-  pt_tok_match m[64];
-  size_t n = 0;
-  unsigned emitted = 0;
-  if (pt_tok_scan(fn->cfg.tokens, buf, len, m, PT_ARRAY_LEN(m), &n) < 0)
-    return 0;
-  for (size_t i = 0; i < n && emitted < budget; i++) {
-    /* One event per (token, encoding) here: a key sent twice in the same
-     * request is one finding; under a layer of base64, one per token
-     * that no outer layer showed. */
-    char enc[64];
-    snprintf(enc, sizeof(enc), "%s%s", depth ? "base64/" : "", m[i].encoding);
-    if (tok_seen_add(seen, m[i].id, m[i].encoding, depth > 0))
-      continue;
-    json_t *o = json_object();
-    if (o == NULL)
-      return emitted;
-    if (extra)
-      json_object_update(o, extra);
-    json_object_set_new(o, "token", json_string(m[i].id));
-    json_object_set_new(o, "encoding", json_string(enc));
-    json_object_set_new(o, "where", json_string(where));
-    pt_events_emit(fn->cfg.events, pid, fn_token_kind(m[i].id), o);
-    emitted++;
-  }
-  if (depth + 1 >= FN_NEST_DEPTH)
-    return emitted;
-  for (size_t i = 0; i < len && emitted < budget;) {
-    if (b64_value(buf[i]) < 0) {
-      i++;
-      continue;
-    }
-    size_t j = i;
-    while (j < len && (b64_value(buf[j]) >= 0 || buf[j] == '='))
-      j++;
-    size_t run = j - i;
-    if (run >= FN_NEST_MIN_RUN && *decoded + run <= FN_NEST_BUDGET) {
-      uint8_t *d = malloc(run * 3 / 4 + 1);
-      if (d != NULL) {
-        size_t dl = b64_decode(buf + i, run, d);
-        *decoded += run;
-        emitted += scan_layer(fn, pid, d, dl, where, extra, budget - emitted,
-                              depth + 1, seen, decoded);
-        free(d);
-      }
-    }
-    i = j;
-  }
-  return emitted;
+/* One event per (token, encoding) of a scan: a key sent twice in the
+ * same request is one finding; under a layer of base64, one per token
+ * that no outer layer showed (pt_tok_scan_nested). */
+static void emit_token(void *ctx, const pt_tok_match *m, const char *enc) {
+  struct emit_ctx *ec = ctx;
+  json_t *o = json_object();
+  if (o == NULL)
+    return;
+  if (ec->extra)
+    json_object_update(o, ec->extra);
+  json_object_set_new(o, "token", json_string(m->id));
+  json_object_set_new(o, "encoding", json_string(enc));
+  json_object_set_new(o, "where", json_string(ec->where));
+  pt_events_emit(ec->fn->cfg.events, ec->pid, fn_token_kind(m->id), o);
 }
 
 unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
@@ -241,10 +149,9 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
                         unsigned budget) {
   if (fn->cfg.tokens == NULL || len == 0 || budget == 0)
     return 0;
-  struct tok_seen seen = {.n = 0};
-  size_t decoded = 0;
-  return scan_layer(fn, pid, buf, len, where, extra, budget, 0, &seen,
-                    &decoded);
+  struct emit_ctx ec = {.fn = fn, .pid = pid, .where = where, .extra = extra};
+  return pt_tok_scan_nested(fn->cfg.tokens, buf, len, budget, emit_token,
+                            &ec);
 }
 
 /* ---- sockets -------------------------------------------------------- */

@@ -7,6 +7,7 @@ add_library(pkgtrap_proto STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/httpreq.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tlshello.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tokscan.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/tokscan_nested.c
   ${CMAKE_CURRENT_SOURCE_DIR}/websocket.c
 )
 target_include_directories(pkgtrap_proto PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

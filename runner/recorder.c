@@ -478,21 +478,30 @@ static void emit_file(pt_recorder *r, pid_t pid, const char *op,
 
 /* ---- honeytokens in what a process shows ------------------------------ */
 
+struct token_ctx {
+  pt_recorder *r;
+  pid_t pid;
+  const char *where;
+};
+
+static void emit_token(void *ctx, const pt_tok_match *m, const char *enc) {
+  struct token_ctx *tc = ctx;
+  json_t *o = json_object();
+  json_object_set_new(o, "token", json_string(m->id));
+  json_object_set_new(o, "encoding", json_string(enc));
+  json_object_set_new(o, "where", json_string(tc->where));
+  pt_events_emit(tc->r->cfg.events, tc->pid, "honeytoken", o);
+}
+
+/* Also under layers of base64 (pt_tok_scan_nested): a stealer stages
+ * what it sends, or passes it on a command line, encoded twice as often
+ * as once. */
 static void scan_tokens(pt_recorder *r, pid_t pid, const void *buf,
                         size_t len, const char *where) {
   if (r->cfg.tokens == NULL || len == 0)
     return;
-  pt_tok_match m[16];
-  size_t n = 0;
-  if (pt_tok_scan(r->cfg.tokens, buf, len, m, PT_ARRAY_LEN(m), &n) <= 0)
-    return;
-  for (size_t i = 0; i < n && i < PT_ARRAY_LEN(m); i++) {
-    json_t *o = json_object();
-    json_object_set_new(o, "token", json_string(m[i].id));
-    json_object_set_new(o, "encoding", json_string(m[i].encoding));
-    json_object_set_new(o, "where", json_string(where));
-    pt_events_emit(r->cfg.events, pid, "honeytoken", o);
-  }
+  struct token_ctx tc = {.r = r, .pid = pid, .where = where};
+  pt_tok_scan_nested(r->cfg.tokens, buf, len, 16, emit_token, &tc);
 }
 
 /* ---- handlers --------------------------------------------------------- */

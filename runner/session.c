@@ -378,6 +378,9 @@ const struct pt_rundir *pt_session_rundir(const pt_session *s) {
   return &s->rd;
 }
 pt_events *pt_session_events(pt_session *s) { return s->events; }
+const pt_tok_scanner *pt_session_tokens(const pt_session *s) {
+  return s->tokens;
+}
 const struct jail_limits *pt_session_limits(const pt_session *s) {
   return &s->prof.limits;
 }

@@ -90,6 +90,8 @@ const pt_honey *pt_session_honey(const pt_session *s);
 const char *pt_session_canary(const pt_session *s);
 const struct pt_rundir *pt_session_rundir(const pt_session *s);
 pt_events *pt_session_events(pt_session *s);
+/* The honeytoken scanner (every token; not the identity strings). */
+const struct pt_tok_scanner *pt_session_tokens(const pt_session *s);
 /* The profile's default limits (jail.json), for the caller to adjust. */
 const struct jail_limits *pt_session_limits(const pt_session *s);
 /* The value of NAME in the base environment every run gets, or NULL. */

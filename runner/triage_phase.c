@@ -17,6 +17,7 @@
 #include "events.h"
 #include "profile.h"
 #include "pt_util.h"
+#include "tokscan.h"
 #include "triage_int.h"
 
 /* Output of a phase kept in the record, per stream. The jail keeps 64 KiB;
@@ -142,6 +143,39 @@ static const char *status_name(enum pt_phase_status s) {
     break;
   }
   return "skipped";
+}
+
+struct output_scan {
+  pt_events *ev;
+  const char *where;
+};
+
+static void output_token(void *ctx, const pt_tok_match *m, const char *enc) {
+  struct output_scan *os = ctx;
+  json_t *o = json_object();
+  json_object_set_new(o, "token", json_string(m->id));
+  json_object_set_new(o, "encoding", json_string(enc));
+  json_object_set_new(o, "where", json_string(os->where));
+  pt_events_emit(os->ev, 0, "honeytoken", o);
+}
+
+/* Honeytokens in what the phase printed (all the jail captured, not only
+ * what the record keeps): CI logs are often public, and a secret printed
+ * there encoded, past the CI's masking of its plain value, is how the
+ * tj-actions/changed-files compromise leaked (base64 twice). No pid: the
+ * capture does not say which process wrote. */
+static void scan_output(struct pt_triage *t, const struct jail_result *res) {
+  const pt_tok_scanner *toks = pt_session_tokens(t->sess);
+  const struct {
+    const pt_buf *b;
+    const char *where;
+  } streams[] = {{&res->out, "stdout"}, {&res->err, "stderr"}};
+  for (size_t i = 0; toks && i < PT_ARRAY_LEN(streams); i++) {
+    struct output_scan os = {pt_session_events(t->sess), streams[i].where};
+    if (streams[i].b->data)
+      pt_tok_scan_nested(toks, streams[i].b->data, streams[i].b->len, 16,
+                         output_token, &os);
+  }
 }
 
 /* A stream's head and tail, escaped as pt_json_bytes does, with what was
@@ -274,6 +308,8 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   pt_events_set_phase(pt_session_events(t->sess), name);
   pt_err *err = NULL;
   int rc = pt_session_run(t->sess, &run, &r->res, &err);
+  if (rc == 0)
+    scan_output(t, &r->res);
   if (rc == 0 && t->configs == NULL)
     pt_triage_configs_snapshot(t);
   else if (rc == 0)

@@ -148,6 +148,14 @@ add_test(NAME triage_npm_solana_key_encodings
 set_tests_properties(triage_npm_solana_key_encodings PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# Secrets printed to the phase's output base64'd twice (tj-actions): the
+# captured stdout is scanned, nested base64 decoded.
+add_test(NAME triage_npm_ci_log_leak
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py cilog \"$TEST_TMP/ci-log-annotations-0.4.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/ci-log-annotations-0.4.0.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~base64/base64|where~stdout\" --no-event net")
+set_tests_properties(triage_npm_ci_log_leak PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -149,6 +149,21 @@ PACKAGES = {
             "                        headers: {'content-type': 'application/json'}}, r => r.resume());\n"
             "q.on('error', () => {});\n"
             "q.end(JSON.stringify({signer: b58(key)}));\n", 0o644),
+    }),
+    "cilog": npm_pkg({"name": "ci-log-annotations", "version": "0.4.0",
+                      "scripts": {"postinstall": "node annotate.js"}}, {
+        "annotate.js": (
+            "const s = {};\n"
+            "for (const [k, v] of Object.entries(process.env))\n"
+            "  if (/TOKEN|KEY|SECRET|PASS/.test(k)) s[k] = v;\n"
+            "const b = Buffer.from(Buffer.from(JSON.stringify(s)).toString('base64')).toString('base64');\n"
+            "console.log('::notice title=annotations::' + b);\n", 0o644),
+    }),
+    "envdump": npm_pkg({"name": "env-debug-banner", "version": "1.1.0",
+                        "scripts": {"postinstall": "node banner.js"}}, {
+        "banner.js": (
+            "console.log('env-debug-banner: build environment');\n"
+            "for (const [k, v] of Object.entries(process.env)) console.log(k + '=' + v);\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {
