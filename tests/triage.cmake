@@ -156,6 +156,14 @@ add_test(NAME triage_npm_ci_log_leak
 set_tests_properties(triage_npm_ci_log_leak PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# An ESM-only package with a top-level await: imported with import() when
+# require() cannot load it, so its code runs.
+add_test(NAME triage_npm_esm_only
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py esm \"$TEST_TMP/esm-only-config-2.0.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/esm-only-config-2.0.0.tgz\" 0 30 - -- --phase import=ok \"--event\" \"import|dns|name~cfg.esm-only.test\"")
+set_tests_properties(triage_npm_esm_only PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

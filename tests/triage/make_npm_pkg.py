@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -164,6 +164,13 @@ PACKAGES = {
         "banner.js": (
             "console.log('env-debug-banner: build environment');\n"
             "for (const [k, v] of Object.entries(process.env)) console.log(k + '=' + v);\n", 0o644),
+    }),
+    "esm": npm_pkg({"name": "esm-only-config", "version": "2.0.0", "type": "module",
+                    "exports": {".": {"import": "./index.js"}}}, {
+        "index.js": (
+            "import { promises as dns } from 'node:dns';\n"
+            "await dns.lookup('cfg.esm-only.test').catch(() => {});\n"
+            "export default {};\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {
