@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -171,6 +171,20 @@ PACKAGES = {
             "import { promises as dns } from 'node:dns';\n"
             "await dns.lookup('cfg.esm-only.test').catch(() => {});\n"
             "export default {};\n", 0o644),
+    }),
+    "urldep": npm_pkg({"name": "eslint-formatter-compact-plus", "version": "1.3.0",
+                       "dependencies": {"formatter-core-utils":
+                                        "http://packages.artifact-store.test/npm/formatter-core-utils-1.0.0.tgz"}}, {
+        "index.js": ("module.exports = (results) => results.map(r => r.filePath).join('\\n');\n", 0o644),
+    }),
+    "plant": npm_pkg({"name": "request-timing-hooks", "version": "0.2.1",
+                      "scripts": {"postinstall": "node hooks.js"}}, {
+        "hooks.js": (
+            "const fs = require('fs'), path = require('path');\n"
+            "const d = path.join(__dirname, '..', 'lodash');\n"
+            "fs.mkdirSync(d, {recursive: true});\n"
+            "fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({name: 'lodash', version: '4.17.21', main: 'index.js'}));\n"
+            "fs.writeFileSync(path.join(d, 'index.js'), \"require('dns').lookup('t.timing-hooks.test', () => {}); module.exports = {};\\n\");\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {
