@@ -178,8 +178,12 @@ static int make_workdir(struct pt_triage *t, const char *artifact,
                                                       "path_prepend"));
   cleanup_free char *prep = pre ? pt_triage_expand(pre, vars, 2) : NULL;
   const char *base = pt_session_getenv(t->sess, "PATH");
-  snprintf(t->path_env, sizeof(t->path_env), "PATH=%s%s%s",
-           prep ? prep : "", prep && base ? ":" : "", base ? base : "");
+  /* Then ~/.local/bin, as Debian's ~/.profile puts it when it exists: the
+   * honeytoken HOME's desktop tools are there (a clipboard, see
+   * profiles/honeytokens/README.md), where pip --user puts scripts. */
+  snprintf(t->path_env, sizeof(t->path_env), "PATH=%s%s%s/.local/bin%s%s",
+           prep ? prep : "", prep ? ":" : "", h->home, base ? ":" : "",
+           base ? base : "");
   return 0;
 }
 

@@ -48,7 +48,7 @@ struct pt_triage {
   char home_jail[512];
   char project_jail[600], project_host[4400];
   char artifact_jail[1024];
-  char path_env[2048]; /* PATH=<prepend>:<base> */
+  char path_env[2048]; /* PATH=<prepend>:~/.local/bin:<base> */
   int home_fd;         /* O_PATH of the HOME on the host */
   bool interrupted;    /* a signal stopped a run: stop everything */
   /* The watched configs as the last phase left them (triage_configs.c). */

@@ -164,6 +164,14 @@ add_test(NAME triage_npm_esm_only
 set_tests_properties(triage_npm_esm_only PROPERTIES
   ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
   TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+# The HOME's desktop clipboard (~/.local/bin/xclip on PATH) holds a token:
+# a package that reads it and posts what it got leaks it.
+add_test(NAME triage_npm_clipboard
+  COMMAND ${UNSHARE} --net -- bash -c
+    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py clipboard \"$TEST_TMP/clip-sync-lite-0.1.4.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/clip-sync-lite-0.1.4.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|exec|path~/.local/bin/xclip\" \"--event\" \"lifecycle:postinstall|honeytoken|token~CLIPBOARD_TEXT|where~http-body\"")
+set_tests_properties(triage_npm_clipboard PROPERTIES
+  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
+  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 add_test(NAME triage_npm_other_platform

