@@ -93,6 +93,20 @@ json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
   return emit(ev, pt_events_now_ms(ev), pid, kind, fields);
 }
 
+json_t *pt_events_emit_token(pt_events *ev, pid_t pid, const char *kind,
+                             const char *token, const char *encoding,
+                             const char *where, json_t *extra) {
+  json_t *o = json_object();
+  if (o == NULL)
+    return NULL;
+  if (extra)
+    json_object_update(o, extra);
+  json_object_set_new(o, "token", json_string(token));
+  json_object_set_new(o, "encoding", json_string(encoding));
+  json_object_set_new(o, "where", json_string(where));
+  return pt_events_emit(ev, pid, kind, o);
+}
+
 json_t *pt_events_emit_at(pt_events *ev, int64_t when_ns, pid_t pid,
                           const char *kind, json_t *fields) {
   double t = pt_events_now_ms(ev);

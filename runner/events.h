@@ -26,6 +26,11 @@ int pt_events_trace_to(pt_events *ev, const char *path, pt_err **err);
  * (borrowed) so a producer can add to it later, or NULL when dropped. */
 json_t *pt_events_emit(pt_events *ev, pid_t pid, const char *kind,
                        json_t *fields);
+/* A token found somewhere: kind ("honeytoken", "identity") with
+ * {token, encoding, where} and extra's fields (borrowed; may be NULL). */
+json_t *pt_events_emit_token(pt_events *ev, pid_t pid, const char *kind,
+                             const char *token, const char *encoding,
+                             const char *where, json_t *extra);
 /* The same for something that happened earlier than it is emitted:
  * when_ns is the CLOCK_REALTIME time it happened (0: now). */
 json_t *pt_events_emit_at(pt_events *ev, int64_t when_ns, pid_t pid,

@@ -133,15 +133,8 @@ struct emit_ctx {
  * that no outer layer showed (pt_tok_scan_nested). */
 static void emit_token(void *ctx, const pt_tok_match *m, const char *enc) {
   struct emit_ctx *ec = ctx;
-  json_t *o = json_object();
-  if (o == NULL)
-    return;
-  if (ec->extra)
-    json_object_update(o, ec->extra);
-  json_object_set_new(o, "token", json_string(m->id));
-  json_object_set_new(o, "encoding", json_string(enc));
-  json_object_set_new(o, "where", json_string(ec->where));
-  pt_events_emit(ec->fn->cfg.events, ec->pid, fn_token_kind(m->id), o);
+  pt_events_emit_token(ec->fn->cfg.events, ec->pid, fn_token_kind(m->id),
+                       m->id, enc, ec->where, ec->extra);
 }
 
 unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,

@@ -352,16 +352,9 @@ static void conn_tokens(struct fn_conn *c, json_t *extra, const char *where_raw,
     size_t n = 0;
     if (pt_tok_scan_dnsname(fn->cfg.tokens, tls->sni, tls->sni_len, m,
                             PT_ARRAY_LEN(m), &n) > 0)
-      for (size_t i = 0; i < n && budget > 0; i++, budget--) {
-        json_t *o = json_object();
-        if (o == NULL)
-          break;
-        json_object_update(o, extra);
-        json_object_set_new(o, "token", json_string(m[i].id));
-        json_object_set_new(o, "encoding", json_string(m[i].encoding));
-        json_object_set_new(o, "where", json_string("tls-sni"));
-        pt_events_emit(fn->cfg.events, c->pid, fn_token_kind(m[i].id), o);
-      }
+      for (size_t i = 0; i < n && budget > 0; i++, budget--)
+        pt_events_emit_token(fn->cfg.events, c->pid, fn_token_kind(m[i].id),
+                             m[i].id, m[i].encoding, "tls-sni", extra);
   }
 }
 

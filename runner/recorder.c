@@ -486,11 +486,8 @@ struct token_ctx {
 
 static void emit_token(void *ctx, const pt_tok_match *m, const char *enc) {
   struct token_ctx *tc = ctx;
-  json_t *o = json_object();
-  json_object_set_new(o, "token", json_string(m->id));
-  json_object_set_new(o, "encoding", json_string(enc));
-  json_object_set_new(o, "where", json_string(tc->where));
-  pt_events_emit(tc->r->cfg.events, tc->pid, "honeytoken", o);
+  pt_events_emit_token(tc->r->cfg.events, tc->pid, "honeytoken", m->id, enc,
+                       tc->where, NULL);
 }
 
 /* Also under layers of base64 (pt_tok_scan_nested): a stealer stages
@@ -547,11 +544,8 @@ static bool scan_env_entry(void *ctx, const char *e) {
     const char *eq = strchr(e, '=');
     char where[300];
     snprintf(where, sizeof(where), "env:%.*s", eq ? (int)(eq - e) : 64, e);
-    json_t *o = json_object();
-    json_object_set_new(o, "token", json_string(m[k].id));
-    json_object_set_new(o, "encoding", json_string(m[k].encoding));
-    json_object_set_new(o, "where", json_string(where));
-    pt_events_emit(r->cfg.events, es->tgid, "honeytoken", o);
+    pt_events_emit_token(r->cfg.events, es->tgid, "honeytoken", m[k].id,
+                         m[k].encoding, where, NULL);
   }
   return true;
 }

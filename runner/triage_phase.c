@@ -152,11 +152,7 @@ struct output_scan {
 
 static void output_token(void *ctx, const pt_tok_match *m, const char *enc) {
   struct output_scan *os = ctx;
-  json_t *o = json_object();
-  json_object_set_new(o, "token", json_string(m->id));
-  json_object_set_new(o, "encoding", json_string(enc));
-  json_object_set_new(o, "where", json_string(os->where));
-  pt_events_emit(os->ev, 0, "honeytoken", o);
+  pt_events_emit_token(os->ev, 0, "honeytoken", m->id, enc, os->where, NULL);
 }
 
 /* Honeytokens in what the phase printed (all the jail captured, not only
