@@ -6,15 +6,28 @@ set(TRIAGE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/triage)
 set(TRIAGE_ART ${PKGTRAP_CORPUS_ARTIFACTS})
 
 # triage_case(NAME ARTIFACT EXIT MAX_SECONDS DEPS CHECK...)
-function(triage_case name artifact rc max_s deps)
-  add_test(NAME triage_${name}
-    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/triage_test.sh
-            ${artifact} ${rc} ${max_s} ${deps} -- ${ARGN})
-  set_tests_properties(triage_${name} PROPERTIES
+function(triage_test_properties test)
+  set_tests_properties(${test} PROPERTIES
     ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
     TIMEOUT 120 LABELS "integration;triage"
     # The jail tests check that nothing of pkgtrap is left on the machine.
     RESOURCE_LOCK host_state)
+endfunction()
+
+function(triage_case name artifact rc max_s deps)
+  add_test(NAME triage_${name}
+    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/triage_test.sh
+            ${artifact} ${rc} ${max_s} ${deps} -- ${ARGN})
+  triage_test_properties(triage_${name})
+endfunction()
+
+# The same on a tarball tests/triage/make_npm_pkg.py KIND writes into
+# TEST_TMP as FILE when the test runs.
+function(triage_npm_built name kind file rc max_s deps)
+  add_test(NAME triage_${name}
+    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/npm_built_test.sh
+            ${kind} ${file} ${rc} ${max_s} ${deps} -- ${ARGN})
+  triage_test_properties(triage_${name})
 endfunction()
 
 triage_case(wheel_cmdhijack_aws ${TRIAGE_ART}/awscli_sso_helper-1.3.1-py3-none-any.whl 0 30 -
@@ -67,127 +80,103 @@ triage_case(npm_preinstall_http ${TRIAGE_ART}/expresss-4.18.3.tgz 0 30 -
 add_test(NAME triage_npm_missing_deps
   COMMAND ${UNSHARE} --net -- bash -c
     "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/add_npm_deps.py ${TRIAGE_ART}/expresss-4.18.3.tgz \"$TEST_TMP/expresss-deps-4.18.3.tgz\" left-pad=^1.3.0 @acme/http-util=~2.1.0 git-util=github:acme/git-util peer:react=>=16 && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/expresss-deps-4.18.3.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:preinstall=ok --unresolved left-pad --stubbed left-pad --stubbed @acme/http-util --stubbed git-util --stubbed react \"--event\" \"lifecycle:preinstall|net|hostname~npm-stats.test\" \"--event\" \"lifecycle:preinstall|honeytoken|token~NPM_TOKEN\"")
-set_tests_properties(triage_npm_missing_deps PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_test_properties(triage_npm_missing_deps)
 # Code only in binding.gyp (npm's default install script, node-gyp
 # rebuild): its command expansion runs, offline, in lifecycle:install (at
 # configure time: whether the addon then compiles does not matter here).
-add_test(NAME triage_npm_binding_gyp
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py gyp \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/fast-crc32c-native-2.1.0.tgz\" 0 60 - -- --phase install=ok --phase lifecycle:install \"--event\" \"lifecycle:install|dns|name~.gyp-stats.test\"")
-set_tests_properties(triage_npm_binding_gyp PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_binding_gyp gyp fast-crc32c-native-2.1.0.tgz 0 60 -
+  --phase install=ok
+  --phase lifecycle:install
+  --event "lifecycle:install|dns|name~.gyp-stats.test")
 # Commands declared by directories.bin (no "bin"): each file is a bin,
 # run bare and with --help; one is named git, a hijack.
-add_test(NAME triage_npm_directories_bin
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py dirbin \"$TEST_TMP/repo-helpers-0.4.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/repo-helpers-0.4.1.tgz\" 0 30 - -- --phase bin:git=ok --phase \"bin:git --help=ok\" --phase bin:repo-sync=ok --hijack git")
-set_tests_properties(triage_npm_directories_bin PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_directories_bin dirbin repo-helpers-0.4.1.tgz 0 30 -
+  --phase bin:git=ok
+  --phase "bin:git --help=ok"
+  --phase bin:repo-sync=ok
+  --hijack git)
 # Env-only exfiltration over HTTPS (Node's https, Python's urllib): TLS
 # interception completes both handshakes, so the requests and the tokens
 # in their bodies are seen, and both clients get their answer.
-add_test(NAME triage_npm_https_exfil
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py https \"$TEST_TMP/telemetry-env-report-1.3.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/telemetry-env-report-1.3.0.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|net|sni~env-report.test|tls_intercepted~True|excerpt~POST /v1/env\" \"--event\" \"lifecycle:postinstall|net|sni~env-report-py.test|tls_intercepted~True\" \"--event\" \"lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report.test\" \"--event\" \"lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report-py.test\"")
-set_tests_properties(triage_npm_https_exfil PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_https_exfil https telemetry-env-report-1.3.0.tgz 0 30 -
+  --phase install=ok
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|net|sni~env-report.test|tls_intercepted~True|excerpt~POST /v1/env"
+  --event "lifecycle:postinstall|net|sni~env-report-py.test|tls_intercepted~True"
+  --event "lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report.test"
+  --event "lifecycle:postinstall|honeytoken|where~http-body|hostname~env-report-py.test")
 # A wheel with the name and version of one the host's Python has (the venv
 # sees the system site-packages): pip installs nothing, so it is installed
 # again with --ignore-installed and its module's import is seen.
 add_test(NAME triage_wheel_shadows_system
   COMMAND ${UNSHARE} --net -- bash -c
     "mkdir -p \"$TEST_TMP/shadow\" && w=$(/usr/bin/python3 ${TRIAGE_DIR}/make_shadow_wheel.py \"$TEST_TMP/shadow\") && bash ${TRIAGE_DIR}/triage_test.sh \"$w\" 0 60 - -- --phase install=ok \"--phase\" \"install --ignore-installed=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\" \"--event\" \"import|dns|name~shadow-telemetry.test\"")
-set_tests_properties(triage_wheel_shadows_system PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_test_properties(triage_wheel_shadows_system)
 # An sdist whose build backend the host lacks and --deps holds: installed
 # into the venv first (`build requirements`), so the sdist builds (pip runs
 # without build isolation) and its module's import is seen.
 add_test(NAME triage_sdist_backend_from_deps
   COMMAND ${UNSHARE} --net -- bash -c
     "d=\"$TEST_TMP/backend-sdist\" && rm -rf \"$d\" && mkdir -p \"$d\" && s=$(python3 ${TRIAGE_DIR}/make_backend_sdist.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$s\" 0 60 \"$d/deps\" -- \"--phase\" \"build requirements=ok\" --phase install=ok \"--phase\" \"build hooks=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\"")
-set_tests_properties(triage_sdist_backend_from_deps PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_test_properties(triage_sdist_backend_from_deps)
 # A recon beacon: a bodiless GET carrying the cwd and the hostname (no
 # token), and a lookup of the hostname itself (not a leak); the uptime it
 # reports is days (the jail's time namespace), whatever the host's.
-add_test(NAME triage_npm_identity_beacon
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py beacon \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/install-metrics-beacon-9.9.9.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|identity|token~IDENTITY_WORKDIR|where~http-head|hostname~metrics-beacon.test\" \"--event\" \"lifecycle:postinstall|net|sni~metrics-beacon.test|tls_intercepted~True|http~up=days\"")
-set_tests_properties(triage_npm_identity_beacon PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_identity_beacon beacon install-metrics-beacon-9.9.9.tgz 0 30 -
+  --phase install=ok
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|identity|token~IDENTITY_WORKDIR|where~http-head|hostname~metrics-beacon.test"
+  --event "lifecycle:postinstall|net|sni~metrics-beacon.test|tls_intercepted~True|http~up=days")
 # A second stage fetched and run with new Function in the fetching process:
 # the fake network's stub creates the session's canary (identity.canary)
 # when it runs, so the chain shows though nothing was written to disk.
-add_test(NAME triage_npm_eval_stage
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py evalstage \"$TEST_TMP/color-theme-loader-1.4.2.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/color-theme-loader-1.4.2.tgz\" 0 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|net|http~loader.js\" \"--event\" \"lifecycle:postinstall|file|path~/tmp/.X|op~create\" --canary")
-set_tests_properties(triage_npm_eval_stage PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_eval_stage evalstage color-theme-loader-1.4.2.tgz 0 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|net|http~loader.js"
+  --event "lifecycle:postinstall|file|path~/tmp/.X|op~create"
+  --canary)
 # The same through a DNS TXT record (C2 over DNS): the fake DNS answers
 # TXT with base64 of a Python/JavaScript stub that creates the canary.
-add_test(NAME triage_npm_dns_txt_stage
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py dnsstage \"$TEST_TMP/sdk-version-resolver-0.3.1.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/sdk-version-resolver-0.3.1.tgz\" 0 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|dns|qtype~TXT\" \"--event\" \"lifecycle:postinstall|file|path~/tmp/.X|op~create\" --canary")
-set_tests_properties(triage_npm_dns_txt_stage PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_dns_txt_stage dnsstage sdk-version-resolver-0.3.1.tgz 0 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|dns|qtype~TXT"
+  --event "lifecycle:postinstall|file|path~/tmp/.X|op~create"
+  --canary)
 # A wallet key sent as itself, not as its file: the Solana keypair's hex
 # base64'd in a header and its base58 in a body are both its token.
-add_test(NAME triage_npm_solana_key_encodings
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py solkey \"$TEST_TMP/sol-keypair-cache-1.0.2.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/sol-keypair-cache-1.0.2.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base64/hex|where~http-head\" \"--event\" \"lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base58|where~http-body\"")
-set_tests_properties(triage_npm_solana_key_encodings PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_solana_key_encodings solkey sol-keypair-cache-1.0.2.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base64/hex|where~http-head"
+  --event "lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base58|where~http-body")
 # Secrets printed to the phase's output base64'd twice (tj-actions): the
 # captured stdout is scanned, nested base64 decoded.
-add_test(NAME triage_npm_ci_log_leak
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py cilog \"$TEST_TMP/ci-log-annotations-0.4.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/ci-log-annotations-0.4.0.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~base64/base64|where~stdout\" --no-event net")
-set_tests_properties(triage_npm_ci_log_leak PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_ci_log_leak cilog ci-log-annotations-0.4.0.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~base64/base64|where~stdout"
+  --no-event net)
 # An ESM-only package with a top-level await: imported with import() when
 # require() cannot load it, so its code runs.
-add_test(NAME triage_npm_esm_only
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py esm \"$TEST_TMP/esm-only-config-2.0.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/esm-only-config-2.0.0.tgz\" 0 30 - -- --phase import=ok \"--event\" \"import|dns|name~cfg.esm-only.test\"")
-set_tests_properties(triage_npm_esm_only PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_esm_only esm esm-only-config-2.0.0.tgz 0 30 -
+  --phase import=ok
+  --event "import|dns|name~cfg.esm-only.test")
 # The HOME's desktop clipboard (~/.local/bin/xclip on PATH) holds a token:
 # a package that reads it and posts what it got leaks it.
-add_test(NAME triage_npm_clipboard
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py clipboard \"$TEST_TMP/clip-sync-lite-0.1.4.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/clip-sync-lite-0.1.4.tgz\" 1 30 - -- --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|exec|path~/.local/bin/xclip\" \"--event\" \"lifecycle:postinstall|honeytoken|token~CLIPBOARD_TEXT|where~http-body\"")
-set_tests_properties(triage_npm_clipboard PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_clipboard clipboard clip-sync-lite-0.1.4.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|exec|path~/.local/bin/xclip"
+  --event "lifecycle:postinstall|honeytoken|token~CLIPBOARD_TEXT|where~http-body")
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
-add_test(NAME triage_npm_other_platform
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py otheros \"$TEST_TMP/win-path-helper-1.0.4.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/win-path-helper-1.0.4.tgz\" 0 30 - -- \"--phase\" \"install --force=ok\" --phase lifecycle:postinstall=ok \"--event\" \"lifecycle:postinstall|file|path~.npmrc\" \"--event\" \"lifecycle:postinstall|dns|name~.winpath.test\"")
-set_tests_properties(triage_npm_other_platform PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_other_platform otheros win-path-helper-1.0.4.tgz 0 30 -
+  --phase "install --force=ok"
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|file|path~.npmrc"
+  --event "lifecycle:postinstall|dns|name~.winpath.test")
 # A bin that serves when run bare stops at command_timeout_ms (15 s), not
 # at the phase timeout (60 s): the whole triage stays under 40 s.
-add_test(NAME triage_npm_bin_server
-  COMMAND ${UNSHARE} --net -- bash -c
-    "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/make_npm_pkg.py server \"$TEST_TMP/tiny-dev-server-0.2.0.tgz\" && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/tiny-dev-server-0.2.0.tgz\" 0 40 - -- --phase bin:tiny-dev-server=timed_out \"--phase\" \"bin:tiny-dev-server --help=ok\"")
-set_tests_properties(triage_npm_bin_server PROPERTIES
-  ENVIRONMENT "PKGTRAP=$<TARGET_FILE:pkgtrap>;PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp"
-  TIMEOUT 120 LABELS "integration;triage" RESOURCE_LOCK host_state)
+triage_npm_built(npm_bin_server server tiny-dev-server-0.2.0.tgz 0 40 -
+  --phase bin:tiny-dev-server=timed_out
+  --phase "bin:tiny-dev-server --help=ok")
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -
   --phase install=ok --phase lifecycle:postinstall=ok --phase import=ok
   --no-event net --no-event honeytoken)
