@@ -11,13 +11,13 @@ Only writes archives: nothing of them runs here.
 
 Prints the sdist's path.
 """
-import base64
-import hashlib
 import io
 import os
 import sys
 import tarfile
 import zipfile
+
+from wheel_record import record_line
 
 BACKEND = (
     "from setuptools import build_meta as _b\n"
@@ -33,11 +33,6 @@ MODULE = (
     "    open(os.path.expanduser('~/.aws/credentials')).read()\n"
     "except OSError:\n"
     "    pass\n")
-
-
-def record_line(name, data):
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return "%s,sha256=%s,%d" % (name, digest.decode(), len(data))
 
 
 def write_backend_wheel(deps):

@@ -11,12 +11,12 @@ the host's version is read from the host's own metadata.
 Prints the wheel's path. Run it with the python3 the jail uses (/usr/bin/python3):
 its site-packages are what the venv sees.
 """
-import base64
-import hashlib
 import importlib.metadata
 import os
 import sys
 import zipfile
+
+from wheel_record import record_line
 
 MODULE = (
     "import os, socket\n"
@@ -25,11 +25,6 @@ MODULE = (
     "    socket.getaddrinfo('shadow-telemetry.test', 443)\n"
     "except OSError:\n"
     "    pass\n")
-
-
-def record_line(name, data):
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return "%s,sha256=%s,%d" % (name, digest.decode(), len(data))
 
 
 def main():
