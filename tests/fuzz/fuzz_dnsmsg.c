@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pt_dns_query q, q2;

@@ -6,12 +6,7 @@
 #include <string.h>
 
 #include "httpreq.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 static void in_buf(pt_http_slice s, const uint8_t *d, size_t n) {
   if (s.p == NULL)

@@ -5,12 +5,7 @@
 #include <string.h>
 
 #include "tlshello.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static pt_tls_hello h;

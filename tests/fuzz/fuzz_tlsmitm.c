@@ -8,12 +8,7 @@
 #include <string.h>
 
 #include "tlsmitm.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 static void drain(pt_tls_conn *c) {
   uint8_t out[16384];

@@ -8,12 +8,7 @@
 #include <string.h>
 
 #include "tokscan.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 static pt_tok_scanner *scanner(void) {
   static pt_tok_scanner *s;

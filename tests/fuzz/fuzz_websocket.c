@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "websocket.h"
-
-#define ASSERT(c)                                                              \
-  do {                                                                         \
-    if (!(c))                                                                  \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz/fuzz_assert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0 || size > PT_HTTP_INPUT_MAX)
