@@ -23,6 +23,8 @@ endfunction()
 
 # The same on a tarball tests/triage/make_npm_pkg.py KIND writes into
 # TEST_TMP as FILE when the test runs.
+# FILE's extension picks the builder: .tgz make_npm_pkg.py, .whl
+# make_py_pkg.py.
 function(triage_npm_built name kind file rc max_s deps)
   add_test(NAME triage_${name}
     COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/npm_built_test.sh
@@ -165,6 +167,30 @@ triage_npm_built(npm_clipboard clipboard clip-sync-lite-0.1.4.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|exec|path~/.local/bin/xclip"
   --event "lifecycle:postinstall|honeytoken|token~CLIPBOARD_TEXT|where~http-body")
+# A clipper: the clipboard holds a wallet address; the package swaps it
+# for its own (wl-copy, as WAYLAND_DISPLAY says), and the HOME's clipboard
+# keeps what it was given, read back as a config-change.
+triage_npm_built(npm_clipper clipper wallet-addr-format-2.0.3.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|exec|path~/.local/bin/wl-paste"
+  --event "lifecycle:postinstall|exec|path~/.local/bin/wl-copy"
+  --event "lifecycle:postinstall|config-change|added~0xdededede")
+# A backdoor planted into another package's directory by a write to a dot
+# file and a rename: only the rename names the planted file.
+triage_npm_built(npm_plant_rename plantrename fetch-retry-timing-1.0.1.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|file|op~rename|to~node_modules/node-fetch/index.js")
+# The Python equivalent: on import, a backdoored `requests` planted in the
+# venv's site-packages (written, and renamed into place).
+triage_npm_built(wheel_plant_site_packages plant requests_timing_hooks-0.3.0-py3-none-any.whl 1 40 -
+  --phase import=ok
+  --event "import|file|op~create|path~site-packages/requests/__init__.py"
+  --event "import|file|op~rename|to~site-packages/requests/adapters.py")
+# The HOME has an AI assistant's CLI (~/.local/bin/claude): a postinstall
+# that finds it asks it, unattended, to inventory keys and wallets.
+triage_npm_built(npm_ai_agent aiagent nx-telemetry-plugin-21.5.0.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|exec|path~/.local/bin/claude|argv~--dangerously-skip-permissions")
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 triage_npm_built(npm_other_platform otheros win-path-helper-1.0.4.tgz 0 30 -

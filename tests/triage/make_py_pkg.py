@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes one of the wheels the triage tests make on the fly. Only writes
+the archive: nothing of it runs here.
+
+  make_py_pkg.py plant OUT.whl
+
+plant   requests-timing-hooks: on import it plants a backdoored `requests`
+        in the venv's site-packages, where it shadows the system's own:
+        its __init__.py written in place, its adapters.py written to a dot
+        file and renamed (only the rename names it). The planted code
+        only looks up a .test name.
+"""
+import os
+import sys
+import zipfile
+
+from wheel_record import record_line
+
+PLANT = (
+    "import os\n"
+    "site = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+    "d = os.path.join(site, 'requests')\n"
+    "os.makedirs(d, exist_ok=True)\n"
+    "code = \"import socket\\ntry:\\n    socket.getaddrinfo('r.timing-hooks.test', 443)\\n\"\n"
+    "code += \"except OSError:\\n    pass\\n\"\n"
+    "with open(os.path.join(d, '__init__.py'), 'w') as f:\n"
+    "    f.write(code)\n"
+    "tmp = os.path.join(d, '.adapters.%d' % os.getpid())\n"
+    "with open(tmp, 'w') as f:\n"
+    "    f.write(code)\n"
+    "os.rename(tmp, os.path.join(d, 'adapters.py'))\n"
+)
+
+KINDS = {
+    "plant": ("requests_timing_hooks", "0.3.0",
+              {"requests_timing_hooks/__init__.py": PLANT}),
+}
+
+
+def wheel(out, dist, version, modules):
+    di = "%s-%s.dist-info" % (dist, version)
+    files = {n: d.encode() for n, d in modules.items()}
+    files[di + "/METADATA"] = ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n"
+                               % (dist.replace("_", "-"), version)).encode()
+    files[di + "/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: pkgtrap-tests\n"
+                            b"Root-Is-Purelib: true\nTag: py3-none-any\n")
+    tops = sorted({n.split("/")[0].removesuffix(".py") for n in modules})
+    files[di + "/top_level.txt"] = ("\n".join(tops) + "\n").encode()
+    record = [record_line(n, d) for n, d in files.items()] + [di + "/RECORD,,"]
+    files[di + "/RECORD"] = ("\n".join(record) + "\n").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in files.items():
+            z.writestr(n, d)
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in KINDS:
+        sys.exit("usage: make_py_pkg.py %s OUT.whl" % "|".join(KINDS))
+    dist, version, modules = KINDS[sys.argv[1]]
+    wheel(sys.argv[2], dist, version, modules)
+
+
+if __name__ == "__main__":
+    main()
