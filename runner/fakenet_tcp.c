@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "httpreq.h"
+#include "irc.h"
 #include "pt_util.h"
 #include "tlshello.h"
 #include "tlsmitm.h"
@@ -68,6 +69,10 @@ struct fn_conn {
    * ClientHello that started it. */
   pt_tls_conn *tls;
   pt_tls_hello *hello;
+  /* A raw stream that began as an IRC client's registration (irc_on) is
+   * answered as a server would; irc_checked once its first line decided. */
+  bool irc_on, irc_checked;
+  pt_irc irc;
 };
 
 /* ---- bookkeeping ---------------------------------------------------- */
@@ -560,6 +565,37 @@ static bool ws_progress(struct fn_conn *c) {
   return true;
 }
 
+/* Bytes for the client: through the intercepted TLS session, if any. */
+static void conn_send(struct fn_conn *c, const void *buf, size_t len) {
+  if (c->tls) {
+    (void)pt_tls_conn_write(c->tls, buf, len, false);
+    tls_flush(c);
+  } else {
+    send_best_effort(c->fd, buf, len);
+  }
+}
+
+/* A raw stream whose first line is an IRC client's NICK, USER, PASS or CAP
+ * gets a server's answers (irc.h): a bot waits for the welcome before it
+ * joins and sends what it came to send. What it sends stays in buf for
+ * the token scan, as for any raw stream. */
+static void irc_progress(struct fn_conn *c) {
+  if (!c->irc_on) {
+    if (c->irc_checked || c->len == 0)
+      return;
+    if (!pt_irc_is_client(c->buf, c->len)) {
+      if (memchr(c->buf, '\n', c->len) != NULL || c->len >= 512)
+        c->irc_checked = true; /* a whole first line that is not IRC */
+      return;
+    }
+    c->irc_on = c->irc_checked = true;
+  }
+  char out[PT_IRC_REPLY_MAX];
+  size_t n = pt_irc_feed(&c->irc, c->buf, c->len, out, sizeof(out));
+  if (n > 0)
+    conn_send(c, out, n);
+}
+
 /* Returns false when c was closed. */
 static bool stream_progress(struct fn_conn *c) {
   if (c->tls != NULL && pt_tls_conn_error(c->tls) != NULL) {
@@ -576,6 +612,7 @@ static bool stream_progress(struct fn_conn *c) {
       conn_close(c, "cap", false);
       return false;
     }
+    irc_progress(c);
     return true;
   }
   if (!should_parse(c))
@@ -616,6 +653,8 @@ static bool stream_progress(struct fn_conn *c) {
     conn_close(c, "cap", false);
     return false;
   }
+  if (c->kind == CK_RAW)
+    irc_progress(c);
   return true;
 }
 

