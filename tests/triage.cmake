@@ -191,6 +191,13 @@ triage_npm_built(wheel_plant_site_packages plant requests_timing_hooks-0.3.0-py3
 triage_npm_built(npm_ai_agent aiagent nx-telemetry-plugin-21.5.0.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|exec|path~/.local/bin/claude|argv~--dangerously-skip-permissions")
+# A payload that waits for its module to be used: import (again) reads
+# __all__'s names and imports frameworks beside it (flask: absent here,
+# and its import still an audit event).
+triage_npm_built(wheel_used_as_project lazy attr_hooks-1.0.0-py3-none-any.whl 0 40 -
+  --phase import=ok
+  --event "import (again)|dns|name~lazy.attr-hooks.test"
+  --event "import (again)|dns|name~audit.attr-hooks.test")
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
 triage_npm_built(npm_other_platform otheros win-path-helper-1.0.4.tgz 0 30 -
