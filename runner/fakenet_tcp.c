@@ -253,6 +253,18 @@ static void send_best_effort(int fd, const void *buf, size_t len) {
   (void)send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+/* Bytes for the client: through the intercepted TLS session, if any
+ * (then, with close, its close_notify after them). */
+static void conn_send(struct fn_conn *c, const void *buf, size_t len,
+                      bool close) {
+  if (c->tls) {
+    (void)pt_tls_conn_write(c->tls, buf, len, close);
+    tls_flush(c);
+  } else if (len > 0) {
+    send_best_effort(c->fd, buf, len);
+  }
+}
+
 /* ---- HTTP answer and the event --------------------------------------- */
 
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
@@ -260,12 +272,8 @@ static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
                                  r->target.len, c->fn->cfg.canary, out,
                                  sizeof(out));
-  if (c->tls) {
-    (void)pt_tls_conn_write(c->tls, out, n > 0 ? (size_t)n : 0, true);
-    tls_flush(c);
-  } else if (n > 0) {
-    send_best_effort(c->fd, out, (size_t)n);
-  }
+  /* n < 0 (no room): nothing but TLS's close_notify */
+  conn_send(c, out, n > 0 ? (size_t)n : 0, true);
   shutdown(c->fd, SHUT_WR);
   c->answered = true;
 }
@@ -279,12 +287,7 @@ static bool ws_answer(struct fn_conn *c, const pt_http_req *r) {
   if (!pt_ws_is_upgrade(r, &key) ||
       (n = pt_ws_write_accept(key, out, sizeof(out))) < 0)
     return false;
-  if (c->tls) {
-    (void)pt_tls_conn_write(c->tls, out, (size_t)n, false);
-    tls_flush(c);
-  } else {
-    send_best_effort(c->fd, out, (size_t)n);
-  }
+  conn_send(c, out, (size_t)n, false);
   c->answered = c->ws = true;
   c->ws_off = r->body_offset;
   return true;
@@ -554,25 +557,10 @@ static bool ws_progress(struct fn_conn *c) {
   if (!info.saw_close)
     return true;
   static const uint8_t close_frame[2] = {0x88, 0x00};
-  if (c->tls) {
-    (void)pt_tls_conn_write(c->tls, close_frame, sizeof(close_frame), true);
-    tls_flush(c);
-  } else {
-    send_best_effort(c->fd, close_frame, sizeof(close_frame));
-  }
+  conn_send(c, close_frame, sizeof(close_frame), true);
   shutdown(c->fd, SHUT_WR);
   c->ws_closed = true;
   return true;
-}
-
-/* Bytes for the client: through the intercepted TLS session, if any. */
-static void conn_send(struct fn_conn *c, const void *buf, size_t len) {
-  if (c->tls) {
-    (void)pt_tls_conn_write(c->tls, buf, len, false);
-    tls_flush(c);
-  } else {
-    send_best_effort(c->fd, buf, len);
-  }
 }
 
 /* A raw stream whose first line is an IRC client's NICK, USER, PASS or CAP
@@ -593,7 +581,7 @@ static void irc_progress(struct fn_conn *c) {
   char out[PT_IRC_REPLY_MAX];
   size_t n = pt_irc_feed(&c->irc, c->buf, c->len, out, sizeof(out));
   if (n > 0)
-    conn_send(c, out, n);
+    conn_send(c, out, n, false);
 }
 
 /* Returns false when c was closed. */

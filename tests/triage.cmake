@@ -21,13 +21,12 @@ function(triage_case name artifact rc max_s deps)
   triage_test_properties(triage_${name})
 endfunction()
 
-# The same on a tarball tests/triage/make_npm_pkg.py KIND writes into
-# TEST_TMP as FILE when the test runs.
-# FILE's extension picks the builder: .tgz make_npm_pkg.py, .whl
-# make_py_pkg.py.
-function(triage_npm_built name kind file rc max_s deps)
+# The same on a package a test builder writes into TEST_TMP as FILE when
+# the test runs: FILE's extension picks it, tests/triage/make_npm_pkg.py
+# KIND for a .tgz, make_py_pkg.py KIND for a .whl.
+function(triage_built name kind file rc max_s deps)
   add_test(NAME triage_${name}
-    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/npm_built_test.sh
+    COMMAND ${UNSHARE} --net -- bash ${TRIAGE_DIR}/built_test.sh
             ${kind} ${file} ${rc} ${max_s} ${deps} -- ${ARGN})
   triage_test_properties(triage_${name})
 endfunction()
@@ -86,13 +85,13 @@ triage_test_properties(triage_npm_missing_deps)
 # Code only in binding.gyp (npm's default install script, node-gyp
 # rebuild): its command expansion runs, offline, in lifecycle:install (at
 # configure time: whether the addon then compiles does not matter here).
-triage_npm_built(npm_binding_gyp gyp fast-crc32c-native-2.1.0.tgz 0 60 -
+triage_built(npm_binding_gyp gyp fast-crc32c-native-2.1.0.tgz 0 60 -
   --phase install=ok
   --phase lifecycle:install
   --event "lifecycle:install|dns|name~.gyp-stats.test")
 # Commands declared by directories.bin (no "bin"): each file is a bin,
 # run bare and with --help; one is named git, a hijack.
-triage_npm_built(npm_directories_bin dirbin repo-helpers-0.4.1.tgz 0 30 -
+triage_built(npm_directories_bin dirbin repo-helpers-0.4.1.tgz 0 30 -
   --phase bin:git=ok
   --phase "bin:git --help=ok"
   --phase bin:repo-sync=ok
@@ -100,7 +99,7 @@ triage_npm_built(npm_directories_bin dirbin repo-helpers-0.4.1.tgz 0 30 -
 # Env-only exfiltration over HTTPS (Node's https, Python's urllib): TLS
 # interception completes both handshakes, so the requests and the tokens
 # in their bodies are seen, and both clients get their answer.
-triage_npm_built(npm_https_exfil https telemetry-env-report-1.3.0.tgz 0 30 -
+triage_built(npm_https_exfil https telemetry-env-report-1.3.0.tgz 0 30 -
   --phase install=ok
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|net|sni~env-report.test|tls_intercepted~True|excerpt~POST /v1/env"
@@ -124,7 +123,7 @@ triage_test_properties(triage_sdist_backend_from_deps)
 # A recon beacon: a bodiless GET carrying the cwd and the hostname (no
 # token), and a lookup of the hostname itself (not a leak); the uptime it
 # reports is days (the jail's time namespace), whatever the host's.
-triage_npm_built(npm_identity_beacon beacon install-metrics-beacon-9.9.9.tgz 0 30 -
+triage_built(npm_identity_beacon beacon install-metrics-beacon-9.9.9.tgz 0 30 -
   --phase install=ok
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|identity|token~IDENTITY_WORKDIR|where~http-head|hostname~metrics-beacon.test"
@@ -132,82 +131,82 @@ triage_npm_built(npm_identity_beacon beacon install-metrics-beacon-9.9.9.tgz 0 3
 # A second stage fetched and run with new Function in the fetching process:
 # the fake network's stub creates the session's canary (identity.canary)
 # when it runs, so the chain shows though nothing was written to disk.
-triage_npm_built(npm_eval_stage evalstage color-theme-loader-1.4.2.tgz 0 30 -
+triage_built(npm_eval_stage evalstage color-theme-loader-1.4.2.tgz 0 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|net|http~loader.js"
   --event "lifecycle:postinstall|file|path~/tmp/.X|op~create"
   --canary)
 # The same through a DNS TXT record (C2 over DNS): the fake DNS answers
 # TXT with base64 of a Python/JavaScript stub that creates the canary.
-triage_npm_built(npm_dns_txt_stage dnsstage sdk-version-resolver-0.3.1.tgz 0 30 -
+triage_built(npm_dns_txt_stage dnsstage sdk-version-resolver-0.3.1.tgz 0 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|dns|qtype~TXT"
   --event "lifecycle:postinstall|file|path~/tmp/.X|op~create"
   --canary)
 # A wallet key sent as itself, not as its file: the Solana keypair's hex
 # base64'd in a header and its base58 in a body are both its token.
-triage_npm_built(npm_solana_key_encodings solkey sol-keypair-cache-1.0.2.tgz 1 30 -
+triage_built(npm_solana_key_encodings solkey sol-keypair-cache-1.0.2.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base64/hex|where~http-head"
   --event "lifecycle:postinstall|honeytoken|token~SOLANA_KEYPAIR|encoding~base58|where~http-body")
 # Secrets printed to the phase's output base64'd twice (tj-actions): the
 # captured stdout is scanned, nested base64 decoded.
-triage_npm_built(npm_ci_log_leak cilog ci-log-annotations-0.4.0.tgz 1 30 -
+triage_built(npm_ci_log_leak cilog ci-log-annotations-0.4.0.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~base64/base64|where~stdout"
   --no-event net)
 # An ESM-only package with a top-level await: imported with import() when
 # require() cannot load it, so its code runs.
-triage_npm_built(npm_esm_only esm esm-only-config-2.0.0.tgz 0 30 -
+triage_built(npm_esm_only esm esm-only-config-2.0.0.tgz 0 30 -
   --phase import=ok
   --event "import|dns|name~cfg.esm-only.test")
 # The HOME's desktop clipboard (~/.local/bin/xclip on PATH) holds a token:
 # a package that reads it and posts what it got leaks it.
-triage_npm_built(npm_clipboard clipboard clip-sync-lite-0.1.4.tgz 1 30 -
+triage_built(npm_clipboard clipboard clip-sync-lite-0.1.4.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|exec|path~/.local/bin/xclip"
   --event "lifecycle:postinstall|honeytoken|token~CLIPBOARD_TEXT|where~http-body")
 # A clipper: the clipboard holds a wallet address; the package swaps it
 # for its own (wl-copy, as WAYLAND_DISPLAY says), and the HOME's clipboard
 # keeps what it was given, read back as a config-change.
-triage_npm_built(npm_clipper clipper wallet-addr-format-2.0.3.tgz 1 30 -
+triage_built(npm_clipper clipper wallet-addr-format-2.0.3.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|exec|path~/.local/bin/wl-paste"
   --event "lifecycle:postinstall|exec|path~/.local/bin/wl-copy"
   --event "lifecycle:postinstall|config-change|added~0xdededede")
 # A backdoor planted into another package's directory by a write to a dot
 # file and a rename: only the rename names the planted file.
-triage_npm_built(npm_plant_rename plantrename fetch-retry-timing-1.0.1.tgz 1 30 -
+triage_built(npm_plant_rename plantrename fetch-retry-timing-1.0.1.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|file|op~rename|to~node_modules/node-fetch/index.js")
 # The Python equivalent: on import, a backdoored `requests` planted in the
 # venv's site-packages (written, and renamed into place).
-triage_npm_built(wheel_plant_site_packages plant requests_timing_hooks-0.3.0-py3-none-any.whl 1 40 -
+triage_built(wheel_plant_site_packages plant requests_timing_hooks-0.3.0-py3-none-any.whl 1 40 -
   --phase import=ok
   --event "import|file|op~create|path~site-packages/requests/__init__.py"
   --event "import|file|op~rename|to~site-packages/requests/adapters.py")
 # The HOME has an AI assistant's CLI (~/.local/bin/claude): a postinstall
 # that finds it asks it, unattended, to inventory keys and wallets.
-triage_npm_built(npm_ai_agent aiagent nx-telemetry-plugin-21.5.0.tgz 1 30 -
+triage_built(npm_ai_agent aiagent nx-telemetry-plugin-21.5.0.tgz 1 30 -
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|exec|path~/.local/bin/claude|argv~--dangerously-skip-permissions")
 # A payload that waits for its module to be used: import (again) reads
 # __all__'s names and imports frameworks beside it (flask: absent here,
 # and its import still an audit event).
-triage_npm_built(wheel_used_as_project lazy attr_hooks-1.0.0-py3-none-any.whl 0 40 -
+triage_built(wheel_used_as_project lazy attr_hooks-1.0.0-py3-none-any.whl 0 40 -
   --phase import=ok
   --event "import (again)|dns|name~lazy.attr-hooks.test"
   --event "import (again)|dns|name~audit.attr-hooks.test")
 # A package for another os and cpu (npm's EBADPLATFORM): installed with
 # --force, so that its postinstall still runs.
-triage_npm_built(npm_other_platform otheros win-path-helper-1.0.4.tgz 0 30 -
+triage_built(npm_other_platform otheros win-path-helper-1.0.4.tgz 0 30 -
   --phase "install --force=ok"
   --phase lifecycle:postinstall=ok
   --event "lifecycle:postinstall|file|path~.npmrc"
   --event "lifecycle:postinstall|dns|name~.winpath.test")
 # A bin that serves when run bare stops at command_timeout_ms (15 s), not
 # at the phase timeout (60 s): the whole triage stays under 40 s.
-triage_npm_built(npm_bin_server server tiny-dev-server-0.2.0.tgz 0 40 -
+triage_built(npm_bin_server server tiny-dev-server-0.2.0.tgz 0 40 -
   --phase bin:tiny-dev-server=timed_out
   --phase "bin:tiny-dev-server --help=ok")
 triage_case(npm_postinstall_banner ${TRIAGE_ART}/lit-spinner-2.0.1.tgz 0 30 -

@@ -15,9 +15,8 @@ import io
 import os
 import sys
 import tarfile
-import zipfile
 
-from wheel_record import record_line
+from wheel_build import write_wheel
 
 BACKEND = (
     "from setuptools import build_meta as _b\n"
@@ -36,18 +35,8 @@ MODULE = (
 
 
 def write_backend_wheel(deps):
-    di = "pt_probe_backend-1.0.dist-info"
-    files = {
-        "pt_probe_backend.py": BACKEND.encode(),
-        di + "/METADATA": b"Metadata-Version: 2.1\nName: pt-probe-backend\nVersion: 1.0\n",
-        di + "/WHEEL": b"Wheel-Version: 1.0\nGenerator: pkgtrap-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        di + "/top_level.txt": b"pt_probe_backend\n",
-    }
-    record = [record_line(n, d) for n, d in files.items()] + [di + "/RECORD,,"]
-    files[di + "/RECORD"] = ("\n".join(record) + "\n").encode()
-    with zipfile.ZipFile(os.path.join(deps, "pt_probe_backend-1.0-py3-none-any.whl"), "w") as z:
-        for n, d in files.items():
-            z.writestr(n, d)
+    write_wheel(os.path.join(deps, "pt_probe_backend-1.0-py3-none-any.whl"),
+                "pt_probe_backend", "1.0", {"pt_probe_backend.py": BACKEND})
 
 
 def main():

@@ -13,11 +13,9 @@ lazy    attr-hooks: nothing at import; a .test lookup when a name of its
         __all__ is first read (a PEP 562 __getattr__), another when a later
         `import flask` raises the import audit event its hook waits for.
 """
-import os
 import sys
-import zipfile
 
-from wheel_record import record_line
+from wheel_build import write_wheel
 
 PLANT = (
     "import os\n"
@@ -65,27 +63,11 @@ KINDS = {
 }
 
 
-def wheel(out, dist, version, modules):
-    di = "%s-%s.dist-info" % (dist, version)
-    files = {n: d.encode() for n, d in modules.items()}
-    files[di + "/METADATA"] = ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n"
-                               % (dist.replace("_", "-"), version)).encode()
-    files[di + "/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: pkgtrap-tests\n"
-                            b"Root-Is-Purelib: true\nTag: py3-none-any\n")
-    tops = sorted({n.split("/")[0].removesuffix(".py") for n in modules})
-    files[di + "/top_level.txt"] = ("\n".join(tops) + "\n").encode()
-    record = [record_line(n, d) for n, d in files.items()] + [di + "/RECORD,,"]
-    files[di + "/RECORD"] = ("\n".join(record) + "\n").encode()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in files.items():
-            z.writestr(n, d)
-
-
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in KINDS:
         sys.exit("usage: make_py_pkg.py %s OUT.whl" % "|".join(KINDS))
     dist, version, modules = KINDS[sys.argv[1]]
-    wheel(sys.argv[2], dist, version, modules)
+    write_wheel(sys.argv[2], dist, version, modules)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ its site-packages are what the venv sees.
 import importlib.metadata
 import os
 import sys
-import zipfile
 
-from wheel_record import record_line
+from wheel_build import write_wheel
 
 MODULE = (
     "import os, socket\n"
@@ -32,19 +31,8 @@ def main():
     dist = sys.argv[2] if len(sys.argv) > 2 else "wheel"
     version = importlib.metadata.version(dist)
     norm = dist.replace("-", "_")
-    di = "%s-%s.dist-info" % (norm, version)
-    files = {
-        "%s_shadow_probe.py" % norm: MODULE.encode(),
-        di + "/METADATA": ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (dist, version)).encode(),
-        di + "/WHEEL": b"Wheel-Version: 1.0\nGenerator: pkgtrap-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        di + "/top_level.txt": ("%s_shadow_probe\n" % norm).encode(),
-    }
-    record = [record_line(n, d) for n, d in files.items()] + [di + "/RECORD,,"]
-    files[di + "/RECORD"] = ("\n".join(record) + "\n").encode()
     path = os.path.join(out, "%s-%s-py3-none-any.whl" % (norm, version))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in files.items():
-            z.writestr(n, d)
+    write_wheel(path, norm, version, {"%s_shadow_probe.py" % norm: MODULE})
     print(path)
 
 

@@ -2,7 +2,7 @@
 # One triage case on a package a test builder writes on the fly (nothing
 # of it runs here): make_npm_pkg.py for a .tgz, make_py_pkg.py for a .whl.
 # Build it into $TEST_TMP, then triage_test.sh on it.
-#   npm_built_test.sh KIND FILE EXPECTED_EXIT MAX_SECONDS DEPS_DIR|- -- CHECKS...
+#   built_test.sh KIND FILE EXPECTED_EXIT MAX_SECONDS DEPS_DIR|- -- CHECKS...
 set -u
 here=$(dirname "$0")
 kind=$1 file=$2
