@@ -332,6 +332,9 @@ static json_t *argv_from_cmdline(const char *buf, size_t n) {
  * exec stop, so still a copy of its parent (a fork's image, or for CMD
  * our own init's, the host's pkgtrap), which the exec event that follows
  * replaces: neither its command line nor its executable is read. */
+static struct proc *proc_add(pt_recorder *r, pid_t tgid, pid_t ppid,
+                             pid_t jpid, bool at_exec);
+
 static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out,
                               bool at_exec) {
   /* A process's main thread, known already: most stops. Only another
@@ -352,16 +355,23 @@ static struct proc *proc_seen(pt_recorder *r, pid_t tid, pid_t *tgid_out,
   struct proc *p = proc_find(r, tgid);
   if (p)
     return p;
+  return proc_add(r, tgid, (pid_t)status_field(status, "\nPPid:"),
+                  jail_pid_of(status), at_exec);
+}
+
+/* Record a process not seen before (proc_seen; cmd_exec_hook). */
+static struct proc *proc_add(pt_recorder *r, pid_t tgid, pid_t ppid,
+                             pid_t jpid, bool at_exec) {
   if (r->n_procs >= PROC_TABLE_MAX) {
     r->procs_untracked++;
     return NULL;
   }
-  p = calloc(1, sizeof(*p));
+  struct proc *p = calloc(1, sizeof(*p));
   if (p == NULL)
     return NULL;
   p->pid = tgid;
-  p->ppid = (pid_t)status_field(status, "\nPPid:");
-  p->jpid = jail_pid_of(status);
+  p->ppid = ppid;
+  p->jpid = jpid;
   unsigned b = (unsigned)tgid % 4096;
   p->next = r->buckets[b];
   r->buckets[b] = p;
@@ -1186,6 +1196,37 @@ static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
              : 0;
 }
 
+/* jail_hooks.on_cmd_exec: CMD's own exec, which stops nowhere (jail.h).
+ * What on_exec would read from the stopped caller is known here: the
+ * file (the jail's), CMD's argv (the spec's). Its environment is ours
+ * whole, every token in it planted, so it is not scanned. CMD may have
+ * exec'ed, even exited, by now: without its /proc, init is its parent
+ * and its pid in the jail unknown (0). */
+static void cmd_exec_hook(void *ctx, struct jail *j, pid_t pid,
+                          const char *path, char *const *argv) {
+  pt_recorder *r = ctx;
+  exec_finish(r);
+  pid_t tgid = pid;
+  if (proc_find(r, pid) == NULL && proc_seen(r, pid, &tgid, true) == NULL &&
+      r->n_procs < PROC_TABLE_MAX)
+    proc_add(r, pid, jail_init_pid(j), 0, true);
+  struct pending_exec *pe = &r->exec;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  snprintf(pe->path, sizeof(pe->path), "%s", path);
+  pe->args.len = pe->env.len = 0;
+  for (size_t i = 0; argv[i] && i < ARGV_MAX_ARGS; i++) {
+    size_t l = strnlen(argv[i], 4096); /* as read_strv cuts them */
+    if (pt_buf_append(&pe->args, argv[i], l) < 0 ||
+        pt_buf_append(&pe->args, "", 1) < 0)
+      break;
+  }
+  pe->tgid = tgid;
+  pe->when_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+  pe->set = true;
+  exec_finish(r);
+}
+
 /* jail_hooks.on_answered: what a stop's answer did not wait for. */
 static void answered(void *ctx, struct jail *j) {
   (void)j;
@@ -1211,6 +1252,7 @@ static const struct jail_hooks hooks = {.late = on_late,
                                        .on_spawn = on_spawn,
                                        .on_start = start,
                                        .on_notify = notify,
+                                       .on_cmd_exec = cmd_exec_hook,
                                        .on_answered = answered,
                                        .on_exit = on_exit_hook};
 

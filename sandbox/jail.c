@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sched.h>
@@ -57,6 +56,10 @@ struct jail {
   bool empty; /* JAIL_MSG_EMPTY: only init is left, and exiting */
   struct jail_rest *rest; /* made once CMD is about to start */
   bool setup_failed, exec_failed;
+  uint64_t launch_key; /* CMD's launch (jail_internal.h) */
+  char *cmd_path_env;  /* PATH of CMD's environment (NULL: none) */
+  char *cmd_cwd;       /* CMD's working directory */
+  bool launch_drain;   /* CMD started: drain its exec messages first */
   int cmd_status;
   int interrupted_by;
   uint64_t out_passed, err_passed;
@@ -64,6 +67,7 @@ struct jail {
 };
 
 static struct jail_rest *rest_new(void);
+static void drain_chan(struct jail *j);
 
 void jail_limits_default(struct jail_limits *l) {
   memset(l, 0, sizeof(*l));
@@ -188,6 +192,10 @@ static void on_notify(void *ctx, int fd, uint32_t ev) {
     pt_loop_del(j->loop, fd);
     return;
   }
+  if (j->launch_drain) {
+    j->launch_drain = false;
+    drain_chan(j);
+  }
   memset(j->req, 0, j->req_size);
   if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, j->req) < 0)
     return; /* ENOENT: the caller died meanwhile; EINTR: try again */
@@ -256,32 +264,71 @@ static int take_listener(struct jail *j, int remote_fd, pt_err **err) {
   return 0;
 }
 
-static void on_chan(void *ctx, int fd, uint32_t ev) {
-  struct jail *j = ctx;
+/* JAIL_MSG_CMD_EXEC: CMD, whose pid the kernel put in the message, is
+ * about to try the idx-th file along PATH. */
+static void cmd_exec(struct jail *j, pid_t pid, int32_t idx) {
+  const struct jail_hooks *h = j->spec->hooks;
+  if (pid <= 0 || idx < 0 || h == NULL || h->on_cmd_exec == NULL)
+    return;
+  char file[4096], path[8192];
+  if (jail_exec_candidate(j->spec->argv[0], j->cmd_path_env, (unsigned)idx,
+                          file, sizeof(file)) <= 0)
+    return;
+  if (file[0] == '/' || j->cmd_cwd == NULL)
+    snprintf(path, sizeof(path), "%s", file);
+  else
+    snprintf(path, sizeof(path), "%s%s%s", j->cmd_cwd,
+             j->cmd_cwd[strlen(j->cmd_cwd) - 1] == '/' ? "" : "/",
+             file[0] == '.' && file[1] == '/' ? file + 2 : file);
+  h->on_cmd_exec(j->spec->hooks_ctx, j, pid, path, j->spec->argv);
+}
+
+/* One message from init (or CMD) if one is there: false when none was
+ * (the channel is non-blocking) or the channel is done. */
+static bool chan_read(struct jail *j) {
+  int fd = j->chan;
   struct jail_msg m;
-  ssize_t n = read(fd, &m, sizeof(m));
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(struct ucred))];
+  } ctl;
+  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+                      .msg_control = ctl.buf,
+                      .msg_controllen = sizeof(ctl.buf)};
+  ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   /* ECONNRESET: init exited with a message of ours unread (it failed
    * before reading JAIL_MSG_CGROUP). The error comes once, before what it
    * sent last (its SETUP_FAILED): read on. */
   if (n < 0 && (errno == EINTR || errno == ECONNRESET))
-    return;
+    return true;
+  if (n < 0 && errno == EAGAIN)
+    return false;
   if (n != (ssize_t)sizeof(m)) {
-    (void)ev;
     pt_loop_del(j->loop, fd);
     j->chan_eof = true;
-    return;
+    return false;
   }
+  pid_t sender = 0; /* as the kernel saw it, in our pid namespace */
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      struct ucred uc;
+      memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+      sender = uc.pid;
+    }
   switch (m.type) {
   case JAIL_MSG_LISTENER: {
     pt_err *e = NULL;
     if (take_listener(j, m.value, &e) < 0) {
       j->fatal = e;
       kill_jail(j);
-      return;
+      return true;
     }
     struct jail_msg ok = {.type = JAIL_MSG_LISTENER_OK};
     (void)pt_write_all(j->chan, &ok, sizeof(ok));
     j->listener_ok = true;
+    /* CMD's exec messages must be read before any stop of its own. */
+    j->launch_drain = true;
     j->rest = rest_new(); /* its thread starts while CMD does */
     break;
   }
@@ -342,6 +389,9 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   case JAIL_MSG_EMPTY:
     j->empty = true;
     break;
+  case JAIL_MSG_CMD_EXEC:
+    cmd_exec(j, sender, m.value);
+    break;
   case JAIL_MSG_SETUP_FAILED:
     j->setup_failed = true;
     m.text[sizeof(m.text) - 1] = '\0';
@@ -350,6 +400,22 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   default:
     break;
   }
+  return true;
+}
+
+static void on_chan(void *ctx, int fd, uint32_t ev) {
+  (void)fd;
+  (void)ev;
+  (void)chan_read(ctx);
+}
+
+/* Every message on the channel now: before the first stop after CMD's
+ * start, which follows all of CMD's exec messages (CMD sends each before
+ * its try, and nothing of its own stops before its exec), so the exec
+ * is recorded before anything CMD's program does. */
+static void drain_chan(struct jail *j) {
+  while (j->chan >= 0 && !j->chan_eof && chan_read(j))
+    ;
 }
 
 /* What outlives jail_run on success, for jail_finish: init still
@@ -581,6 +647,8 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   pt_mark("jail: filter ready");
   if (seccomp_notify_alloc(&j->req, &j->resp) < 0) {
     jail_filter_free(j->own_filter);
+  free(j->cmd_path_env);
+  free(j->cmd_cwd);
     return pt_err_make(err, ENOMEM, "seccomp notification buffers");
   }
   struct seccomp_notif_sizes sz;
@@ -620,8 +688,20 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto out;
   }
 
-  /* As root, CMD may start in init's memory (jail_init.c: spawn_cmd). */
-  bool cmd_shares_memory = jail_caps_may_read_any_memory();
+  /* CMD may start in init's memory (jail_init.c: spawn_cmd) when we read
+   * nothing of it before its exec, or may read it anyway (as root). */
+  bool cmd_shares_memory =
+      filter->launch_exempt || jail_caps_may_read_any_memory();
+  if (pt_random(&j->launch_key, sizeof(j->launch_key)) < 0) {
+    pt_err_make(err, errno, "random launch key");
+    goto out;
+  }
+  /* CMD's exec messages carry its pid (JAIL_MSG_CMD_EXEC). */
+  int one = 1;
+  if (setsockopt(ch[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+    pt_err_make(err, errno, "SO_PASSCRED");
+    goto out;
+  }
   uint64_t t0 = pt_now_ns();
   /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
    * reuse race) and lets us take its seccomp listener and wait on it. */
@@ -647,8 +727,13 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     close(out_p[0]);
     close(err_p[0]);
     close(ch[0]);
-    jail_init_main(spec, filter, &j->cg, newroot, ch[1], out_p[1],
-                   err_p[1], cmd_shares_memory);
+    struct jail_init_args ia = {.spec = spec, .filter = filter,
+                                .cg = &j->cg, .newroot = newroot,
+                                .chan = ch[1], .out_w = out_p[1],
+                                .err_w = err_p[1],
+                                .cmd_shares_memory = cmd_shares_memory,
+                                .launch_key = j->launch_key};
+    jail_init_main(&ia);
   }
   j->init_pid = pid;
   pt_mark("jail: cloned");
@@ -702,6 +787,11 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto fail_kill;
   if (jail_late_send(j->chan, &late, err) < 0)
     goto fail_kill;
+  /* What names the file CMD execs (cmd_exec), as init will see it. */
+  for (char *const *e = late.envp; e && *e; e++)
+    if (strncmp(*e, "PATH=", 5) == 0)
+      free(j->cmd_path_env), j->cmd_path_env = strdup(*e + 5);
+  j->cmd_cwd = strdup(spec->cwd ? spec->cwd : *late.home ? late.home : "/");
   pt_mark("jail: late spec sent");
   /* The run's groups are made now, off the serial path: init sets up its
    * network and builds its root meanwhile (on the other CPU), and only
@@ -762,12 +852,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
       goto fail_kill;
   }
   /* Messages init sent just before it exited. */
-  while (j->chan >= 0 && !j->chan_eof) {
-    struct pollfd p = {.fd = j->chan, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0)
-      break;
-    on_chan(j, j->chan, EPOLLIN);
-  }
+  drain_chan(j);
   res->wall_ns = pt_now_ns() - t0;
   pt_mark("jail: loop done");
   finish_result(j); /* reads the memory group: before it goes */
@@ -824,6 +909,8 @@ out:;
   pt_loop_free(j->loop);
   seccomp_notify_free(j->req, j->resp);
   jail_filter_free(j->own_filter);
+  free(j->cmd_path_env);
+  free(j->cmd_cwd);
   if (masked) {
     /* Drop what arrived meanwhile (already acted on via the signalfd). */
     struct timespec zero = {0, 0};

@@ -155,6 +155,17 @@ struct jail_hooks {
    * resp->flags). Return quickly: the calling thread is stopped. */
   void (*on_notify)(void *ctx, struct jail *j, const struct seccomp_notif *req,
                     struct seccomp_notif_resp *resp, bool refused);
+  /* Called when CMD is about to try an exec (once per file it tries
+   * along PATH): CMD's launch, init's clone of it and its exec, stops
+   * nowhere (the filter lets exactly those calls through: see "CMD's
+   * launch" in jail_internal.h), so this stands for the exec's
+   * notification. pid: CMD's, in the caller's pid namespace, from the
+   * kernel; path: the file, absolute (a relative one joined to CMD's
+   * working directory); argv: spec->argv. CMD may have exec'ed or even
+   * exited meanwhile; nothing of its own stops before the call. Optional
+   * (the launch then goes unrecorded). */
+  void (*on_cmd_exec)(void *ctx, struct jail *j, pid_t pid, const char *path,
+                      char *const *argv);
   /* Called right after each notification's answer is sent: recording
    * that the answer need not wait for (the caller runs meanwhile).
    * Optional. */

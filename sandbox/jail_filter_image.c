@@ -84,6 +84,7 @@ struct jail_filter *jail_filter_from_image(const struct jail_filter_image *img,
   f->policy = img->policy;
   f->prog.filter = insns;
   f->prog.len = img->n_insns;
+  jail_launch_key_slots(f);
   return f;
 }
 

@@ -164,39 +164,56 @@ static void keep_only(int *a, int *b, int *c) {
   }
 }
 
-/* execve along PATH from the jail's own environment (execvpe would use
- * init's environment, which is the supervisor's). Returns the errno that
- * decides 126 vs 127. */
-static int exec_path(char *const argv[], char *const envp[]) {
-  const char *file = argv[0];
-  if (strchr(file, '/')) {
-    execve(file, argv, envp);
-    return errno;
-  }
-  const char *path = "/usr/local/bin:/usr/bin:/bin";
-  for (char *const *e = envp; e && *e; e++)
+/* What CMD starts from: its argv and environment copied by init (spec's
+ * strings live in the argv area retitle() wipes), and init's fds it keeps.
+ * shared: CMD runs in init's memory until it execs (spawn_cmd). announce:
+ * CMD's launch stops nowhere (the filter's launch_exempt), so CMD tells
+ * the supervisor on chan what it execs. */
+struct cmd_start {
+  const struct jail_spec *spec;
+  const struct jail_limits_applied *ap;
+  char **argv, **envp;
+  int out_w, err_w, exec_w, exec_r, chan;
+  bool shared, announce;
+  uint64_t key;
+};
+
+/* execve along the jail's PATH (jail_exec.c), each try carrying the run's
+ * launch key (jail_internal.h) and, when it stops nowhere, told to the
+ * supervisor first on chan (-1: not). Returns the errno that decides 126
+ * vs 127. */
+static int exec_path(const struct cmd_start *c, int chan) {
+  const char *file = c->argv[0];
+  const char *path = NULL;
+  for (char *const *e = c->envp; e && *e; e++)
     if (strncmp(*e, "PATH=", 5) == 0)
       path = *e + 5;
+  bool direct = strchr(file, '/') != NULL;
   int seen_eacces = 0;
   char buf[4096];
-  for (const char *p = path;; p++) {
-    const char *colon = strchrnul(p, ':');
-    size_t dl = (size_t)(colon - p);
-    if (dl == 0)
-      dl = 1, p = ".";
-    if (dl + 1 + strlen(file) < sizeof(buf)) {
-      memcpy(buf, p, dl);
-      buf[dl] = '/';
-      strcpy(buf + dl + 1, file);
-      execve(buf, argv, envp);
-      if (errno == EACCES)
-        seen_eacces = 1;
-      else if (errno != ENOENT && errno != ENOTDIR)
-        return errno;
-    }
-    if (*colon == '\0')
+  for (unsigned i = 0;; i++) {
+    int r = jail_exec_candidate(file, path, i, buf, sizeof(buf));
+    if (r == 0)
       break;
-    p = colon;
+    if (r < 0) {
+      if (direct)
+        return ENAMETOOLONG;
+      continue;
+    }
+    if (chan >= 0) {
+      /* write(2): sendmsg would stop in the recorder. The kernel adds
+       * our pid, as the supervisor sees it. */
+      struct jail_msg m = {.type = JAIL_MSG_CMD_EXEC, .value = (int32_t)i};
+      ssize_t w = write(chan, &m, sizeof(m));
+      (void)w;
+    }
+    syscall(SYS_execve, buf, c->argv, c->envp, c->key);
+    if (direct)
+      return errno;
+    if (errno == EACCES)
+      seen_eacces = 1;
+    else if (errno != ENOENT && errno != ENOTDIR)
+      return errno;
   }
   return seen_eacces ? EACCES : ENOENT;
 }
@@ -216,22 +233,13 @@ static char **dup_strv(char *const *v) {
  * the errno of a failed setrlimit. */
 #define RLIMIT_FAILED 0x10000
 
-/* What CMD starts from: its argv and environment copied by init (spec's
- * strings live in the argv area retitle() wipes), and init's fds it keeps.
- * shared: CMD runs in init's memory until it execs (spawn_cmd). */
-struct cmd_start {
-  const struct jail_spec *spec;
-  const struct jail_limits_applied *ap;
-  char **argv, **envp;
-  int out_w, err_w, exec_w, exec_r, chan;
-  bool shared;
-};
-
 __attribute__((noreturn)) static void cmd_main(const struct cmd_start *c) {
   const struct jail_spec *spec = c->spec;
   const struct jail_limits_applied *ap = c->ap;
   int out_w = c->out_w, err_w = c->err_w, exec_w = c->exec_w;
   close(c->exec_r);
+  /* chan, when kept, goes to fd 4 below: out of the way until then. */
+  int chan = c->announce ? fcntl(c->chan, F_DUPFD_CLOEXEC, 10) : -1;
   close(c->chan);
   /* A session of its own: no controlling terminal, so no TIOCSTI into
    * the caller's shell even if a terminal fd leaked. */
@@ -248,8 +256,14 @@ __attribute__((noreturn)) static void cmd_main(const struct cmd_start *c) {
     exec_w = 3;
   }
   fcntl(3, F_SETFD, FD_CLOEXEC);
-  if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
-    for (int fd = 4; fd < 4096; fd++)
+  if (chan >= 0) {
+    if (dup3(chan, 4, O_CLOEXEC) < 0)
+      _exit(125);
+    chan = 4;
+  }
+  int first = chan >= 0 ? 5 : 4;
+  if (syscall(SYS_close_range, first, ~0U, 0) < 0)
+    for (int fd = first; fd < 4096; fd++)
       close(fd);
   /* CMD is a copy of the supervisor until it execs: give the recorder
    * access to it (init made itself non-dumpable, which CMD inherited, and
@@ -268,7 +282,7 @@ __attribute__((noreturn)) static void cmd_main(const struct cmd_start *c) {
     (void)w;
     _exit(125);
   }
-  int e = exec_path(c->argv, c->envp);
+  int e = exec_path(c, chan);
   ssize_t w = write(exec_w, &e, sizeof(e));
   (void)w;
   _exit(e == ENOENT ? 127 : 126);
@@ -279,31 +293,29 @@ static int cmd_child(void *arg) {
   cmd_main(arg);
 }
 
-/* CMD, started by fork(2); or, when it may share init's memory, by
- * clone(CLONE_VM | CLONE_VFORK) the way posix_spawn(3) does: init (a copy
- * of the whole supervisor) then waits until CMD has exec'ed instead of
- * having all its memory marked copy-on-write for a child that replaces it
- * at once; on a run's serial path that is ~0.2 ms of page-table copy and
+/* CMD, started as a copy of init (a fork); or, when it may share init's
+ * memory, by clone(CLONE_VM | CLONE_VFORK) the way posix_spawn(3) does:
+ * init (a copy of the whole supervisor) then waits until CMD has exec'ed
+ * instead of having all its memory marked copy-on-write for a child that
+ * replaces it at once; on a run's serial path that is ~0.2 ms of page-table copy and
  * ~0.1 ms of copy-on-write faults before the exec. On its way to the
  * exec CMD's code allocates nothing (only a failed rlimit does, before
  * _exit) and changes only what is its own (fds, signals, session,
  * rlimits, the comm name) or init's too anyway (the retitled argv area). */
 static pid_t spawn_cmd(struct cmd_start *cs) {
-  if (!cs->shared) {
-    pid_t pid = fork();
-    if (pid == 0)
-      cmd_child(cs);
-    return pid;
-  }
   size_t sz = 256 * 1024;
   void *stack = mmap(NULL, sz, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED)
     return -1;
-  pid_t pid = clone(cmd_child, (char *)stack + sz,
-                    CLONE_VM | CLONE_VFORK | SIGCHLD, cs);
+  /* The launch key in tls, which the kernel ignores without CLONE_SETTLS:
+   * this clone then stops nowhere (jail_internal.h). Without CLONE_VM the
+   * child runs on its own copy of the stack. */
+  int flags = SIGCHLD | (cs->shared ? CLONE_VM | CLONE_VFORK : 0);
+  pid_t pid = clone(cmd_child, (char *)stack + sz, flags, cs, NULL,
+                    (void *)(uintptr_t)cs->key, NULL);
   int e = errno;
-  munmap(stack, sz); /* CMD has exec'ed or exited: off this stack */
+  munmap(stack, sz); /* shared: CMD has exec'ed or exited, off this stack */
   errno = e;
   return pid;
 }
@@ -383,9 +395,11 @@ static void make_socket_pool(unsigned per_kind) {
     }
 }
 
-void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filter,
-                    struct jail_cgroup *cg, const char *newroot, int chan,
-                    int out_w, int err_w, bool cmd_shares_memory) {
+void jail_init_main(const struct jail_init_args *a) {
+  const struct jail_spec *spec = a->spec;
+  struct jail_cgroup *cg = a->cg;
+  const char *newroot = a->newroot;
+  int chan = a->chan, out_w = a->out_w, err_w = a->err_w;
   /* If the supervisor dies, so does the jail (and with init, every
    * process in its pid namespace). */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -462,7 +476,7 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
       .pids_cgroup = (held & JAIL_CG_PIDS) != 0};
   if (jail_caps_drop_all(&e) < 0)
     fail(e);
-  int listener = jail_filter_install(filter, &e);
+  int listener = jail_filter_install(a->filter, a->launch_key, &e);
   if (listener < 0)
     pt_err_wrap(&e, "seccomp"), fail(e);
   pt_mark("init: filter loaded");
@@ -498,7 +512,9 @@ void jail_init_main(const struct jail_spec *spec, const struct jail_filter *filt
                          .envp = dup_strv(late.envp),
                          .out_w = out_w, .err_w = err_w, .exec_w = ep[1],
                          .exec_r = ep[0], .chan = chan,
-                         .shared = cmd_shares_memory};
+                         .shared = a->cmd_shares_memory,
+                         .announce = a->filter->launch_exempt,
+                         .key = a->launch_key};
   if (cs.argv == NULL || cs.envp == NULL)
     pt_err_make(&e, ENOMEM, "CMD's arguments"), fail(e);
   pid_t cmd = spawn_cmd(&cs);

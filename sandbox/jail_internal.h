@@ -8,6 +8,48 @@
 
 #include "jail.h"
 
+/* ---- CMD's launch: init's clone of CMD and CMD's exec ----
+ * Both would stop in the recorder (clone and execve are notify rules),
+ * two round trips through the supervisor (~0.1 ms each) on the path of
+ * every run, for calls whose every argument is ours and already known
+ * to the supervisor. They carry instead, in an argument the kernel
+ * ignores, a key drawn at random for the run, and the filter's notify
+ * rules for clone and execve let a call with exactly that key through
+ * (jail_policy.c adds `arg != key` to them). Nothing in the jail can
+ * learn the key: it lives in the supervisor and in init (non-dumpable,
+ * unreachable by ptrace: seccomp.json), never in CMD after its exec
+ * (registers and memory are new), and the filter cannot be read back
+ * without CAP_SYS_ADMIN. CMD says what it execs on the channel instead
+ * (JAIL_MSG_CMD_EXEC), and the supervisor records it (jail_hooks.
+ * on_cmd_exec). The filter is compiled with a fixed placeholder (also
+ * at build time: jail_filter_image.c) whose compare instructions
+ * jail_filter_install rewrites with the run's key. */
+#define JAIL_LAUNCH_KEY_PLACEHOLDER 0x6b1d93f2c74e0a58ULL
+#define JAIL_LAUNCH_SLOTS_MAX 16
+/* The argument the key rides in: execve(path, argv, envp) reads three;
+ * clone's tls (its 5th argument on x86-64, its 4th on arm64) is read
+ * only with CLONE_SETTLS, which init's clone of CMD never sets. */
+#define JAIL_EXECVE_KEY_ARG 3
+#if defined(__x86_64__)
+#define JAIL_CLONE_KEY_ARG 4
+#elif defined(__aarch64__)
+#define JAIL_CLONE_KEY_ARG 3
+#endif
+/* jail_launch_key_slots: finds the placeholder's compares in f's BPF
+ * (both halves of each, as libseccomp splits a 64-bit compare) and says
+ * whether they are whole (f->launch_exempt). */
+void jail_launch_key_slots(struct jail_filter *f);
+
+/* ---- jail_exec.c: CMD's exec along PATH ----
+ * The idx-th file an exec of `file` tries (execvp(3)'s order: `file`
+ * itself when it holds a '/', else each entry of path_env, "" meaning
+ * "."), written to buf: 1, 0 when there is none, -1 when it does not fit
+ * (skipped). init tries them; the supervisor names the one CMD says it
+ * tries by its index (JAIL_MSG_CMD_EXEC). */
+#define JAIL_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+int jail_exec_candidate(const char *file, const char *path_env, unsigned idx,
+                        char *buf, size_t cap);
+
 /* ---- jail_policy.c: the enforcing policy (profiles/seccomp.json) ---- */
 #define JAIL_POLICY_MAX 128
 struct jail_policy {
@@ -29,6 +71,12 @@ int jail_policy_load(const char *path, struct jail_policy *p, pt_err **err);
 struct jail_filter {
   struct jail_policy policy;
   struct sock_fprog prog;
+  /* The launch key's slots (jail_launch_key_slots): the comparisons of
+   * CMD's launch exemption, compiled with JAIL_LAUNCH_KEY_PLACEHOLDER
+   * and given the run's key by jail_filter_install. */
+  unsigned short key_at[JAIL_LAUNCH_SLOTS_MAX];
+  unsigned n_key;
+  bool launch_exempt; /* the slots are whole: CMD's launch stops nowhere */
 };
 /* A filter compiled at build time (jail_filter_image.c): the policy file's
  * exact bytes and the rules' digest it was made from, and the result. */
@@ -40,9 +88,10 @@ struct jail_filter_image {
   unsigned short n_insns;
   struct jail_policy policy;
 };
-/* In the calling (jailed) process: no_new_privs, then the filter.
- * Returns the listener fd. */
-int jail_filter_install(const struct jail_filter *f, pt_err **err);
+/* In the calling (jailed) process: no_new_privs, then the filter, its
+ * launch key slots set to key. Returns the listener fd. */
+int jail_filter_install(const struct jail_filter *f, uint64_t key,
+                        pt_err **err);
 /* Does the policy refuse this call? Decided on the syscall number and
  * register arguments only (never on memory the caller could change). */
 bool jail_policy_refuses(const struct jail_policy *p,
@@ -163,9 +212,13 @@ enum jail_msg_type {
   JAIL_MSG_LATE,       /* supervisor -> init: the late spec (struct
                           jail_late) in a memfd that comes along
                           (SCM_RIGHTS; jail_late.c) */
-  JAIL_MSG_EMPTY       /* init -> supervisor: init has no child left, so
+  JAIL_MSG_EMPTY,      /* init -> supervisor: init has no child left, so
                           no other process is left in the jail; init
                           exits next */
+  JAIL_MSG_CMD_EXEC    /* CMD -> supervisor, before each exec it tries:
+                          value = the try's index (jail_exec_candidate);
+                          CMD's pid comes in the message's credentials
+                          (SO_PASSCRED), put there by the kernel */
 };
 struct jail_msg {
   uint32_t type;
@@ -192,14 +245,19 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err);
  * -errno. */
 int jail_late_map(int fd, struct jail_late *out);
 
-/* init's main (jail_init.c). Never returns. cmd_shares_memory: the
- * supervisor may read a non-dumpable init's memory (CAP_SYS_PTRACE where
- * init's memory was made), so CMD may run in it until its exec. */
-__attribute__((noreturn)) void jail_init_main(const struct jail_spec *spec,
-                                              const struct jail_filter *filter,
-                                              struct jail_cgroup *cg,
-                                              const char *newroot, int chan,
-                                              int out_w, int err_w,
-                                              bool cmd_shares_memory);
+/* init's main (jail_init.c). Never returns. */
+struct jail_init_args {
+  const struct jail_spec *spec;
+  const struct jail_filter *filter;
+  struct jail_cgroup *cg;
+  const char *newroot;
+  int chan, out_w, err_w;
+  /* CMD may run in init's memory until its exec: the supervisor reads
+   * nothing of CMD before its exec (filter->launch_exempt), or may read
+   * a non-dumpable init's memory (CAP_SYS_PTRACE where it was made). */
+  bool cmd_shares_memory;
+  uint64_t launch_key; /* the run's (see "CMD's launch" above) */
+};
+__attribute__((noreturn)) void jail_init_main(const struct jail_init_args *a);
 
 #endif

@@ -267,7 +267,9 @@ bool jail_policy_refuses(const struct jail_policy *p,
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
                     const struct jail_arg_cond *cond, unsigned n_cond,
                     pt_err **err) {
-  struct scmp_arg_cmp cmp[2] = {{0}};
+  struct scmp_arg_cmp cmp[3] = {{0}};
+  if (n_cond > PT_ARRAY_LEN(cmp))
+    return pt_err_make(err, EINVAL, "seccomp rule for syscall %d", nr);
   unsigned n = 0;
   for (unsigned i = 0; i < n_cond; i++) {
     if (cond[i].op == 0)
@@ -359,7 +361,19 @@ static scmp_filter_ctx build_ctx(const struct jail_policy *p,
       enosys |= p->enosys[k] == nr;
     if (enosys)
       continue; /* never runs */
-    if (add_rule(ctx, SCMP_ACT_NOTIFY, nr, rules[i].cond, 2, err) < 0)
+    /* CMD's launch goes through with the run's key (jail_internal.h). */
+    struct jail_arg_cond c[3] = {rules[i].cond[0], rules[i].cond[1], {0}};
+    int key_arg = -1;
+    if (nr == __NR_execve)
+      key_arg = JAIL_EXECVE_KEY_ARG;
+#ifdef JAIL_CLONE_KEY_ARG
+    if (nr == __NR_clone)
+      key_arg = JAIL_CLONE_KEY_ARG;
+#endif
+    if (key_arg >= 0)
+      c[2] = (struct jail_arg_cond){(unsigned)key_arg, SCMP_CMP_NE,
+                                    JAIL_LAUNCH_KEY_PLACEHOLDER, 0};
+    if (add_rule(ctx, SCMP_ACT_NOTIFY, nr, c, 3, err) < 0)
       goto fail;
   }
   return ctx;
@@ -428,6 +442,7 @@ struct jail_filter *jail_filter_new(const char *policy_path,
   seccomp_release(ctx);
   if (rc < 0)
     goto fail;
+  jail_launch_key_slots(f);
   return f;
 fail:
   free(f);
@@ -441,15 +456,57 @@ void jail_filter_free(struct jail_filter *f) {
   free(f);
 }
 
-int jail_filter_install(const struct jail_filter *f, pt_err **err) {
+static bool key_compare(const struct sock_filter *s) {
+  return BPF_CLASS(s->code) == BPF_JMP && BPF_SRC(s->code) == BPF_K &&
+         (s->k == (uint32_t)JAIL_LAUNCH_KEY_PLACEHOLDER ||
+          s->k == (uint32_t)(JAIL_LAUNCH_KEY_PLACEHOLDER >> 32));
+}
+
+void jail_launch_key_slots(struct jail_filter *f) {
+  unsigned lo = 0, hi = 0;
+  f->n_key = 0;
+  f->launch_exempt = false;
+  for (unsigned i = 0; i < f->prog.len; i++) {
+    const struct sock_filter *s = &f->prog.filter[i];
+    if (!key_compare(s))
+      continue;
+    if (f->n_key == JAIL_LAUNCH_SLOTS_MAX)
+      return; /* not whole: every launch stops, as any exec */
+    f->key_at[f->n_key++] = (unsigned short)i;
+    if (s->k == (uint32_t)JAIL_LAUNCH_KEY_PLACEHOLDER)
+      lo++;
+    else
+      hi++;
+  }
+  /* execve's pair, and clone's where the arch has its key argument. */
+  f->launch_exempt = lo == hi && lo >= 1;
+}
+
+int jail_filter_install(const struct jail_filter *f, uint64_t key,
+                        pt_err **err) {
   /* What seccomp_load does for a context with notify rules (and the
    * default SCMP_FLTATR_CTL_NNP): no_new_privs, then the filter with a
-   * listener. */
+   * listener. The placeholder's compares get the run's key; every one,
+   * whole or not, so the placeholder (public, in this source) lets
+   * nothing through. The copy is init's own (malloc'd, ~3 KB). */
+  struct sock_filter *insns = malloc(f->prog.len * sizeof(*insns));
+  if (insns == NULL)
+    return pt_err_make(err, ENOMEM, "seccomp filter");
+  memcpy(insns, f->prog.filter, f->prog.len * sizeof(*insns));
+  for (unsigned i = 0; i < f->prog.len; i++) {
+    if (!key_compare(&insns[i]))
+      continue;
+    insns[i].k = insns[i].k == (uint32_t)JAIL_LAUNCH_KEY_PLACEHOLDER
+                     ? (uint32_t)key
+                     : (uint32_t)(key >> 32);
+  }
+  struct sock_fprog prog = {.len = f->prog.len, .filter = insns};
+  int fd = -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return pt_err_make(err, errno, "no_new_privs");
-  int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
-  if (fd < 0)
-    return pt_err_make(err, errno, "load the seccomp filter");
+    pt_err_make(err, errno, "no_new_privs");
+  else if ((fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                              SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0)
+    pt_err_make(err, errno, "load the seccomp filter");
+  free(insns);
   return fd;
 }

@@ -69,6 +69,14 @@ pkgtrap_unit_test(test_seccomp_image
 target_compile_definitions(test_seccomp_image PRIVATE
   PT_TEST_PROFILES_DIR="${CMAKE_SOURCE_DIR}/profiles")
 
+# CMD's launch key: execve and clone go through the installed filter
+# without a stop with exactly the run's key, and stop for any other value.
+pkgtrap_unit_test(test_launch_key
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_launch_key.c
+  LIBS pkgtrap_runner)
+target_compile_definitions(test_launch_key PRIVATE
+  PT_TEST_PROFILES_DIR="${CMAKE_SOURCE_DIR}/profiles")
+
 # Build-time JSON images (runner/json_prebuild.c) against jansson's parse.
 pkgtrap_json_image(PKGTRAP_TEST_JSON_IMAGE test_json_image
   ${CMAKE_CURRENT_SOURCE_DIR}/unit/data/json_image_test.json)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* JAIL_LAUNCH_KEY_PLACEHOLDER of sandbox/jail_internal.h: public, so a
+ * sample could try it. Repeated, not included: the probe is built as a
+ * sample would be, from nothing of pkgtrap's. */
+#define LAUNCH_KEY_PLACEHOLDER 0x6b1d93f2c74e0a58ULL
 
 int probe_rec_main(int argc, char **argv);
 
@@ -319,6 +326,26 @@ int probe_rec_main(int argc, char **argv) {
     char *env[] = {var, NULL};
     execve("/bin/true", args, env);
     return 1;
+  }
+  if (!strcmp(c, "exec-keyed")) {
+    /* execs whose ignored 4th argument holds what a sample could guess
+     * of the launch key that lets CMD's own exec through unrecorded
+     * (sandbox/jail_internal.h): each must be recorded all the same. */
+    static const uint64_t guesses[] = {0, LAUNCH_KEY_PLACEHOLDER,
+                                       ~0ULL, 0x100000000ULL};
+    for (unsigned i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        char tag[32];
+        snprintf(tag, sizeof(tag), "keyed-%u", i);
+        char *args[] = {"/bin/true", tag, NULL}, *env[] = {NULL};
+        syscall(SYS_execve, "/bin/true", args, env, guesses[i]);
+        _exit(1);
+      }
+      if (pid < 0 || waitpid(pid, NULL, 0) < 0)
+        return 1;
+    }
+    return 0;
   }
   if (!strcmp(c, "exec-scatter")) {
     /* argv strings where the recorder's reader has to be careful: one

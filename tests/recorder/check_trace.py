@@ -111,6 +111,14 @@ one("fcntl(F_SETFL, O_NOATIME) is refused and recorded", "refused", pid=noat_pid
 one("exec's argv read whole wherever its strings lie", "exec", path="/bin/true",
     argv=["/bin/true", "scatter-cross-" + "x" * 85, "scatter-guard-" + "y" * 15, "scatter-plain"])
 
+# CMD's own exec stops nowhere (it carries the run's launch key): the
+# shell's is recorded all the same, and execs carrying guesses of the key
+# (the public placeholder among them) are recorded as any.
+one("CMD's exec, which stops nowhere", "exec", path="/bin/sh")
+for i in range(4):
+    one(f"an exec with guess {i} of the launch key", "exec", path="/bin/true",
+        argv=["/bin/true", f"keyed-{i}"])
+
 # leaks: base64 in a POST, base32 split over DNS labels
 leaks = sorted((x["token"], x["encoding"], x["where"]) for x in find("honeytoken"))
 check(f"exactly the expected leaks are found: {leaks}", leaks == sorted([

@@ -55,6 +55,7 @@ $P files /tmp
 $P stage-file /tmp/stage.txt
 $P exec-env
 $P exec-scatter
+$P exec-keyed
 $P memfd-exec
 $P syscall mount"
   out=$("${AS[@]}" "$PKGTRAP" run "${KEEP[@]}" --trace "$TRACE" --ro-bind "$PROBE_DIR" -- /bin/sh -c "$script" 2>&1); rc=$?
