@@ -447,7 +447,7 @@ static bool udp_read_one(struct fn_sock *s) {
   bool cut = (mh.msg_flags & MSG_TRUNC) != 0;
   if (s->port == 53) {
     uint8_t out[PT_DNS_UDP_MAX];
-    size_t olen = fn_dns_answer(fn, fn->scratch, len, false,
+    size_t olen = fn_dns_answer(fn, fn->scratch, len, FN_DNS_UDP,
                                 (const struct sockaddr *)&dst, dlen, out,
                                 sizeof(out));
     if (olen > 0)

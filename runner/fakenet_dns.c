@@ -227,11 +227,14 @@ static const char *txt_stub(const struct pt_fakenet *fn, char *out,
 }
 
 size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
-                     bool tcp, const struct sockaddr *dst, socklen_t dlen,
-                     uint8_t *out, size_t cap) {
+                     enum fn_dns_via via, const struct sockaddr *dst,
+                     socklen_t dlen, uint8_t *out, size_t cap) {
+  bool tcp = via == FN_DNS_TCP;
+  const char *proto = via == FN_DNS_DOH ? "doh" : tcp ? "tcp" : "udp";
   fn->st.dns_queries++;
   bool record = fn->st.dns_queries <= FN_MAX_DNS_EVENTS;
-  pid_t pid = fn_who(fn, tcp ? IPPROTO_TCP : IPPROTO_UDP, dst, dlen);
+  pid_t pid = fn_who(fn, via == FN_DNS_UDP ? IPPROTO_UDP : IPPROTO_TCP, dst,
+                     dlen);
   char server[INET6_ADDRSTRLEN];
   uint16_t port;
   const char *fam = fn_addr_str(dst, server, sizeof(server), &port);
@@ -242,7 +245,7 @@ size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
      * a hand-made DNS packet carrying data is worth seeing. */
     if (record) {
       json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:o}", "error",
-                            pt_dns_status_str(st), "proto", tcp ? "tcp" : "udp",
+                            pt_dns_status_str(st), "proto", proto,
                             "family", fam, "server", server, "bytes",
                             (json_int_t)len, "excerpt",
                             pt_json_bytes(msg, len, FN_EXCERPT_MAX));
@@ -280,7 +283,7 @@ size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
   char tbuf[16];
   json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "name", printable, "qtype",
                         qtype_str(q.qtype, tbuf, sizeof(tbuf)), "answer",
-                        answer, "proto", tcp ? "tcp" : "udp", "family", fam,
+                        answer, "proto", proto, "family", fam,
                         "server", server);
   if (o)
     pt_events_emit(fn->cfg.events, pid, "dns", o);

@@ -101,12 +101,15 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
 /* The names' table: made at the first query, not by pt_fakenet_new. */
 int fn_names_init(struct pt_fakenet *fn);
 void fn_names_free(struct pt_fakenet *fn);
+/* How a query came: its event's "proto"; TCP's answer has the length
+ * prefix. */
+enum fn_dns_via { FN_DNS_UDP, FN_DNS_TCP, FN_DNS_DOH };
 /* Answer one query message (without TCP length prefix) into out. Emits the
  * dns event(s). Returns the answer length, or 0 when there is nothing to
  * answer (not a query: dropped, as a resolver would). */
 size_t fn_dns_answer(struct pt_fakenet *fn, const uint8_t *msg, size_t len,
-                     bool tcp, const struct sockaddr *dst, socklen_t dlen,
-                     uint8_t *out, size_t cap);
+                     enum fn_dns_via via, const struct sockaddr *dst,
+                     socklen_t dlen, uint8_t *out, size_t cap);
 
 /* fakenet_tcp.c */
 void fn_on_listen(void *ctx, int fd, uint32_t events);

