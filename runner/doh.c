@@ -47,10 +47,15 @@ static int hexval(char c) {
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* %-decoding of a parameter (and '+' as a space, as forms send it). */
+/* %-decoding of a parameter (and '+' as a space, as forms send it); 0
+ * when it does not fit (a name longer than any DNS name). */
 static size_t unescape(pt_http_slice s, char *out, size_t cap) {
   size_t n = 0;
-  for (size_t i = 0; i < s.len && n + 1 < cap; i++) {
+  for (size_t i = 0; i < s.len; i++) {
+    if (n + 1 >= cap) {
+      out[0] = '\0';
+      return 0;
+    }
     char c = s.p[i];
     if (c == '%' && i + 2 < s.len && hexval(s.p[i + 1]) >= 0 &&
         hexval(s.p[i + 2]) >= 0) {
@@ -196,7 +201,9 @@ pt_doh_kind pt_doh_request(const pt_http_req *r, const uint8_t *buf,
   if (unescape(name, text, sizeof(text)) == 0)
     return PT_DOH_NONE;
   pt_http_slice t = param(r->target, "type");
-  unescape(t.p ? t : (pt_http_slice){"", 0}, type, sizeof(type));
+  type[0] = '\0';
+  if (t.p && t.len > 0 && unescape(t, type, sizeof(type)) == 0)
+    return PT_DOH_NONE;
   long qt = qtype_of(type);
   long n = qt < 0 ? -1 : build_query(text, (uint16_t)qt, q, cap);
   if (n < 0)

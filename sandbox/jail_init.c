@@ -204,8 +204,8 @@ static int exec_path(const struct cmd_start *c, int chan) {
       /* write(2): sendmsg would stop in the recorder. The kernel adds
        * our pid, as the supervisor sees it. */
       struct jail_msg m = {.type = JAIL_MSG_CMD_EXEC, .value = (int32_t)i};
-      ssize_t w = write(chan, &m, sizeof(m));
-      (void)w;
+      if (write(chan, &m, sizeof(m)) != (ssize_t)sizeof(m))
+        _exit(125); /* an exec nobody would record: none */
     }
     syscall(SYS_execve, buf, c->argv, c->envp, c->key);
     if (direct)
@@ -240,6 +240,8 @@ __attribute__((noreturn)) static void cmd_main(const struct cmd_start *c) {
   close(c->exec_r);
   /* chan, when kept, goes to fd 4 below: out of the way until then. */
   int chan = c->announce ? fcntl(c->chan, F_DUPFD_CLOEXEC, 10) : -1;
+  if (c->announce && chan < 0)
+    _exit(125); /* an exec nobody would record: none */
   close(c->chan);
   /* A session of its own: no controlling terminal, so no TIOCSTI into
    * the caller's shell even if a terminal fd leaked. */

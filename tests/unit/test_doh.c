@@ -119,6 +119,8 @@ int main(void) {
         "not base64url");
   CHECK(req("GET /resolve?name=x.test&type=NOPE HTTP/1.1\r\n\r\n", &q) ==
             PT_DOH_NONE, "an unknown type");
+  CHECK(req("GET /resolve?name=x.test&type=00000000000000000016 HTTP/1.1\r\n"
+            "\r\n", &q) == PT_DOH_NONE, "a type too long to be one");
   char longname[400] = "GET /resolve?name=";
   for (int i = 0; i < 70; i++)
     strcat(longname, "a");
