@@ -647,8 +647,6 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   pt_mark("jail: filter ready");
   if (seccomp_notify_alloc(&j->req, &j->resp) < 0) {
     jail_filter_free(j->own_filter);
-  free(j->cmd_path_env);
-  free(j->cmd_cwd);
     return pt_err_make(err, ENOMEM, "seccomp notification buffers");
   }
   struct seccomp_notif_sizes sz;
@@ -788,10 +786,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   if (jail_late_send(j->chan, &late, err) < 0)
     goto fail_kill;
   /* What names the file CMD execs (cmd_exec), as init will see it. */
-  for (char *const *e = late.envp; e && *e; e++)
-    if (strncmp(*e, "PATH=", 5) == 0)
-      free(j->cmd_path_env), j->cmd_path_env = strdup(*e + 5);
-  j->cmd_cwd = strdup(spec->cwd ? spec->cwd : *late.home ? late.home : "/");
+  const char *path_env = jail_env_path(late.envp);
+  j->cmd_path_env = path_env ? strdup(path_env) : NULL;
+  j->cmd_cwd = strdup(jail_cmd_cwd(spec, &late));
   pt_mark("jail: late spec sent");
   /* The run's groups are made now, off the serial path: init sets up its
    * network and builds its root meanwhile (on the other CPU), and only

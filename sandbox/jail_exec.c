@@ -8,6 +8,19 @@
 
 #include <string.h>
 
+const char *jail_env_path(char *const *envp) {
+  const char *path = NULL;
+  for (char *const *e = envp; e && *e; e++)
+    if (strncmp(*e, "PATH=", 5) == 0)
+      path = *e + 5; /* the last one wins, as it always did in init */
+  return path;
+}
+
+const char *jail_cmd_cwd(const struct jail_spec *spec,
+                         const struct jail_late *late) {
+  return spec->cwd ? spec->cwd : *late->home ? late->home : "/";
+}
+
 int jail_exec_candidate(const char *file, const char *path_env, unsigned idx,
                         char *buf, size_t cap) {
   if (strchr(file, '/')) {

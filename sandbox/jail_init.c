@@ -184,10 +184,7 @@ struct cmd_start {
  * vs 127. */
 static int exec_path(const struct cmd_start *c, int chan) {
   const char *file = c->argv[0];
-  const char *path = NULL;
-  for (char *const *e = c->envp; e && *e; e++)
-    if (strncmp(*e, "PATH=", 5) == 0)
-      path = *e + 5;
+  const char *path = jail_env_path(c->envp);
   bool direct = strchr(file, '/') != NULL;
   int seen_eacces = 0;
   char buf[4096];
@@ -496,7 +493,7 @@ void jail_init_main(const struct jail_init_args *a) {
   /* Into the working directory only now: the supervisor answered after
    * it had handled every message before ours, so a tmpfs HOME it writes
    * through the fd we sent (and a cwd below it, `~/.aws` say) is whole. */
-  const char *cwd = spec->cwd ? spec->cwd : *late.home ? late.home : "/";
+  const char *cwd = jail_cmd_cwd(spec, &late);
   if (chdir(cwd) < 0)
     pt_err_make(&e, errno, "chdir `%s`", cwd), fail(e);
   pt_mark("init: listener ok");

@@ -47,6 +47,11 @@ void jail_launch_key_slots(struct jail_filter *f);
  * (skipped). init tries them; the supervisor names the one CMD says it
  * tries by its index (JAIL_MSG_CMD_EXEC). */
 #define JAIL_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+/* The value of PATH in envp (NULL: none, JAIL_DEFAULT_PATH applies). */
+const char *jail_env_path(char *const *envp);
+/* CMD's working directory: spec->cwd, else the home, else "/". */
+const char *jail_cmd_cwd(const struct jail_spec *spec,
+                         const struct jail_late *late);
 int jail_exec_candidate(const char *file, const char *path_env, unsigned idx,
                         char *buf, size_t cap);
 
