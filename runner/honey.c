@@ -419,10 +419,18 @@ static int add_dir(struct pt_honey_priv *pv, const char *path, mode_t mode,
 
 static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
                        struct pt_honey_priv *pv, pt_err **err) {
-  const char *path = json_string_value(json_object_get(f, "path"));
+  const char *tpath = json_string_value(json_object_get(f, "path"));
   const char *kind = json_string_value(json_object_get(f, "kind"));
   char ctx[600];
-  snprintf(ctx, sizeof(ctx), "files[%zu] `%s`", i, path ? path : "?");
+  snprintf(ctx, sizeof(ctx), "files[%zu] `%s`", i, tpath ? tpath : "?");
+  /* A path may hold values of the run too (a GnuPG key file is named by
+   * its keygrip): a name fixed across runs would be a fingerprint. */
+  cleanup_free char *path =
+      tpath && strstr(tpath, "{{") ? render_plain(vs, tpath, ctx, err)
+      : tpath                      ? strdup(tpath)
+                                   : NULL;
+  if (tpath && path == NULL)
+    return *err ? -1 : pt_err_make(err, ENOMEM, "%s", ctx);
   if (!path_ok(path))
     return pt_err_make(err, 0, "files[%zu]: \"path\" must be a relative "
                        "path without `.`/`..` components", i);
@@ -454,7 +462,7 @@ static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
     memcpy(hf.data, hdr ? hdr : "", hl);
   } else if (strcmp(kind, "text") == 0 || strcmp(kind, "sqlite") == 0) {
     bool sqlite = strcmp(kind, "sqlite") == 0;
-    const char *tpath = json_string_value(json_object_get(f, "template"));
+    const char *tmpl_path = json_string_value(json_object_get(f, "template"));
     const char *escs = json_string_value(json_object_get(f, "escape"));
     enum honey_escape esc = sqlite ? HONEY_ESC_SQL : HONEY_ESC_NONE;
     if (escs != NULL && strcmp(escs, "json") == 0 && !sqlite)
@@ -462,12 +470,13 @@ static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
     else if (escs != NULL && strcmp(escs, "none") != 0)
       return pt_err_make(err, 0, "%s: \"escape\" is \"json\" or \"none\"",
                          ctx);
-    if (!path_ok(tpath))
+    if (!path_ok(tmpl_path))
       return pt_err_make(err, 0, "%s: \"template\" must be a relative "
                          "path inside profiles/honeytokens", ctx);
     cleanup_free char *tmpl = NULL;
     size_t tlen = 0;
-    if (pt_read_file_at(dirfd, tpath, HONEY_TEMPLATE_MAX, &tmpl, &tlen, err) <
+    if (pt_read_file_at(dirfd, tmpl_path, HONEY_TEMPLATE_MAX, &tmpl, &tlen,
+                        err) <
         0)
       return pt_err_wrap(err, "%s", ctx);
     char where[600];

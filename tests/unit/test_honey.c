@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <regex.h>
 #include <sqlite3.h>
@@ -404,11 +405,42 @@ static void check_mode(int dirfd, const char *path, mode_t want, bool dir) {
   CHECK(st.st_mtime < time(NULL) - 4 * 86400, "`%s` mtime too recent", path);
 }
 
-static void test_modes(int home, json_t *m) {
+/* Where a manifest path landed: a path with {{...}} in it is named by the
+ * run's values, so it is the one file of the library's list that fits its
+ * pattern (every such file holds a token), and never the pattern itself. */
+static const char *landed(const pt_honey *h, const char *mpath) {
+  if (strstr(mpath, "{{") == NULL)
+    return mpath;
+  char glob[600];
+  size_t o = 0;
+  for (const char *p = mpath; *p && o + 2 < sizeof(glob);) {
+    const char *close = strncmp(p, "{{", 2) == 0 ? strstr(p, "}}") : NULL;
+    if (close) {
+      glob[o++] = '*';
+      p = close + 2;
+    } else {
+      glob[o++] = *p++;
+    }
+  }
+  glob[o] = '\0';
+  const char *found = NULL;
+  int n = 0;
+  for (size_t k = 0; k < h->n_files; k++)
+    if (fnmatch(glob, h->files[k], FNM_PATHNAME) == 0) {
+      found = h->files[k];
+      n++;
+    }
+  CHECK(n == 1, "`%s`: %d files fit", mpath, n);
+  CHECK(found == NULL || strstr(found, "{{") == NULL, "`%s` not expanded",
+        mpath);
+  return found ? found : mpath;
+}
+
+static void test_modes(int home, const pt_honey *h, json_t *m) {
   size_t i;
   json_t *e;
   json_array_foreach(json_object_get(m, "files"), i, e) {
-    const char *p = json_string_value(json_object_get(e, "path"));
+    const char *p = landed(h, json_string_value(json_object_get(e, "path")));
     mode_t mode =
         (mode_t)strtoul(json_string_value(json_object_get(e, "mode")), NULL, 8);
     check_mode(home, p, mode, false);
@@ -668,7 +700,8 @@ static void test_locations(int home, const pt_honey *h, json_t *m, char **pw,
     size_t fi;
     json_t *f;
     json_array_foreach(json_object_get(m, "files"), fi, f) {
-      const char *path = json_string_value(json_object_get(f, "path"));
+      const char *path =
+          landed(h, json_string_value(json_object_get(f, "path")));
       const char *tp = json_string_value(json_object_get(f, "template"));
       char where[600];
       snprintf(where, sizeof(where), "~/%s", path);
@@ -716,7 +749,8 @@ static void test_locations(int home, const pt_honey *h, json_t *m, char **pw,
   size_t fi;
   json_t *f;
   json_array_foreach(json_object_get(m, "files"), fi, f) {
-    const char *path = json_string_value(json_object_get(f, "path"));
+    const char *path =
+        landed(h, json_string_value(json_object_get(f, "path")));
     char where[600];
     snprintf(where, sizeof(where), "~/%s", path);
     bool holds = json_is_true(json_object_get(f, "bait"));
@@ -910,7 +944,7 @@ int main(void) {
   test_aes128();
   test_identity();
   test_formats(&h);
-  test_modes(hfd, m);
+  test_modes(hfd, &h, m);
   test_files(hfd, &h);
   char **pw = NULL;
   size_t npw = 0;
