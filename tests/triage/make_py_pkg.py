@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -19,6 +19,9 @@ sni     tls-edge-metrics: on import, random bytes (stand-ins for an
 keys    secret-store-sync: on import, the user's SOPS age identities and
         GnuPG private key files, and the armored output of an abbreviated
         `gpg --export-secret-k`, POSTed to keys.secret-sync.test.
+profiles aws-profile-lister (benign): its console script `aws-profiles`
+        lists the profiles of ~/.aws/credentials and ~/.aws/config, and
+        says which have a key id; nothing at import, no network.
 """
 import sys
 
@@ -102,6 +105,22 @@ KEYS = (
     "    pass\n"
 )
 
+# A tool the user runs that reads credentials, as such tools do.
+PROFILES = (
+    "import configparser, os\n"
+    "def main():\n"
+    "    home = os.path.expanduser('~')\n"
+    "    creds = configparser.ConfigParser()\n"
+    "    creds.read(home + '/.aws/credentials')\n"
+    "    conf = configparser.ConfigParser()\n"
+    "    conf.read(home + '/.aws/config')\n"
+    "    names = set(creds.sections())\n"
+    "    names |= {s.removeprefix('profile ') for s in conf.sections()}\n"
+    "    for n in sorted(names):\n"
+    "        has_key = creds.has_option(n, 'aws_access_key_id')\n"
+    "        print(n, 'key' if has_key else '-')\n"
+)
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
@@ -110,14 +129,17 @@ KINDS = {
             {"tls_edge_metrics/__init__.py": SNI}),
     "keys": ("secret_store_sync", "0.4.1",
              {"secret_store_sync/__init__.py": KEYS}),
+    "profiles": ("aws_profile_lister", "1.0.0",
+                 {"aws_profile_lister/__init__.py": PROFILES},
+                 "[console_scripts]\n"
+                 "aws-profiles = aws_profile_lister:main\n"),
 }
 
 
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in KINDS:
         sys.exit("usage: make_py_pkg.py %s OUT.whl" % "|".join(KINDS))
-    dist, version, modules = KINDS[sys.argv[1]]
-    write_wheel(sys.argv[2], dist, version, modules)
+    write_wheel(sys.argv[2], *KINDS[sys.argv[1]])
 
 
 if __name__ == "__main__":
