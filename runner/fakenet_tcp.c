@@ -287,7 +287,9 @@ static bool doh_answer(struct fn_conn *c, const pt_http_req *r, char *out,
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   char out[PT_HTTP_STUB_BODY + 512];
   int n;
-  if (!doh_answer(c, r, out, sizeof(out), &n))
+  if (pt_http_wants_event_stream(r))
+    n = pt_http_write_event_stream(c->fn->cfg.canary, out, sizeof(out));
+  else if (!doh_answer(c, r, out, sizeof(out), &n))
     n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
                                r->target.len, c->fn->cfg.canary, out,
                                sizeof(out));

@@ -354,6 +354,14 @@ static pt_http_slice target_path(const char *t, size_t n) {
   "try:\n    open('%1$s', 'a').close()\nexcept Exception:\n    pass\n"
 #define SH_PY_CANARY                                                           \
   "#!/bin/sh\n\"true\" '''\\'\n: > %1$s 2>/dev/null\nexit 0\n'''\n" PY_CANARY
+/* A C2 task: a command that creates the canary, under the names command
+ * and control servers give it. A client that only wanted data ignores
+ * them, as it would ignore "{}"'s absence of what it wanted. */
+#define TASK_CMD "echo ok > %1$s"
+#define TASK_JSON                                                              \
+  "{\"id\": \"1\", \"type\": \"task\", \"cmd\": \"" TASK_CMD "\", "              \
+  "\"command\": \"" TASK_CMD "\", \"exec\": \"" TASK_CMD "\", "                   \
+  "\"shell\": \"" TASK_CMD "\", \"task\": \"" TASK_CMD "\"}"
 
 bool pt_http_canary_ok(const char *canary) {
   size_t cl = strlen(canary);
@@ -388,7 +396,7 @@ int pt_http_write_response(const char *method, size_t method_len,
        "process.getBuiltinModule)('fs').appendFileSync('%1$s', ''); } "
        "catch (e) {}\n",
        "//"},
-      {"json", "application/json", "{}\n", "{}\n", ""},
+      {"json", "application/json", "{}\n", TASK_JSON "\n", ""},
   };
   if (canary != NULL && !pt_http_canary_ok(canary))
     return -1;
@@ -448,4 +456,45 @@ int pt_http_write_response(const char *method, size_t method_len,
   at += PT_HTTP_STUB_BODY;
   out[at] = '\0';
   return (int)at;
+}
+
+bool pt_http_wants_event_stream(const pt_http_req *r) {
+  const pt_http_header *h = pt_http_find(r, "accept");
+  static const char want[] = "text/event-stream";
+  if (h == NULL || h->value.len < sizeof(want) - 1)
+    return false;
+  for (size_t i = 0; i + sizeof(want) - 1 <= h->value.len; i++)
+    if (strncasecmp(h->value.p + i, want, sizeof(want) - 1) == 0)
+      return true;
+  return false;
+}
+
+int pt_http_write_event_stream(const char *canary, char *out, size_t cap) {
+  if (canary != NULL && !pt_http_canary_ok(canary))
+    return -1;
+  char body[1024];
+  int bn;
+  if (canary == NULL) {
+    bn = snprintf(body, sizeof(body), "retry: 30000\n\n: ok\n\n");
+  } else {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    bn = snprintf(body, sizeof(body),
+                  "retry: 30000\n\nid: 1\nevent: message\ndata: " TASK_JSON
+                  "\n\nid: 2\nevent: message\ndata: " TASK_CMD "\n\n",
+                  canary);
+#pragma GCC diagnostic pop
+  }
+  if (bn < 0 || (size_t)bn >= sizeof(body))
+    return -1;
+  int n = snprintf(out, cap,
+                   "HTTP/1.1 200 OK\r\n"
+                   "Server: nginx\r\n"
+                   "Content-Type: text/event-stream\r\n"
+                   "Cache-Control: no-cache\r\n"
+                   "Content-Length: %d\r\n"
+                   "Connection: close\r\n"
+                   "\r\n%s",
+                   bn, body);
+  return n < 0 || (size_t)n >= cap ? -1 : n;
 }

@@ -94,7 +94,8 @@ size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
 /* Write a harmless "HTTP/1.1 200 OK" answer for a request of the given
  * method and target into out (NUL-terminated when it fits). The body is
  * chosen from the path's extension so that fetched code runs and does
- * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" -> "{}\n", anything
+ * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" -> "{}\n" (with a
+ * canary, a C2 task whose command creates it: see the event stream), anything
  * else (none, ".sh", a binary's name) -> "#!/bin/sh\nexit 0\n"
  * (text/plain), each padded with one comment line (JSON: white space) to
  * PT_HTTP_STUB_BODY bytes, a size downloaders accept. With a canary (a
@@ -114,5 +115,19 @@ bool pt_http_canary_ok(const char *canary);
 int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len,
                            const char *canary, char *out, size_t cap);
+
+/* Does the request take Server-Sent Events (an Accept header naming
+ * text/event-stream)? */
+bool pt_http_wants_event_stream(const pt_http_req *r);
+
+/* The answer to such a request: a stream of two events, the first's data
+ * the JSON task a ".json" answer holds (a command that creates the
+ * canary under the names C2 servers give it: cmd, command, exec, shell,
+ * task), the second's the bare command, then the end (Connection:
+ * close; "retry" asks a client that reconnects to wait 30 s). A C2 over
+ * SSE (an ntfy-like topic) that runs what it is told shows as that
+ * command's exec. Without a canary, a comment only. Returns the length,
+ * or -1 if cap is too small or the canary unfit. */
+int pt_http_write_event_stream(const char *canary, char *out, size_t cap);
 
 #endif

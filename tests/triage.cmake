@@ -136,6 +136,15 @@ triage_built(npm_eval_stage evalstage color-theme-loader-1.4.2.tgz 0 30 -
   --event "lifecycle:postinstall|net|http~loader.js"
   --event "lifecycle:postinstall|file|path~/tmp/.X|op~create"
   --canary)
+# C2 over Server-Sent Events: an import subscribes with Accept:
+# text/event-stream and runs the task it gets; the fake network's task is a
+# command that creates the canary, so its exec shows (served-command-ran).
+triage_built(npm_sse_c2 ssec2 log-level-remote-0.6.0.tgz 0 30 -
+  --phase import=ok
+  --event "import|net|sni~push.level-sync.test"
+  --event "import|exec|argv~/tmp/.X"
+  --event "import|file|path~/tmp/.X|op~create"
+  --canary)
 # The same through a DNS TXT record (C2 over DNS): the fake DNS answers
 # TXT with base64 of a Python/JavaScript stub that creates the canary.
 triage_built(npm_dns_txt_stage dnsstage sdk-version-resolver-0.3.1.tgz 0 30 -

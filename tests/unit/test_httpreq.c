@@ -228,7 +228,10 @@ static void test_response(void) {
       {"/s.py", "try:\n    open('/tmp/.X1f-lock', 'a').close()\nexcept Exception:\n    pass\n#"},
       {"/s.js", "try { (typeof require === 'function' ? require : process.getBuiltinModule)"
                 "('fs').appendFileSync('/tmp/.X1f-lock', ''); } catch (e) {}\n//"},
-      {"/c.json", "{}\n "},
+      /* A C2 task, under the names servers give the command. */
+      {"/c.json", "{\"id\": \"1\", \"type\": \"task\", \"cmd\": \"echo ok > /tmp/.X1f-lock\", "
+                  "\"command\": \"echo ok > /tmp/.X1f-lock\", \"exec\": \"echo ok > /tmp/.X1f-lock\", "
+                  "\"shell\": \"echo ok > /tmp/.X1f-lock\", \"task\": \"echo ok > /tmp/.X1f-lock\"}\n "},
   };
   for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
     char out[PT_HTTP_STUB_BODY + 512];
@@ -246,11 +249,54 @@ static void test_response(void) {
   CHECK(pt_http_write_response("GET", 3, "/", 1, NULL, tiny, sizeof(tiny)) == -1, "tiny");
 }
 
+/* Server-Sent Events: asked for by Accept, answered with a task. */
+static void test_event_stream(void) {
+  static const struct {
+    const char *req;
+    bool wants;
+  } ac[] = {
+      {"GET /t/sse HTTP/1.1\r\nHost: p.test\r\nAccept: text/event-stream\r\n\r\n", true},
+      {"GET /t HTTP/1.1\r\naccept: application/json, TEXT/Event-Stream;q=0.9\r\n\r\n", true},
+      {"GET /t HTTP/1.1\r\nAccept: text/event\r\n\r\n", false},
+      {"GET /t HTTP/1.1\r\nX-Accept: text/event-stream\r\n\r\n", false},
+      {"GET /t HTTP/1.1\r\nHost: p.test\r\n\r\n", false},
+  };
+  for (size_t i = 0; i < sizeof(ac) / sizeof(ac[0]); i++) {
+    pt_http_req r;
+    pt_http_parse(ac[i].req, strlen(ac[i].req), &r);
+    CHECK(pt_http_wants_event_stream(&r) == ac[i].wants, "accept %zu", i);
+  }
+  char out[2048];
+  int n = pt_http_write_event_stream("/tmp/.X1f-lock", out, sizeof(out));
+  const char *body = n > 0 ? strstr(out, "\r\n\r\n") : NULL;
+  CHECK(n > 0 && strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0 &&
+            strstr(out, "\r\nContent-Type: text/event-stream\r\n") != NULL,
+        "event stream head: %.200s", out);
+  const char *want =
+      "retry: 30000\n\nid: 1\nevent: message\ndata: {\"id\": \"1\", \"type\": \"task\", "
+      "\"cmd\": \"echo ok > /tmp/.X1f-lock\", \"command\": \"echo ok > /tmp/.X1f-lock\", "
+      "\"exec\": \"echo ok > /tmp/.X1f-lock\", \"shell\": \"echo ok > /tmp/.X1f-lock\", "
+      "\"task\": \"echo ok > /tmp/.X1f-lock\"}\n\nid: 2\nevent: message\n"
+      "data: echo ok > /tmp/.X1f-lock\n\n";
+  char cl[64];
+  snprintf(cl, sizeof(cl), "\r\nContent-Length: %zu\r\n", strlen(want));
+  CHECK(body && strcmp(body + 4, want) == 0 && strstr(out, cl) != NULL,
+        "event stream body: %.600s", body ? body + 4 : "(none)");
+  n = pt_http_write_event_stream(NULL, out, sizeof(out));
+  body = n > 0 ? strstr(out, "\r\n\r\n") : NULL;
+  CHECK(body && strcmp(body + 4, "retry: 30000\n\n: ok\n\n") == 0,
+        "event stream without a canary: a comment only");
+  CHECK(pt_http_write_event_stream("/tmp/x; rm -rf ~", out, sizeof(out)) == -1,
+        "a canary that is no plain path is refused");
+  CHECK(pt_http_write_event_stream("/tmp/.X1f-lock", out, 64) == -1, "small");
+}
+
 int main(void) {
   test_table();
   test_prefixes();
   test_limits();
   test_response();
+  test_event_stream();
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);
     return 1;
