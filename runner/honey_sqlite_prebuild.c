@@ -31,7 +31,8 @@
 static const char *prog = "honey_sqlite_prebuild";
 
 /* Why a template gets no image: said once, then the template is skipped. */
-static bool refuse(const char *path, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static bool
+refuse(const char *path, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   fprintf(stderr, "%s: %s: no build-time image (a run renders it with "
