@@ -49,5 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                  size % 2 ? "/tmp/.X5a1b-lock" : NULL, out,
                                  sizeof(out));
   ASSERT(n > 0 && (size_t)n < sizeof(out) && memcmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+  /* What an Accept header says never breaks the event stream's answer. */
+  if (pt_http_wants_event_stream(&r)) {
+    n = pt_http_write_event_stream(size % 2 ? "/tmp/.X5a1b-lock" : NULL, out,
+                                   sizeof(out));
+    ASSERT(n > 0 && (size_t)n < sizeof(out) &&
+           memcmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+  }
   return 0;
 }
