@@ -23,7 +23,7 @@ static const char *tmpl_path =
     PKGTRAP_PROFILES_DIR "/honeytokens/templates/chrome_login_data.sql";
 
 /* A formatted string; the test stops on ENOMEM. */
-static char *fmt(const char *f, ...) {
+__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...) {
   va_list ap;
   va_start(ap, f);
   char *s = NULL;

@@ -58,8 +58,9 @@ static void test_upgrade(void) {
       "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n",
       "GET / HTTP/1.1\r\nUpgrade: h2c\r\nSec-WebSocket-Key: x\r\n\r\n",
       "GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",
-      "POST / HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Key: x\r\n"
-      "Content-Length: 0\r\n\r\n",
+      /* One request, split for width (parentheses: not two elements). */
+      ("POST / HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Key: x\r\n"
+       "Content-Length: 0\r\n\r\n"),
   };
   for (size_t i = 0; i < sizeof(not_up) / sizeof(not_up[0]); i++) {
     CHECK(pt_http_parse(not_up[i], strlen(not_up[i]), &r) == PT_HTTP_COMPLETE,
