@@ -416,7 +416,11 @@ void jail_init_main(const struct jail_init_args *a) {
 
   pt_err *e = NULL;
   /* Become the jail's user now, keeping our capabilities in the new user
-   * namespace: we never were uid 0 in it, so no capability is cleared. */
+   * namespace: we never were uid 0 in it, so no capability is cleared.
+   * glibc's set*id signal every thread glibc knows of and wait for each:
+   * init, a clone3 copy of the supervisor, would wait forever for one the
+   * supervisor had at the clone. None may run then (jail.c starts the
+   * finisher after it; bench/README.md, twenty-second session). */
   if (setresgid(spec->id.gid, spec->id.gid, spec->id.gid) < 0)
     pt_err_make(&e, errno, "setresgid %u", (unsigned)spec->id.gid), fail(e);
   if (setresuid(spec->id.uid, spec->id.uid, spec->id.uid) < 0)
