@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "doh.h"
 
+#include "b64.h"
+
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -79,21 +81,10 @@ static long b64url_decode(pt_http_slice s, uint8_t *out, size_t cap) {
   unsigned bits = 0;
   size_t n = 0;
   for (size_t i = 0; i < s.len; i++) {
-    char c = s.p[i];
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      v = 62;
-    else if (c == '_' || c == '/')
-      v = 63;
-    else if (c == '=')
+    int v = pt_b64_value((unsigned char)s.p[i]);
+    if (v < 0 && s.p[i] == '=')
       break;
-    else
+    if (v < 0)
       return -1;
     acc = (acc << 6) | (uint32_t)v;
     bits += 6;

@@ -8,26 +8,14 @@
  * are scanned (the fake network, argv, written files, a phase's output). */
 #include "tokscan.h"
 
+#include "b64.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NEST_MIN_RUN 48
 #define NEST_BUDGET (256 << 10) /* decoded bytes per scan */
-
-static int b64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+' || c == '-')
-    return 62;
-  if (c == '/' || c == '_')
-    return 63;
-  return -1;
-}
 
 /* Decodes the run in[0..n) (either alphabet, padding ignored) into out,
  * which has room for n * 3 / 4 bytes. */
@@ -36,7 +24,7 @@ static size_t b64_decode(const unsigned char *in, size_t n, uint8_t *out) {
   int bits = 0;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    int v = b64_value(in[i]);
+    int v = pt_b64_value(in[i]);
     if (v < 0)
       continue; /* '=' */
     acc = acc << 6 | (uint32_t)v;
@@ -89,12 +77,12 @@ static unsigned layer(struct nest *ns, const uint8_t *buf, size_t len,
   if (depth + 1 >= PT_TOK_NEST_DEPTH)
     return hits;
   for (size_t i = 0; i < len && hits < budget;) {
-    if (b64_value(buf[i]) < 0) {
+    if (pt_b64_value(buf[i]) < 0) {
       i++;
       continue;
     }
     size_t j = i;
-    while (j < len && (b64_value(buf[j]) >= 0 || buf[j] == '='))
+    while (j < len && (pt_b64_value(buf[j]) >= 0 || buf[j] == '='))
       j++;
     size_t run = j - i;
     if (run >= NEST_MIN_RUN && ns->decoded + run <= NEST_BUDGET) {
