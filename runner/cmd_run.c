@@ -110,6 +110,12 @@ static void report_outcome(const struct jail_result *r, const char *cmd,
   case JAIL_EXITED:
     break;
   }
+  /* Whatever CMD made of a refused fork (a shell's "Cannot fork", a
+   * build's odd failure), say which limit refused it. */
+  if (r->forks_refused)
+    fprintf(stderr, "pkgtrap: %llu fork%s refused at the pids limit (%u)\n",
+            (unsigned long long)r->forks_refused,
+            r->forks_refused == 1 ? "" : "s", l->pids);
 }
 
 int pt_cmd_run(int argc, char **argv) {

@@ -358,6 +358,14 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
     note = buf;
     break;
   }
+  char more[PT_ERR_WIRE_MAX + 128];
+  if (res->forks_refused) {
+    snprintf(more, sizeof(more), "%s%s%llu fork%s refused at the pids limit",
+             note ? note : "", note ? "; " : "",
+             (unsigned long long)res->forks_refused,
+             res->forks_refused == 1 ? "" : "s");
+    note = more;
+  }
   json_object_set_new(p, "exit_code", json_integer(r->exit_code));
   json_object_set_new(p, "duration_ms",
                       json_integer((json_int_t)(res->wall_ns / 1000000)));

@@ -530,6 +530,7 @@ static void on_signal(void *ctx, int fd, uint32_t ev) {
 static void finish_result(struct jail *j) {
   struct jail_result *r = j->res;
   r->oom_killed = jail_cgroup_oom_killed(&j->cg);
+  r->forks_refused = jail_cgroup_forks_refused(&j->cg);
   if (j->setup_failed) {
     r->outcome = JAIL_SETUP_FAILED;
     return;

@@ -242,6 +242,7 @@ struct jail_result {
   int term_signal;
   int exec_errno;
   bool oom_killed;
+  uint64_t forks_refused; /* by the pids cgroup (0 under the rlimit) */
   uint64_t wall_ns;
   pid_t init_pid; /* host pid of the jail's init */
   pt_buf out, err; /* captured output, capped at limits.capture_cap */

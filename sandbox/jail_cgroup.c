@@ -289,24 +289,37 @@ int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
          (ap->cpu_cgroup ? JAIL_CG_CPU : 0);
 }
 
-static bool counter_nonzero(const char *dir, const char *file,
-                            const char *key) {
+/* The number after key in a flat-keyed control file (memory.events,
+ * pids.events), or the file's first number when key is NULL; 0 when the
+ * file or the key is missing. */
+static unsigned long long counter(const char *dir, const char *file,
+                                  const char *key) {
   char path[800], buf[4096];
   snprintf(path, sizeof(path), "%s/%s", dir, file);
   if (!read_small(path, buf, sizeof(buf)))
-    return false;
+    return 0;
   if (key == NULL)
-    return strtoull(buf, NULL, 10) > 0;
+    return strtoull(buf, NULL, 10);
   char *p = strstr(buf, key);
-  return p && strtoull(p + strlen(key), NULL, 10) > 0;
+  return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
 bool jail_cgroup_oom_killed(const struct jail_cgroup *cg) {
   if (cg->version == 2 && cg->path_v2[0])
-    return counter_nonzero(cg->path_v2, "memory.events", "oom_kill ");
+    return counter(cg->path_v2, "memory.events", "oom_kill ") > 0;
   if (cg->version == 1 && cg->path_mem[0])
-    return counter_nonzero(cg->path_mem, "memory.oom_control", "oom_kill ");
+    return counter(cg->path_mem, "memory.oom_control", "oom_kill ") > 0;
   return false;
+}
+
+/* pids.events counts the forks the limit refused (v1 and v2 alike); the
+ * rlimit fallback keeps no such count. */
+unsigned long long jail_cgroup_forks_refused(const struct jail_cgroup *cg) {
+  if (cg->version == 2 && cg->path_v2[0])
+    return counter(cg->path_v2, "pids.events", "max ");
+  if (cg->version == 1 && cg->path_pids[0])
+    return counter(cg->path_pids, "pids.events", "max ");
+  return 0;
 }
 
 static void kill_procs(const char *dir) {

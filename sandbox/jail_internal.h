@@ -170,6 +170,7 @@ int jail_cgroup_join_self(struct jail_cgroup *cg);
 int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
                        struct jail_limits_applied *applied);
 bool jail_cgroup_oom_killed(const struct jail_cgroup *cg);
+unsigned long long jail_cgroup_forks_refused(const struct jail_cgroup *cg);
 void jail_cgroup_kill(const struct jail_cgroup *cg);
 void jail_cgroup_destroy(struct jail_cgroup *cg);
 
