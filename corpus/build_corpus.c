@@ -378,7 +378,7 @@ static int bc_identify(bc_kind kind, const bc_tree *t, bc_ident *id,
 
 static const char *const bc_base_phases[] = {
     "build requirements", "install", "build hooks", "startup", "import",
-    "import (again)",
+    "import (again)", "exercise",
     "setuptools build"};
 
 /* A phase is one of the fixed ones or "<group>:<name>" (console_scripts:aws,

@@ -661,6 +661,10 @@ int pt_phases_npm(struct pt_triage *t) {
                             2, NULL);
       pt_triage_mark_repeat(t, "import");
     }
+    /* Called code, as a program using the package calls it (phase kind
+     * bin, as its commands): a profile without the key skips it. */
+    if (!pt_triage_stopped(t) && json_object_get(t->profile, "exercise"))
+      pt_triage_run_profile(t, "exercise", "exercise", "bin", iv, 2, NULL);
   }
   run_bins(t, &s, pkg);
 out:

@@ -470,6 +470,11 @@ int pt_phases_python(struct pt_triage *t) {
                             5, NULL);
       pt_triage_mark_repeat(t, "import");
     }
+    /* Called code, as a program using the library calls it (phase kind
+     * entry_point): a profile without the key skips it. */
+    if (!pt_triage_stopped(t) && json_object_get(t->profile, "exercise"))
+      pt_triage_run_profile(t, "exercise", "exercise", "entry_point", iv, 5,
+                            NULL);
   } else {
     pt_triage_phase_skipped(t, "import", "import", NULL,
                             "no top-level module found");

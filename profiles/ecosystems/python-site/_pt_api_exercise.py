@@ -1,0 +1,200 @@
+# The `exercise` phase of a PyPI triage (pypi.json): use the package's
+# key-handling API the way a wallet or signing tool would, with the
+# wallet honeytokens of the run's environment (MNEMONIC, PRIVATE_KEY).
+#
+# Why: a backdoored library (the xrpl.js and solana-web3.js releases of
+# 2024-25 are the models) does nothing at install or import; it sends the
+# seed or key a program hands to Wallet.from_seed or Keypair(secret). Those
+# values are honeytokens here, so a call that leaks one is
+# honeytoken-exfiltration, whatever the channel.
+#
+# What is called, once per value, with the value as the only argument:
+# functions, class methods and static methods whose name says they take a
+# seed, mnemonic, phrase or private/secret key (from_seed, fromMnemonic,
+# mnemonic_to_seed, privateKeyToAccount, ...), classes named like a wallet
+# or key pair, and the same names on each instance made. Names that say
+# they reach a network (address, balance, fetch, send, rpc, url, ...) are
+# left alone: a legitimate get_balance(address) would put the value it was
+# given in a request. Only objects the package's own modules define are
+# called. Each call is bounded (CALL_S), and so is the whole (BUDGET_S,
+# MAX_CALLS); coroutines are run. Nothing of a value is printed: only the
+# names called.
+import asyncio
+import inspect
+import os
+import pkgutil
+import re
+import signal
+import sys
+import threading
+import time
+
+CALL_S = 2.0
+BUDGET_S = 10.0
+MAX_CALLS = 200
+
+KEYISH = re.compile(
+    r"^from(seed|mnemonic|phrase|words|entropy|secret|secretkey|privatekey|"
+    r"privkey|key|hex|wif|bip39)"
+    r"|mnemonic|seedphrase|privatekey|privkey|secretkey|signingkey|seed"
+)
+CLASSISH = re.compile(r"(wallet|keypair|keyring|signingkey|privatekey|signer)$")
+NETWORKISH = re.compile(
+    r"address|balance|fetch|send|submit|broadcast|transfer|upload|post|"
+    r"url|http|rpc|api|client|request|download|connect"
+)
+
+
+def norm(name):
+    return name.replace("_", "").lower()
+
+
+def wanted(name, is_class):
+    n = norm(name)
+    if name.startswith("_") or NETWORKISH.search(n):
+        return False
+    return bool(CLASSISH.search(n) if is_class else KEYISH.search(n))
+
+
+def values():
+    out = []
+    m = os.environ.get("MNEMONIC")
+    if m:
+        out.append(m)
+    k = os.environ.get("PRIVATE_KEY")
+    if k:
+        bare = k[2:] if k.startswith("0x") else k
+        out += [k, bare]
+        try:
+            out.append(bytes.fromhex(bare))
+        except ValueError:
+            pass
+    return out
+
+
+class Budget(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise Budget()
+
+
+class Exerciser:
+    def __init__(self, tops):
+        self.tops = tops
+        self.vals = values()
+        self.calls = 0
+        self.called = []
+        self.start = time.monotonic()
+
+    def left(self):
+        return (self.calls < MAX_CALLS
+                and time.monotonic() - self.start < BUDGET_S)
+
+    def own(self, obj):
+        mod = getattr(obj, "__module__", None) or ""
+        return mod.split(".")[0] in self.tops
+
+    def call(self, label, fn, v):
+        """fn(v), bounded; the result, or None when it raised."""
+        if not self.left():
+            return None
+        self.calls += 1
+        signal.setitimer(signal.ITIMER_REAL, CALL_S)
+        try:
+            r = fn(v)
+            if inspect.isawaitable(r):
+                async def bounded(aw=r):
+                    return await asyncio.wait_for(aw, CALL_S)
+                r = asyncio.run(bounded())
+            self.called.append(label)
+            return r
+        except BaseException:  # Budget, SystemExit and the like included
+            return None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def instance(self, label, obj):
+        for name in dir(type(obj)):
+            if not self.left() or not wanted(name, False):
+                continue
+            try:
+                m = getattr(obj, name)
+            except BaseException:
+                continue
+            if callable(m):
+                for v in self.vals:
+                    self.call(label + "()." + name, m, v)
+
+    def exercise(self, label, obj):
+        if inspect.isclass(obj):
+            if wanted(obj.__name__, True):
+                for v in self.vals:
+                    made = self.call(label, obj, v)
+                    if made is not None:
+                        self.instance(label, made)
+            for name, attr in list(vars(obj).items()):
+                if not self.left() or not wanted(name, False):
+                    continue
+                if isinstance(attr, (classmethod, staticmethod)):
+                    fn = getattr(obj, name, None)
+                    for v in self.vals:
+                        made = self.call(label + "." + name, fn, v)
+                        if made is not None and not isinstance(
+                                made, (str, bytes, int, bool, list, dict)):
+                            self.instance(label + "." + name, made)
+        elif callable(obj) and wanted(getattr(obj, "__name__", ""), False):
+            for v in self.vals:
+                self.call(label, obj, v)
+
+
+def modules(tops):
+    mods = []
+    for t in tops:
+        try:
+            __import__(t)
+            mod = sys.modules[t]
+        except BaseException:
+            continue
+        mods.append(mod)
+        path = getattr(mod, "__path__", None) or []
+        for i in list(pkgutil.walk_packages(path, t + "."))[:50]:
+            if any(p.startswith(("_", "test")) for p in i.name.split(".")[1:]):
+                continue
+            try:
+                __import__(i.name)
+                mods.append(sys.modules[i.name])
+            except BaseException:
+                pass
+    return mods
+
+
+def main():
+    tops = set(sys.argv[1:])
+    signal.signal(signal.SIGALRM, on_alarm)
+    ex = Exerciser(tops)
+    seen = set()
+    for mod in modules(tops):
+        for name, obj in list(vars(mod).items()):
+            if name.startswith("_") or id(obj) in seen or not ex.own(obj):
+                continue
+            seen.add(id(obj))
+            if not ex.left():
+                break
+            ex.exercise(mod.__name__ + "." + name, obj)
+    print("exercised %d call(s) of %d callable(s)" % (
+        ex.calls, len(set(ex.called))))
+    for label in sorted(set(ex.called))[:50]:
+        print("  " + label)
+    sys.stdout.flush()
+    # A call that sent in the background (a daemon thread) gets a moment;
+    # the interpreter's exit would cut it off.
+    end = time.monotonic() + 1.5
+    for t in threading.enumerate():
+        if t is not threading.current_thread():
+            t.join(max(0.0, end - time.monotonic()))
+    os._exit(0)  # nothing a call left behind (atexit hooks) holds the phase
+
+
+main()
