@@ -12,6 +12,7 @@
 struct pt_events {
   json_t *all;
   size_t max_kept;
+  size_t phase_kept; /* kept since the phase last changed */
   uint64_t count, dropped;
   uint64_t t0;
   FILE *trace;
@@ -56,6 +57,7 @@ double pt_events_now_ms(const pt_events *ev) {
 }
 
 void pt_events_set_phase(pt_events *ev, const char *phase) {
+  ev->phase_kept = 0;
   free(ev->phase);
   ev->phase = phase ? strdup(phase) : NULL;
 }
@@ -79,12 +81,19 @@ static json_t *emit(pt_events *ev, double t_ms, pid_t pid, const char *kind,
         fputc('\n', ev->trace) == EOF)
       ev->trace_errno = errno ? errno : EIO;
   }
-  if (json_array_size(ev->all) >= ev->max_kept) {
+  /* A phase that floods (a big npm install: 50,000 file events) must not
+   * blind the phases after it, where an import or a called API leaks:
+   * past max_kept, each phase still keeps a reserve of its own (a tenth
+   * of it), up to half as much again in all. */
+  size_t kept = json_array_size(ev->all);
+  if (kept >= ev->max_kept &&
+      (ev->phase_kept >= ev->max_kept / 10 || kept >= ev->max_kept * 3 / 2)) {
     ev->dropped++;
     json_decref(o);
     return NULL;
   }
   json_array_append_new(ev->all, o);
+  ev->phase_kept++;
   return o;
 }
 

@@ -16,7 +16,8 @@
 typedef struct pt_events pt_events;
 
 /* max_kept: events kept in memory; later ones are still traced, and
- * counted in dropped. */
+ * counted in dropped, except a reserve of max_kept / 10 per phase (each
+ * pt_events_set_phase starts one), up to max_kept * 3 / 2 in all. */
 pt_events *pt_events_new(size_t max_kept, pt_err **err);
 void pt_events_free(pt_events *ev);
 /* Stream every event to path as JSON lines (truncates). */

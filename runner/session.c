@@ -331,8 +331,9 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   /* The HOME's files are written by the first run, in parallel with
    * its jail being built (write_home). */
   jail_pick_host_ids(&s->host_uid, &s->host_gid);
-  /* 50,000 kept events cost ~70 MB of jansson objects at most; beyond,
-   * events are still traced and counted as dropped in the record. */
+  /* 50,000 kept events cost ~70 MB of jansson objects; beyond, events are
+   * still traced and counted as dropped in the record, but for a reserve
+   * per phase (events.h): 75,000 and ~105 MB at most. */
   size_t keep = o->max_events == PT_SESSION_KEEP_NONE ? 0
                 : o->max_events                       ? o->max_events
                                                       : 50000;

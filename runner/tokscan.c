@@ -383,8 +383,30 @@ static size_t parse_byte_list(const char *value, uint8_t *out, size_t max) {
   return n >= PT_TOK_MIN_VALUE ? n : 0;
 }
 
+static int hexval(uint8_t c);
+
+/* A value made only of hex digits, even in number and at least 32 (a
+ * private key, 16 bytes or more): the bytes it spells, else 0. */
+static size_t parse_hex_key(const char *value, uint8_t *out, size_t max) {
+  size_t vl = strlen(value);
+  if (vl < 32 || vl % 2 || vl / 2 > max)
+    return 0;
+  for (size_t i = 0; i < vl; i += 2) {
+    int hi = hexval((uint8_t)value[i]), lo = hexval((uint8_t)value[i + 1]);
+    if (hi < 0 || lo < 0)
+      return 0;
+    out[i / 2] = (uint8_t)(hi << 4 | lo);
+  }
+  return vl / 2;
+}
+
 int pt_tok_add_derived(pt_tok_scanner *s, const char *id, const char *value) {
   uint8_t bytes[PT_TOK_MAX_VALUE];
+  /* A hex key is sent as its bytes too: raw, base64'd, base58'd (what
+   * Solana and Bitcoin code does with a secret key). */
+  size_t hn = value ? parse_hex_key(value, bytes, sizeof(bytes)) : 0;
+  if (hn)
+    return pt_tok_add_bytes(s, id, bytes, hn) < 0 ? -1 : 0;
   size_t n = value ? parse_byte_list(value, bytes, sizeof(bytes)) : 0;
   if (n == 0)
     return 0;

@@ -70,7 +70,8 @@ int pt_tok_add_bytes(pt_tok_scanner *s, const char *id, const uint8_t *v,
 /* Add what else a value stands for, under the same id: a list of byte
  * values ("12,0,255,...", a Solana CLI keypair) also as those bytes
  * (pt_tok_add_bytes: hex, base64, base58, ... of the key itself) and as
- * Python prints the list ("12, 0, 255"). Returns 0 when nothing is
+ * Python prints the list ("12, 0, 255"); a hex key (even, 32 digits or
+ * more, nothing else) also as the bytes it spells. Returns 0 when nothing is
  * derived from value; -1 with errno as pt_tok_add. */
 int pt_tok_add_derived(pt_tok_scanner *s, const char *id, const char *value);
 /* Would pt_tok_add take this id and value (lengths only)? */

@@ -20,6 +20,9 @@
 const CALL_MS = 2000;
 const BUDGET_MS = 10000;
 const MAX_CALLS = 200;
+const MAX_DEPTH = 4;
+const MAX_SUBPATHS = 20;
+const SKIP = ['prototype', 'length', 'name', 'caller', 'arguments', 'constructor'];
 
 const KEYISH = new RegExp(
   '^from(seed|mnemonic|phrase|words|entropy|secret|secretkey|privatekey|' +
@@ -54,6 +57,22 @@ function values() {
 const isClass = (f) =>
   typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 
+// The package's plain subpath exports ("./accounts"; not "./package.json",
+// patterns, or internal-looking ones), from its installed package.json.
+function subpaths(name) {
+  let pj;
+  try {
+    pj = JSON.parse(require('fs').readFileSync(require('path').join(
+      process.cwd(), 'node_modules', name, 'package.json'), 'utf8'));
+  } catch (e) {
+    return [];
+  }
+  const ex = pj && pj.exports;
+  if (!ex || typeof ex !== 'object' || Array.isArray(ex)) return [];
+  return Object.keys(ex).filter((k) => k.startsWith('./') && k !== './' &&
+    k !== './package.json' && !k.includes('*') && !/internal|test|_/.test(k));
+}
+
 function props(o) {
   try {
     return Object.getOwnPropertyNames(o);
@@ -70,11 +89,11 @@ function get(o, name) {
   }
 }
 
-module.exports = async function exercise(mod) {
+module.exports = async function exercise(mod, name, load) {
   const vals = values();
   const start = Date.now();
   let calls = 0;
-  const called = new Set();
+  const called = new Set(), threw = new Set();
   const left = () => calls < MAX_CALLS && Date.now() - start < BUDGET_MS;
 
   async function call(label, fn, v, asNew) {
@@ -91,6 +110,7 @@ module.exports = async function exercise(mod) {
       called.add(label);
       return r;
     } catch (e) {
+      threw.add(label);
       return undefined;
     }
   }
@@ -110,51 +130,62 @@ module.exports = async function exercise(mod) {
     }
   }
 
-  async function one(label, f, name) {
-    if (typeof f !== 'function' || !left()) return;
-    if (isClass(f) || wanted(name, true) && /^[A-Z]/.test(name)) {
-      if (wanted(name, true)) {
-        for (const v of vals) await instance(label, await call(label, f, v, true));
-      }
-      for (const s of props(f)) {
-        if (!wanted(s, false)) continue;
-        const m = get(f, s);
-        if (typeof m !== 'function') continue;
-        for (const v of vals) {
-          const made = await call(label + '.' + s, m.bind(f), v, false);
-          if (made && typeof made === 'object') await instance(label + '.' + s, made);
-        }
-      }
+  // f as found under name (on owner, to which it is bound: a static
+  // method's `this` is its class): constructed when a class named like a
+  // wallet or key pair, called when named like a key loader; what either
+  // makes has its own key methods called.
+  const done = new Set();
+  async function one(label, f, name, owner) {
+    if (typeof f !== 'function' || done.has(f) || !left()) return;
+    done.add(f);
+    if (isClass(f) || /^[A-Z]/.test(name)) {
+      if (!wanted(name, true)) return;
+      for (const v of vals) await instance(label, await call(label, f, v, true));
     } else if (wanted(name, false)) {
-      for (const v of vals) await call(label, f, v, false);
+      const fn = owner ? f.bind(owner) : f;
+      for (const v of vals) {
+        const made = await call(label, fn, v, false);
+        if (made && typeof made === 'object') await instance(label, made);
+      }
     }
   }
 
+  // Objects and functions alike (tweetnacl's nacl.sign.keyPair.fromSeed
+  // hangs off functions), MAX_DEPTH deep.
   const seen = new Set();
   async function walk(obj, label, depth) {
     if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return;
-    if (seen.has(obj) || !left()) return;
+    if (seen.has(obj) || !left() || depth >= MAX_DEPTH) return;
     seen.add(obj);
-    if (typeof obj === 'function') await one(label, obj, obj.name || label);
-    if (depth >= 2) return;
     for (const name of props(obj)) {
-      if (name.startsWith('_') || ['prototype', 'length', 'name', 'caller',
-        'arguments'].includes(name)) continue;
+      if (name.startsWith('_') || SKIP.includes(name)) continue;
       const v = get(obj, name);
-      if (typeof v === 'function') {
-        if (!seen.has(v)) {
-          seen.add(v);
-          await one(label + '.' + name, v, name);
-        }
-      } else if (v && typeof v === 'object') {
+      if (typeof v === 'function') await one(label + '.' + name, v, name, obj);
+      if (v && (typeof v === 'object' || typeof v === 'function')) {
         await walk(v, label + '.' + name, depth + 1);
       }
     }
   }
 
+  if (typeof mod === 'function') await one('exports', mod, mod.name || 'exports', null);
   await walk(mod, 'exports', 0);
+  // The key API may live in a subpath export only (viem/accounts): each
+  // plain one the package declares is loaded the way the package was.
+  for (const sub of subpaths(name).slice(0, MAX_SUBPATHS)) {
+    if (!left()) break;
+    let m;
+    try {
+      m = await load(name + sub.slice(1));
+    } catch (e) {
+      continue;
+    }
+    if (typeof m === 'function') await one(sub, m, m.name || sub, null);
+    await walk(m, sub, 0);
+  }
   console.log(`exercised ${calls} call(s) of ${called.size} callable(s)`);
   for (const label of [...called].sort().slice(0, 50)) console.log('  ' + label);
+  const only = [...threw].filter((l) => !called.has(l)).sort();
+  if (only.length) console.log(`threw every time: ${only.slice(0, 30).join(' ')}`);
   // What a call started without awaiting it (a request sent in the
   // background) gets a moment to happen; then nothing it left pending (a
   // timer, a keep-alive socket) holds the phase.

@@ -442,6 +442,11 @@ static void test_derived(void) {
   CHECK(pt_tok_add_derived(s, "plain", toks[GITHUB].value) == 0 &&
             pt_tok_count(s) == before + 2,
         "nothing derived from a text token");
+  CHECK(pt_tok_add_derived(s, "odd", "0123456789abcdef0123456789abcdef0") == 0 &&
+            pt_tok_add_derived(s, "shorthex", "0123456789abcdef") == 0 &&
+            pt_tok_add_derived(s, "0x", "0x23456789abcdef0123456789abcdef") == 0 &&
+            pt_tok_count(s) == before + 2,
+        "not hex keys: odd, short, prefixed");
   CHECK(pt_tok_add_derived(s, "big", "1,2,3,4,5,6,7,8,9,10,11,256") == 0 &&
             pt_tok_add_derived(s, "short", "1,2,3") == 0 &&
             pt_tok_add_derived(s, "junk", "1,2,3,4,5,6,7,8,9,10,11,12x") == 0 &&
@@ -495,6 +500,30 @@ static void test_derived(void) {
   CHECK(nmatches(s, enc, el) == 0, "base58 of other bytes");
   el = hexenc(key, sizeof(key), false, enc);
   CHECK(nmatches(s, enc, el) == 0, "hex of other bytes");
+  pt_tok_free(s);
+
+  /* A hex private key (a wallet's PRIVATE_KEY): also the 32 bytes it
+   * spells, found base58'd and base64'd as Solana and Bitcoin code sends
+   * a secret key. */
+  s = scanner();
+  char hexkey[65];
+  hexenc(key, 32, false, hexkey);
+  hexkey[64] = '\0';
+  CHECK(pt_tok_add(s, "wallet", hexkey) == 0, "add hex key");
+  before = pt_tok_count(s);
+  CHECK(pt_tok_add_derived(s, "wallet", hexkey) == 0 &&
+            pt_tok_count(s) == before + 1,
+        "its bytes added");
+  el = b58(key, 32, enc);
+  o = (size_t)snprintf(buf, sizeof(buf), "{\"sk\":\"%.*s\"}", (int)el, enc);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) == 1 && strcmp(m[0].id, "wallet") == 0 &&
+            strcmp(m[0].encoding, "base58") == 0,
+        "base58 of the key's bytes");
+  el = b64(key, 32, false, true, enc);
+  o = (size_t)snprintf(buf, sizeof(buf), "k=%.*s", (int)el, enc);
+  CHECK(pt_tok_scan(s, buf, o, m, 8, &n) >= 1 && strcmp(m[0].id, "wallet") == 0 &&
+            strcmp(m[0].encoding, "base64") == 0,
+        "base64 of the key's bytes");
   pt_tok_free(s);
 }
 

@@ -86,6 +86,7 @@ class Exerciser:
         self.vals = values()
         self.calls = 0
         self.called = []
+        self.threw = set()
         self.start = time.monotonic()
 
     def left(self):
@@ -111,6 +112,7 @@ class Exerciser:
             self.called.append(label)
             return r
         except BaseException:  # Budget, SystemExit and the like included
+            self.threw.add(label)
             return None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -187,6 +189,9 @@ def main():
         ex.calls, len(set(ex.called))))
     for label in sorted(set(ex.called))[:50]:
         print("  " + label)
+    only = sorted(ex.threw - set(ex.called))
+    if only:
+        print("threw every time: " + " ".join(only[:30]))
     sys.stdout.flush()
     # A call that sent in the background (a daemon thread) gets a moment;
     # the interpreter's exit would cut it off.
