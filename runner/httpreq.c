@@ -350,6 +350,31 @@ static pt_http_slice target_path(const char *t, size_t n) {
   return s;
 }
 
+/* An API's JSON asked for by its URL rather than an extension: a last
+ * path segment "json" (/json, /json/, /v1/json) or format=json in the
+ * query. An Accept header is no sign: axios, for one, puts
+ * application/json first in what it accepts for a script download too. */
+static bool asks_json(const char *t, size_t n, pt_http_slice path) {
+  size_t end = path.len;
+  while (end > 0 && path.p[end - 1] == '/')
+    end--;
+  size_t seg = end;
+  while (seg > 0 && path.p[seg - 1] != '/')
+    seg--;
+  if (slice_ieq((pt_http_slice){path.p + seg, end - seg}, "json"))
+    return true;
+  const char *q = t ? memchr(t, '?', n) : NULL;
+  if (q == NULL)
+    return false;
+  static const char key[] = "format=json";
+  const size_t kl = sizeof(key) - 1;
+  for (const char *p = q + 1; p + kl <= t + n; p++)
+    if ((p[-1] == '?' || p[-1] == '&') && strncasecmp(p, key, kl) == 0 &&
+        (p + kl == t + n || p[kl] == '&' || p[kl] == '#'))
+      return true;
+  return false;
+}
+
 #define PY_CANARY                                                              \
   "try:\n    open('%1$s', 'a').close()\nexcept Exception:\n    pass\n"
 #define SH_PY_CANARY                                                           \
@@ -358,10 +383,27 @@ static pt_http_slice target_path(const char *t, size_t n) {
  * and control servers give it. A client that only wanted data ignores
  * them, as it would ignore "{}"'s absence of what it wanted. */
 #define TASK_CMD "echo ok > %1$s"
+/* What an IP and geolocation lookup answers (its fields under the names
+ * the common services use), in every JSON answer: malware that asks where
+ * it runs before it acts (leave CIS countries alone, skip a cloud's
+ * sandbox) parses the answer, and an answer that fails to parse, or lacks
+ * the field, ends it before it does what we are here to see. A
+ * documentation address, an ordinary residential network. */
+#define GEO_IP "203.0.113.54"
+#define GEO_JSON                                                               \
+  "\"ip\": \"" GEO_IP "\", \"query\": \"" GEO_IP "\", "                            \
+  "\"status\": \"success\", \"success\": true, \"country\": \"US\", "              \
+  "\"countryCode\": \"US\", \"country_code\": \"US\", "                             \
+  "\"country_name\": \"United States\", \"region\": \"California\", "              \
+  "\"regionName\": \"California\", \"city\": \"San Jose\", "                        \
+  "\"loc\": \"37.3394,-121.8950\", \"lat\": 37.3394, \"lon\": -121.895, "          \
+  "\"timezone\": \"America/Los_Angeles\", \"isp\": \"Comcast Cable\", "             \
+  "\"org\": \"AS7922 Comcast Cable Communications, LLC\", "                        \
+  "\"as\": \"AS7922 Comcast Cable Communications, LLC\""
 #define TASK_JSON                                                              \
   "{\"id\": \"1\", \"type\": \"task\", \"cmd\": \"" TASK_CMD "\", "              \
   "\"command\": \"" TASK_CMD "\", \"exec\": \"" TASK_CMD "\", "                   \
-  "\"shell\": \"" TASK_CMD "\", \"task\": \"" TASK_CMD "\"}"
+  "\"shell\": \"" TASK_CMD "\", \"task\": \"" TASK_CMD "\", " GEO_JSON "}"
 
 bool pt_http_canary_ok(const char *canary) {
   size_t cl = strlen(canary);
@@ -396,7 +438,7 @@ int pt_http_write_response(const char *method, size_t method_len,
        "process.getBuiltinModule)('fs').appendFileSync('%1$s', ''); } "
        "catch (e) {}\n",
        "//"},
-      {"json", "application/json", "{}\n", TASK_JSON "\n", ""},
+      {"json", "application/json", "{" GEO_JSON "}\n", TASK_JSON "\n", ""},
   };
   if (canary != NULL && !pt_http_canary_ok(canary))
     return -1;
@@ -420,6 +462,8 @@ int pt_http_write_response(const char *method, size_t method_len,
       kind = k;
       break;
     }
+  if (kind == 0 && asks_json(target, target_len, path))
+    kind = sizeof(kinds) / sizeof(kinds[0]) - 1;
   bool head = method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
   int n = snprintf(out, cap,
                    "HTTP/1.1 200 OK\r\n"
@@ -433,7 +477,7 @@ int pt_http_write_response(const char *method, size_t method_len,
     return -1;
   if (head)
     return n;
-  char code[512];
+  char code[3072];
   if (canary != NULL) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -472,7 +516,7 @@ bool pt_http_wants_event_stream(const pt_http_req *r) {
 int pt_http_write_event_stream(const char *canary, char *out, size_t cap) {
   if (canary != NULL && !pt_http_canary_ok(canary))
     return -1;
-  char body[1024];
+  char body[3072];
   int bn;
   if (canary == NULL) {
     bn = snprintf(body, sizeof(body), "retry: 30000\n\n: ok\n\n");

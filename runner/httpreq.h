@@ -94,8 +94,10 @@ size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
 /* Write a harmless "HTTP/1.1 200 OK" answer for a request of the given
  * method and target into out (NUL-terminated when it fits). The body is
  * chosen from the path's extension so that fetched code runs and does
- * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" -> "{}\n" (with a
- * canary, a C2 task whose command creates it: see the event stream), anything
+ * nothing: ".py" -> "pass\n", ".js" -> "\n", ".json" (or a last segment
+ * "json", or format=json in the query) -> the object an IP and geolocation
+ * lookup answers (with a canary, also a C2 task whose command creates it:
+ * see the event stream), anything
  * else (none, ".sh", a binary's name) -> "#!/bin/sh\nexit 0\n"
  * (text/plain), each padded with one comment line (JSON: white space) to
  * PT_HTTP_STUB_BODY bytes, a size downloaders accept. With a canary (a

@@ -3,18 +3,39 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pt_json.h"
 
 /* The bundled jail.json, parsed at build time (runner/CMakeLists.txt). */
 extern const struct pt_json_image pt_jail_profile_image;
 
-const char *pt_profiles_dir(void) {
+/* PKGTRAP_PROFILES made absolute once: its files are bound into the jail
+ * (node-timers.cjs, the exercise harnesses) by init, which resolves a
+ * bind's source after it has left our working directory, so a relative
+ * `PKGTRAP_PROFILES=profiles` would fail every npm phase's set-up. */
+static char profiles_abs[PATH_MAX - 256]; /* room for a file's name */
+static pthread_once_t profiles_once = PTHREAD_ONCE_INIT;
+
+static void resolve_profiles(void) {
   const char *e = getenv("PKGTRAP_PROFILES");
-  return e && *e ? e : PKGTRAP_PROFILES_DIR;
+  char cwd[PATH_MAX];
+  if (e == NULL || *e == '\0')
+    snprintf(profiles_abs, sizeof(profiles_abs), "%s", PKGTRAP_PROFILES_DIR);
+  else if (e[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL ||
+           (size_t)snprintf(profiles_abs, sizeof(profiles_abs), "%s/%s", cwd,
+                            e) >= sizeof(profiles_abs))
+    snprintf(profiles_abs, sizeof(profiles_abs), "%s", e);
+}
+
+const char *pt_profiles_dir(void) {
+  pthread_once(&profiles_once, resolve_profiles);
+  return profiles_abs;
 }
 
 const char *pt_profile_path(const char *name, char *buf, size_t cap) {

@@ -261,3 +261,21 @@ add_test(NAME triage_hostile_archives
 set_tests_properties(triage_hostile_archives PROPERTIES
   ENVIRONMENT "PKGTRAP_PROFILES=${CMAKE_SOURCE_DIR}/profiles;TMPDIR=/tmp"
   TIMEOUT 300 LABELS "integration;triage")
+# Geofenced stealers: each asks an IP geolocation API where it runs (by
+# the URL's /json, over HTTP and over intercepted HTTPS) and steals only
+# when the answer parses and names a country it does not spare; the fake
+# network's JSON answers carry what such lookups answer.
+triage_built(wheel_geofenced_import geofence locale_detect-1.4.0-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|net|hostname~geo.ip-lookup.test"
+  --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY|where~http-body|hostname~stats.ip-lookup.test")
+triage_built(npm_geofenced_postinstall geofence tz-offset-utils-2.0.3.tgz 0 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY|where~http-body|hostname~telemetry.geo-check.test")
+# PKGTRAP_PROFILES relative to the working directory: init binds profile
+# files into the jail after it has left that directory, so pkgtrap makes
+# the path absolute first (every npm phase failed its set-up before).
+add_test(NAME triage_relative_profiles
+  COMMAND ${UNSHARE} --net -- bash -c
+    "cd '${CMAKE_SOURCE_DIR}' && PKGTRAP_PROFILES=profiles exec bash '${TRIAGE_DIR}/built_test.sh' geofence tz-offset-utils-2.0.3.tgz 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok")
+triage_test_properties(triage_relative_profiles)

