@@ -143,8 +143,9 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
   if (fn->cfg.tokens == NULL || len == 0 || budget == 0)
     return 0;
   struct emit_ctx ec = {.fn = fn, .pid = pid, .where = where, .extra = extra};
-  return pt_tok_scan_nested(fn->cfg.tokens, buf, len, budget, emit_token,
-                            &ec);
+  /* Compressed too: what leaves is often packed (a tar.gz of ~/.ssh). */
+  return pt_tok_scan_nested(fn->cfg.tokens, buf, len, budget,
+                            PT_TOK_NEST_INFLATE, emit_token, &ec);
 }
 
 /* ---- sockets -------------------------------------------------------- */

@@ -13,4 +13,4 @@ add_library(pkgtrap_proto STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/websocket.c
 )
 target_include_directories(pkgtrap_proto PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(pkgtrap_proto PUBLIC pkgtrap_sandbox)
+target_link_libraries(pkgtrap_proto PUBLIC pkgtrap_sandbox PkgConfig::ZLIB)

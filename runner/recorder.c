@@ -508,7 +508,7 @@ static void scan_tokens(pt_recorder *r, pid_t pid, const void *buf,
   if (r->cfg.tokens == NULL || len == 0)
     return;
   struct token_ctx tc = {.r = r, .pid = pid, .where = where};
-  pt_tok_scan_nested(r->cfg.tokens, buf, len, 16, emit_token, &tc);
+  pt_tok_scan_nested(r->cfg.tokens, buf, len, 16, 0, emit_token, &tc);
 }
 
 /* ---- handlers --------------------------------------------------------- */

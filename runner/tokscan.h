@@ -103,16 +103,20 @@ int pt_tok_scan(const pt_tok_scanner *s, const void *buf, size_t len,
                 pt_tok_match *out, size_t max, size_t *n);
 
 /* pt_tok_scan, and again inside every run of base64 text (48 characters
- * or more), down to PT_TOK_NEST_DEPTH layers: hit is called once per
- * (token, encoding) at the top and once per token no outer layer showed
- * below it, with encoding "ENC" or "base64/ENC"; at most budget calls.
- * Returns the number of calls. */
+ * or more) and, with PT_TOK_NEST_INFLATE, every gzip member, zip entry
+ * and zlib stream (tokscan_nested.c says where one is looked for), down
+ * to PT_TOK_NEST_DEPTH layers: hit is called once per (token, encoding)
+ * at the top and once per token no outer layer showed below it, with
+ * encoding "ENC", "base64/ENC", or the layers' path ("gzip/ENC",
+ * "base64/zlib/ENC", "zip/base64/ENC"); at most budget calls. Returns the
+ * number of calls. */
 #define PT_TOK_NEST_DEPTH 3
+#define PT_TOK_NEST_INFLATE 1u
 typedef void (*pt_tok_nested_fn)(void *ctx, const pt_tok_match *m,
                                  const char *encoding);
 unsigned pt_tok_scan_nested(const pt_tok_scanner *s, const void *buf,
-                            size_t len, unsigned budget, pt_tok_nested_fn hit,
-                            void *ctx);
+                            size_t len, unsigned budget, unsigned flags,
+                            pt_tok_nested_fn hit, void *ctx);
 
 /* Scan a DNS name in dotted text form (pt_dns_query.name): dots are
  * removed so a value split over labels is found, and case is ignored.

@@ -169,7 +169,7 @@ static void scan_output(struct pt_triage *t, const struct jail_result *res) {
   for (size_t i = 0; toks && i < PT_ARRAY_LEN(streams); i++) {
     struct output_scan os = {pt_session_events(t->sess), streams[i].where};
     if (streams[i].b->data)
-      pt_tok_scan_nested(toks, streams[i].b->data, streams[i].b->len, 16,
+      pt_tok_scan_nested(toks, streams[i].b->data, streams[i].b->len, 16, 0,
                          output_token, &os);
   }
 }

