@@ -758,6 +758,7 @@ static void test_nested_inflate(void) {
   CHECK(!nested_finds(s, buf, sizeof(buf), PT_TOK_NEST_INFLATE, AWS_SECRET,
                       "gzip/raw"),
         "gzip magic everywhere");
+  pt_tok_free(s);
 }
 
 int main(void) {
