@@ -1,4 +1,4 @@
-# Tests of the artifact module (runner/artifact*, pymeta, npmmeta).
+# Tests of the artifact module (runner/artifact*, pymeta, npmmeta, semver).
 # The test writes its archives with libarchive itself (linked); the module
 # under test still loads it with dlopen.
 pkgtrap_unit_test(test_artifact
@@ -10,9 +10,12 @@ pkgtrap_unit_test(test_pymeta
 pkgtrap_unit_test(test_npmmeta
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_npmmeta.c
   LIBS pkgtrap_artifact)
+pkgtrap_unit_test(test_semver
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_semver.c
+  LIBS pkgtrap_artifact)
 
 set(_seeds ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds)
-foreach(t artifact pymeta_entry_points pymeta_metadata pymeta_record npmmeta)
+foreach(t artifact pymeta_entry_points pymeta_metadata pymeta_record npmmeta semver)
   pkgtrap_fuzz_target(${t}
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c
     LIBS pkgtrap_artifact
