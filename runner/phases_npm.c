@@ -16,8 +16,9 @@
  *   bin:NAME [--help]          each bin through node_modules/.bin on PATH
  *
  * Dependencies come only from --deps: every *.tgz there is identified by
- * its content (name, version); the package's dependencies are looked up
- * by name, transitively. What is missing is recorded.
+ * its content (name, version); each dependency a package declares gets,
+ * of the tarballs of its name, the highest version its range allows, as
+ * npm picks one, transitively. What is missing is recorded.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -32,6 +33,7 @@
 #include "artifact.h"
 #include "npmmeta.h"
 #include "pt_util.h"
+#include "semver.h"
 #include "triage_int.h"
 
 /* Below the project: the stand-ins for dependencies --deps lacks. */
@@ -39,8 +41,20 @@
 
 struct dep_file {
   char *name, *version, *path;
+  pt_semver sv; /* version, when it is one (sv_ok) */
+  bool sv_ok;
   pt_npmmeta meta; /* read when needed */
-  bool meta_read, wanted;
+  bool meta_read, walked;
+};
+
+/* What the project's overrides say (write_project): a dependency named
+ * `edge` (the name its dependent gives it: an npm: alias's own) whose
+ * range the version of f meets gets f; with `fallback`, one whose range
+ * no rule of the name meets (or that is no range) gets f. */
+struct dep_rule {
+  const char *edge;
+  const struct dep_file *f;
+  bool fallback;
 };
 
 struct npm_state {
@@ -49,6 +63,9 @@ struct npm_state {
   char bin_jail[700];
   char **unresolved; /* names, each once, PT_TRIAGE_MAX_PACKAGES at most */
   size_t n_unresolved;
+  struct dep_rule *rules; /* PT_TRIAGE_MAX_PACKAGES at most */
+  size_t n_rules;
+  size_t n_unsatisfied;
 };
 
 static void npm_state_free(struct npm_state *s) {
@@ -62,6 +79,7 @@ static void npm_state_free(struct npm_state *s) {
   for (size_t i = 0; i < s->n_unresolved; i++)
     free(s->unresolved[i]);
   free(s->unresolved);
+  free(s->rules);
 }
 
 static int read_pkg_json(const char *path, pt_npmmeta *m) {
@@ -157,15 +175,71 @@ static void scan_deps_dir(struct pt_triage *t, struct npm_state *s) {
     f->name = v[i].name ? strdup(v[i].name) : NULL;
     f->version = v[i].version ? strdup(v[i].version) : NULL;
     f->path = strdup(v[i].path);
+    /* The version of the tarball's own package.json (the index read it),
+     * not its file name: a renamed or hand-made tarball says otherwise. */
+    f->sv_ok = f->version && pt_semver_parse(f->version, &f->sv);
   }
   pt_npm_deps_free(own, own ? n : 0);
 }
 
-static struct dep_file *dep_by_name(struct npm_state *s, const char *name) {
-  for (size_t i = 0; i < s->n_deps; i++)
-    if (s->deps[i].name && strcmp(s->deps[i].name, name) == 0)
-      return &s->deps[i];
-  return NULL;
+/* Of a and b (either NULL), the higher version; one that is no semver
+ * below any that is, then the first path, so that a choice does not
+ * depend on readdir's order. */
+static struct dep_file *higher(struct dep_file *a, struct dep_file *b) {
+  if (a == NULL || b == NULL)
+    return a ? a : b;
+  if (a->sv_ok != b->sv_ok)
+    return a->sv_ok ? a : b;
+  int c = a->sv_ok ? pt_semver_cmp(&a->sv, &b->sv) : 0;
+  if (c == 0)
+    c = strcmp(b->path, a->path);
+  return c >= 0 ? a : b;
+}
+
+/* How a dependency's spec was met. */
+enum dep_fit {
+  FIT_RANGE,      /* the highest version the range allows */
+  FIT_NONE,       /* a range no version meets: the highest */
+  FIT_NOT_SEMVER, /* a dist-tag, git, file: or a URL: the highest */
+};
+
+/* The tarball for dependency `name` declared with spec: of the tarballs
+ * of that name, the highest version the range allows, as npm picks from
+ * a registry (`latest` and the empty range: the highest release). An
+ * `npm:other@range` alias is other's. NULL when --deps has none. */
+static struct dep_file *dep_pick(struct npm_state *s, const char *name,
+                                 const char *spec, enum dep_fit *fit,
+                                 struct dep_file **highest) {
+  char target[PT_TRIAGE_MAX_NAME + 1];
+  const char *range = spec;
+  snprintf(target, sizeof(target), "%s", name);
+  if (strncmp(spec, "npm:", 4) == 0) {
+    /* The last `@` past the first character: a scope's is the first. */
+    const char *body = spec + 4;
+    const char *at = body[0] ? strrchr(body + 1, '@') : NULL;
+    size_t tl = at ? (size_t)(at - body) : strlen(body);
+    if (tl < sizeof(target)) {
+      memcpy(target, body, tl);
+      target[tl] = '\0';
+    }
+    range = at ? at + 1 : "";
+  }
+  if (strcmp(range, "latest") == 0)
+    range = "";
+  const pt_semver zero = {{0, 0, 0}, ""};
+  bool is_range = pt_semver_satisfies(&zero, range) >= 0;
+  struct dep_file *best = NULL, *any = NULL;
+  for (size_t i = 0; i < s->n_deps; i++) {
+    struct dep_file *f = &s->deps[i];
+    if (f->name == NULL || strcmp(f->name, target) != 0)
+      continue;
+    any = higher(any, f);
+    if (is_range && f->sv_ok && pt_semver_satisfies(&f->sv, range) == 1)
+      best = higher(best, f);
+  }
+  *fit = best ? FIT_RANGE : is_range ? FIT_NONE : FIT_NOT_SEMVER;
+  *highest = any;
+  return best ? best : any;
 }
 
 /* A dependency's own package.json, from a scratch unpack (host side, the
@@ -198,32 +272,70 @@ static bool bundled(const pt_npmmeta *top, const char *name) {
   return false;
 }
 
-/* Names queued once each: an open-addressing set of the queue's indices
- * (a big tree names the same package hundreds of times; the queue's bound
- * must count packages, not mentions). */
+/* Dependencies queued once each by name and spec (a tree names the same
+ * package with the same range hundreds of times; with another range it
+ * may need another version): an open-addressing set of the queue's
+ * indices. The queue's bound counts those, not mentions. */
 #define DEP_SET_SLOTS (2 * PT_TRIAGE_MAX_PACKAGES)
 struct dep_queue {
   const char *name[PT_TRIAGE_MAX_PACKAGES];
+  const char *spec[PT_TRIAGE_MAX_PACKAGES];
   bool optional[PT_TRIAGE_MAX_PACKAGES];
   uint32_t slot[DEP_SET_SLOTS]; /* index + 1, 0 = empty */
   size_t head, tail;
 };
 
-static void dep_enqueue(struct dep_queue *q, const char *name, bool opt) {
-  size_t k = pt_fnv1a32(name, strlen(name)) % DEP_SET_SLOTS;
-  for (; q->slot[k] != 0; k = (k + 1) % DEP_SET_SLOTS)
-    if (strcmp(q->name[q->slot[k] - 1], name) == 0)
+static void dep_enqueue(struct dep_queue *q, const char *name, const char *spec,
+                        bool opt) {
+  uint32_t h = pt_fnv1a32(name, strlen(name)) ^
+               (pt_fnv1a32(spec, strlen(spec)) * 16777619u);
+  size_t k = h % DEP_SET_SLOTS;
+  for (; q->slot[k] != 0; k = (k + 1) % DEP_SET_SLOTS) {
+    size_t i = q->slot[k] - 1;
+    if (strcmp(q->name[i], name) == 0 && strcmp(q->spec[i], spec) == 0)
       return;
+  }
   if (q->tail >= PT_TRIAGE_MAX_PACKAGES)
     return;
-  /* The probe ended on an empty slot: the name goes there. */
+  /* The probe ended on an empty slot: the pair goes there. */
   q->slot[k] = (uint32_t)q->tail + 1;
   q->optional[q->tail] = opt;
+  q->spec[q->tail] = spec;
   q->name[q->tail++] = name;
 }
 
-/* Breadth-first over dependency names from the package's own; each name
- * is looked up once. */
+static void dep_unresolved(struct pt_triage *t, struct npm_state *s,
+                           const pt_npmmeta *top, const char *name, bool opt) {
+  char u[300];
+  snprintf(u, sizeof(u), "%s%s", name, opt ? " (optional)" : "");
+  pt_triage_dep(t, "unresolved", u);
+  if (s->unresolved == NULL)
+    s->unresolved = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(char *));
+  for (size_t i = 0; s->unresolved && i < s->n_unresolved; i++)
+    if (strcmp(s->unresolved[i], name) == 0)
+      return;
+  if (s->unresolved && s->n_unresolved < PT_TRIAGE_MAX_PACKAGES &&
+      pt_npmmeta_valid_name(name) && !bundled(top, name) &&
+      (s->unresolved[s->n_unresolved] = strdup(name)) != NULL)
+    s->n_unresolved++;
+}
+
+/* A rule once; a name's fallback once (the first). */
+static void dep_rule_add(struct npm_state *s, const char *edge,
+                         const struct dep_file *f, bool fallback) {
+  if (s->rules == NULL)
+    s->rules = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(*s->rules));
+  for (size_t i = 0; s->rules && i < s->n_rules; i++)
+    if (s->rules[i].fallback == fallback &&
+        strcmp(s->rules[i].edge, edge) == 0 && (fallback || s->rules[i].f == f))
+      return;
+  if (s->rules && s->n_rules < PT_TRIAGE_MAX_PACKAGES)
+    s->rules[s->n_rules++] = (struct dep_rule){edge, f, fallback};
+}
+
+/* Breadth-first over dependencies from the package's own: each name and
+ * spec is looked up once, and each tarball picked has its own
+ * dependencies walked once. */
 static void resolve_deps(struct pt_triage *t, struct npm_state *s,
                          const pt_npmmeta *top) {
   struct dep_queue *q = calloc(1, sizeof(*q));
@@ -238,34 +350,46 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
       snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
                m->items[i].value);
       pt_triage_dep(t, "declared", decl);
-      dep_enqueue(q, m->items[i].key, pass == 1);
+      dep_enqueue(q, m->items[i].key, m->items[i].value, pass == 1);
     }
   }
   while (q->head < q->tail) {
-    const char *name = q->name[q->head];
+    const char *name = q->name[q->head], *spec = q->spec[q->head];
     bool opt = q->optional[q->head++];
-    struct dep_file *f = dep_by_name(s, name);
+    enum dep_fit fit;
+    struct dep_file *highest = NULL;
+    struct dep_file *f = dep_pick(s, name, spec, &fit, &highest);
     if (f == NULL) {
-      char u[300];
-      snprintf(u, sizeof(u), "%s%s", name, opt ? " (optional)" : "");
-      pt_triage_dep(t, "unresolved", u);
-      if (s->unresolved == NULL)
-        s->unresolved = calloc(PT_TRIAGE_MAX_PACKAGES, sizeof(char *));
-      if (s->unresolved && pt_npmmeta_valid_name(name) &&
-          !bundled(top, name) && (s->unresolved[s->n_unresolved] =
-                                      strdup(name)) != NULL)
-        s->n_unresolved++;
+      dep_unresolved(t, s, top, name, opt);
       continue;
     }
-    f->wanted = true;
+    if (fit == FIT_RANGE)
+      dep_rule_add(s, name, f, false);
+    dep_rule_add(s, name, highest, true);
     char r[600];
     snprintf(r, sizeof(r), "%s@%s", f->name, f->version ? f->version : "?");
     pt_triage_dep(t, "resolved", r);
+    if (fit != FIT_RANGE) {
+      /* npm would fail the offline install here; the highest version is
+       * closer to what the dependent was written for than a stub. */
+      char u[1000];
+      snprintf(u, sizeof(u), "%s@%.300s: %s; used %s", name, spec,
+               fit == FIT_NONE ? "no version in --deps satisfies"
+                               : "not a version range",
+               f->version ? f->version : "?");
+      pt_triage_dep(t, "unsatisfied", u);
+      s->n_unsatisfied++;
+    }
+    if (f->walked)
+      continue;
+    f->walked = true;
     pt_npmmeta *m = dep_meta(t, f, (size_t)(f - s->deps));
     for (size_t i = 0; i < m->dependencies.len; i++)
-      dep_enqueue(q, m->dependencies.items[i].key, false);
+      dep_enqueue(q, m->dependencies.items[i].key,
+                  m->dependencies.items[i].value, false);
     for (size_t i = 0; i < m->peer_dependencies.len; i++)
-      dep_enqueue(q, m->peer_dependencies.items[i].key, false);
+      dep_enqueue(q, m->peer_dependencies.items[i].key,
+                  m->peer_dependencies.items[i].value, false);
   }
   free(q);
 }
@@ -273,10 +397,17 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
 /* ---- after the install -------------------------------------------------- */
 
 struct installed {
-  char *name; /* "x" or "@scope/x" */
+  /* Below project/node_modules: "x", "@scope/x", or one npm nested
+   * below its dependent ("a/node_modules/x": another version of x than
+   * the top one, for a that needs it). */
+  char *name;
   pt_npmmeta meta;
   bool done;
 };
+
+/* How deep list_installed looks for nested packages (npm nests one level
+ * for each conflict on a path; real trees seldom go past 3). */
+#define NPM_MAX_NESTING 8
 
 /* The entries list_installed filled (not the array). */
 static void installed_free(struct installed *all, size_t n) {
@@ -287,18 +418,24 @@ static void installed_free(struct installed *all, size_t n) {
   }
 }
 
-static size_t list_installed(struct pt_triage *t, struct installed *out,
-                             size_t cap) {
-  size_t n = 0;
-  char **top = pt_triage_list(t, "project/node_modules", NULL);
+/* The packages of one node_modules, prefix its path below
+ * project/node_modules ("" for the top, "a/node_modules/"), appended to
+ * out from n on. */
+static size_t list_node_modules(struct pt_triage *t, const char *prefix,
+                                struct installed *out, size_t n, size_t cap) {
+  char dir[2400];
+  if ((size_t)snprintf(dir, sizeof(dir), "project/node_modules/%s", prefix) >=
+      sizeof(dir))
+    return n;
+  char **top = pt_triage_list(t, dir, NULL);
   for (char **p = top; p && *p && n < cap; p++) {
     if ((*p)[0] == '.')
       continue;
     char **names = NULL;
     char *one[2] = {*p, NULL};
-    char rel[1024];
+    char rel[3200];
     if ((*p)[0] == '@') {
-      snprintf(rel, sizeof(rel), "project/node_modules/%s", *p);
+      snprintf(rel, sizeof(rel), "%s/%s", dir, *p);
       names = pt_triage_list(t, rel, NULL);
     }
     for (char **q = names ? names : one; *q && n < cap; q++) {
@@ -307,7 +444,9 @@ static size_t list_installed(struct pt_triage *t, struct installed *out,
         snprintf(full, sizeof(full), "%s/%s", *p, *q);
       else
         snprintf(full, sizeof(full), "%s", *q);
-      snprintf(rel, sizeof(rel), "project/node_modules/%s/package.json", full);
+      if ((size_t)snprintf(rel, sizeof(rel), "%s/%s/package.json", dir, full) >=
+          sizeof(rel))
+        continue;
       char *buf = NULL;
       size_t len = 0;
       pt_err *e = NULL;
@@ -315,10 +454,11 @@ static size_t list_installed(struct pt_triage *t, struct installed *out,
       memset(in, 0, sizeof(*in));
       if (pt_triage_read(t, rel, PT_NPMMETA_MAX_INPUT, &buf, &len, &e) == 0 &&
           pt_npmmeta_parse(buf, len, &in->meta, &e) == 0 &&
-          pt_npmmeta_valid_name(full)) {
-        in->name = strdup(full);
+          pt_npmmeta_valid_name(full) &&
+          asprintf(&in->name, "%s%s", prefix, full) > 0) {
         n++;
       } else {
+        in->name = NULL;
         pt_npmmeta_free(&in->meta);
       }
       pt_err_free(e);
@@ -328,6 +468,53 @@ static size_t list_installed(struct pt_triage *t, struct installed *out,
   }
   pt_strv_free(top);
   return n;
+}
+
+static int nesting(const char *name) {
+  int d = 0;
+  for (const char *p = name; (p = strstr(p, "/node_modules/")) != NULL; p++)
+    d++;
+  return d;
+}
+
+/* Every installed package, top ones first, then those npm nested below
+ * them, breadth first. */
+static size_t list_installed(struct pt_triage *t, struct installed *out,
+                             size_t cap) {
+  size_t n = list_node_modules(t, "", out, 0, cap);
+  for (size_t i = 0; i < n && n < cap; i++) {
+    char prefix[2400];
+    if (nesting(out[i].name) < NPM_MAX_NESTING &&
+        (size_t)snprintf(prefix, sizeof(prefix), "%s/node_modules/",
+                         out[i].name) < sizeof(prefix))
+      n = list_node_modules(t, prefix, out, n, cap);
+  }
+  return n;
+}
+
+/* The package that `in` gets when it requires dep: Node's lookup, from
+ * in's own node_modules up through each enclosing one. */
+static struct installed *required(struct installed *all, size_t n,
+                                  const struct installed *in, const char *dep) {
+  char path[2400];
+  size_t len = strlen(in->name);
+  for (;;) {
+    snprintf(path, sizeof(path), "%.*s%s%s", (int)len, in->name,
+             len ? "/node_modules/" : "", dep);
+    for (size_t k = 0; k < n; k++)
+      if (strcmp(all[k].name, path) == 0)
+        return &all[k];
+    if (len == 0)
+      return NULL;
+    /* "a/node_modules/b" -> "a"; "a" -> "" (the top). */
+    const char *up = NULL;
+    for (const char *p = in->name;
+         p < in->name + len && (p = strstr(p, "/node_modules/")) != NULL &&
+         p < in->name + len;
+         p++)
+      up = p;
+    len = up ? (size_t)(up - in->name) : 0;
+  }
 }
 
 /* npm's default install script: a package with a binding.gyp and
@@ -387,10 +574,12 @@ static void lifecycle_order(struct pt_triage *t, struct installed *all,
   if (in->done || depth > 64 || pt_triage_stopped(t))
     return;
   in->done = true;
-  for (size_t i = 0; i < in->meta.dependencies.len; i++)
-    for (size_t k = 0; k < n; k++)
-      if (strcmp(all[k].name, in->meta.dependencies.items[i].key) == 0)
-        lifecycle_order(t, all, n, &all[k], depth + 1);
+  for (size_t i = 0; i < in->meta.dependencies.len; i++) {
+    struct installed *d =
+        required(all, n, in, in->meta.dependencies.items[i].key);
+    if (d != NULL)
+      lifecycle_order(t, all, n, d, depth + 1);
+  }
   if (depth > 0)
     run_lifecycle(t, in, false);
 }
@@ -486,11 +675,56 @@ static void run_bins(struct pt_triage *t, struct npm_state *s,
   free(from_dir.items);
 }
 
+/* npm's overrides for one dependency name: `NAME@VERSION` -> file:
+ * tarball for each version picked for it, highest first, then `NAME` ->
+ * file: its fallback. npm (arborist's OverrideSet.getEdgeRule) gives a
+ * dependency the first rule of its name whose key version its range
+ * allows (semver.intersects), else the one without a version: so each
+ * dependent gets the highest picked version its range allows, as
+ * resolve_deps picked it, and npm nests a second version below the
+ * dependent that needs it. Keys with a version are only written for
+ * versions that are semver (npm would throw on another), normalised. */
+static void name_overrides(json_t *over, const struct npm_state *s,
+                           const char *edge) {
+  const struct dep_file *done = NULL; /* last one written, by version */
+  for (;;) {
+    const struct dep_file *next = NULL;
+    for (size_t i = 0; i < s->n_rules; i++) {
+      const struct dep_file *f = s->rules[i].f;
+      if (s->rules[i].fallback || strcmp(s->rules[i].edge, edge) != 0)
+        continue;
+      if ((done == NULL || pt_semver_cmp(&f->sv, &done->sv) < 0) &&
+          (next == NULL || pt_semver_cmp(&f->sv, &next->sv) > 0))
+        next = f;
+    }
+    if (next == NULL)
+      break;
+    char key[PT_TRIAGE_MAX_NAME + 128], spec[4500];
+    snprintf(key, sizeof(key), "%s@%llu.%llu.%llu%s%s", edge,
+             (unsigned long long)next->sv.num[0],
+             (unsigned long long)next->sv.num[1],
+             (unsigned long long)next->sv.num[2], next->sv.pre[0] ? "-" : "",
+             next->sv.pre);
+    snprintf(spec, sizeof(spec), "file:%s", next->path);
+    /* Two tarballs of one version (an alias beside its target): one. */
+    if (json_object_get(over, key) == NULL)
+      json_object_set_new(over, key, json_string(spec));
+    done = next;
+  }
+  for (size_t i = 0; i < s->n_rules; i++)
+    if (s->rules[i].fallback && strcmp(s->rules[i].edge, edge) == 0) {
+      char spec[4500];
+      snprintf(spec, sizeof(spec), "file:%s", s->rules[i].f->path);
+      json_object_set_new(over, edge, json_string(spec));
+    }
+}
+
 /* The project's package.json, with npm's "overrides" (every occurrence
- * of a name in the tree, whatever its range) pointing
- *  - each dependency found in --deps at its tarball: the one version
- *    --deps has of it, even where a range asks for another (a batch of
- *    real packages holds one `negotiator`, 0.6.4, for `accepts`' exact
+ * of a name in the tree) pointing
+ *  - each dependency found in --deps at a tarball (name_overrides): the
+ *    highest version its range allows, or, when none does, the highest
+ *    there is, even where a range asks for another (a batch of real
+ *    packages holds one `negotiator`, 0.6.4, for `accepts`' exact
  *    0.6.3): an offline install would fail on the mismatch, and none of
  *    the package's scripts would run;
  *  - each dependency missing from --deps at an empty package: without it
@@ -506,14 +740,15 @@ static int write_project(struct pt_triage *t, const struct npm_state *s,
   json_t *proj = json_pack("{s:s, s:s, s:b, s:s}", "name", "project",
                            "version", "1.0.0", "private", 1, "license", "ISC");
   json_t *over = json_object();
-  for (size_t i = 0; proj && over && i < s->n_deps; i++) {
-    const struct dep_file *f = &s->deps[i];
-    /* A dependency back on the package itself gets the one installed. */
-    if (!f->wanted || (own_name && strcmp(f->name, own_name) == 0))
-      continue;
-    char spec[4500];
-    snprintf(spec, sizeof(spec), "file:%s", f->path);
-    json_object_set_new(over, f->name, json_string(spec));
+  for (size_t i = 0; proj && over && i < s->n_rules; i++) {
+    const char *edge = s->rules[i].edge;
+    /* A dependency back on the package itself gets the one installed;
+     * each name once (its first rule). */
+    bool seen = own_name && strcmp(edge, own_name) == 0;
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = strcmp(s->rules[k].edge, edge) == 0;
+    if (!seen)
+      name_overrides(over, s, edge);
   }
   for (size_t i = 0; proj && over && i < s->n_unresolved; i++) {
     const char *name = s->unresolved[i];
@@ -555,6 +790,16 @@ static int write_project(struct pt_triage *t, const struct npm_state *s,
     rc = pt_session_chown(t->sess, path, err);
   if (rc == 0 && s->n_unresolved)
     rc = pt_session_chown(t->sess, stubs, err);
+  if (rc == 0 && s->n_unsatisfied) {
+    char note[300];
+    snprintf(note, sizeof(note),
+             "%zu dependenc%s got a version from --deps that %s range "
+             "does not allow, the highest there (dependencies.unsatisfied)",
+             s->n_unsatisfied, s->n_unsatisfied == 1 ? "y" : "ies",
+             s->n_unsatisfied == 1 ? "its" : "their");
+    json_array_append_new(json_object_get(t->record, "notes"),
+                          json_string(note));
+  }
   if (rc == 0 && s->n_unresolved) {
     char note[200];
     snprintf(note, sizeof(note),

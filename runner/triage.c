@@ -97,6 +97,8 @@ static json_t *record_skeleton(const char *artifact) {
   json_object_set_new(d, "resolved", json_array());
   json_object_set_new(d, "unresolved", json_array());
   json_object_set_new(d, "stubbed", json_array()); /* npm: see phases_npm.c */
+  /* npm: a range no version in --deps meets, and what it got instead */
+  json_object_set_new(d, "unsatisfied", json_array());
   json_object_set_new(r, "dependencies", d);
   json_object_set_new(r, "notes", json_array());
   json_object_set_new(r, "stats", json_object());

@@ -82,6 +82,16 @@ add_test(NAME triage_npm_missing_deps
   COMMAND ${UNSHARE} --net -- bash -c
     "mkdir -p \"$TEST_TMP\" && python3 ${TRIAGE_DIR}/add_npm_deps.py ${TRIAGE_ART}/expresss-4.18.3.tgz \"$TEST_TMP/expresss-deps-4.18.3.tgz\" left-pad=^1.3.0 @acme/http-util=~2.1.0 git-util=github:acme/git-util peer:react=>=16 && bash ${TRIAGE_DIR}/triage_test.sh \"$TEST_TMP/expresss-deps-4.18.3.tgz\" 0 30 - -- --phase install=ok --phase lifecycle:preinstall=ok --unresolved left-pad --stubbed left-pad --stubbed @acme/http-util --stubbed git-util --stubbed react \"--event\" \"lifecycle:preinstall|net|hostname~npm-stats.test\" \"--event\" \"lifecycle:preinstall|honeytoken|token~NPM_TOKEN\"")
 triage_test_properties(triage_npm_missing_deps)
+# Several versions of a dependency in --deps: each dependent gets the
+# highest its range allows (prereleases left out; the version is the
+# tarball's package.json's, not its file name's), the second version nested
+# below the dependent that needs it (its postinstall runs there), an npm:
+# alias its target's; a range no version meets gets the highest, and says
+# so. Only then does the package import (one version for all failed it).
+add_test(NAME triage_npm_dep_versions
+  COMMAND ${UNSHARE} --net -- bash -c
+    "d=\"$TEST_TMP/depver\" && mkdir -p \"$d\" && a=$(python3 ${TRIAGE_DIR}/make_npm_depver.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$a\" 0 60 \"$d/deps\" -- --phase install=ok --phase import=ok \"--phase\" \"import (again)=ok\" --phase lifecycle:postinstall:mid/node_modules/hashlike=ok --resolved hashlike@1.3.2 --resolved hashlike@2.4.0 --unsatisfied \"oldthing@^5.0.0: no version in --deps satisfies; used 1.0.0\" --no-problem code-never-loaded")
+triage_test_properties(triage_npm_dep_versions)
 # Code only in binding.gyp (npm's default install script, node-gyp
 # rebuild): its command expansion runs, offline, in lifecycle:install (at
 # configure time: whether the addon then compiles does not matter here).

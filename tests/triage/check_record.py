@@ -4,7 +4,8 @@ imports anything from the package under test.
 
   check_record.py RECORD [--phase NAME[=STATUS]] [--event PHASE|KIND[|key~sub]...]
                   [--no-event KIND] [--hijack NAME[=wraps]] [--error]
-                  [--problem RULE] [--unresolved SUB] [--stubbed NAME]
+                  [--problem RULE] [--no-problem RULE] [--unresolved SUB]
+                  [--unsatisfied SUB] [--resolved NAME@VERSION] [--stubbed NAME]
                   [--stat KEY>=N] [--canary]
 """
 import json
@@ -77,6 +78,17 @@ def main():
         elif opt == "--problem":
             if not any(p["rule"] == val for p in rec["problems"]):
                 fail("no problem %r in %r" % (val, rec["problems"]))
+        elif opt == "--no-problem":
+            bad = [p for p in rec["problems"] if p["rule"] == val]
+            if bad:
+                fail("unexpected problem %r" % bad[0])
+        elif opt == "--unsatisfied":
+            u = rec["dependencies"].get("unsatisfied", [])
+            if not any(val in x for x in u):
+                fail("%r not unsatisfied: %r" % (val, u))
+        elif opt == "--resolved":
+            if val not in rec["dependencies"]["resolved"]:
+                fail("%r not resolved: %r" % (val, rec["dependencies"]))
         elif opt == "--unresolved":
             if not any(val in u for u in rec["dependencies"]["unresolved"]):
                 fail("%r not unresolved: %r" % (val, rec["dependencies"]))
