@@ -220,7 +220,7 @@ static void error_part(pt_buf *b, const json_t *rep) {
   const json_t *probs = json_object_get(rep, "problems");
   if (json_array_size(probs) == 0)
     return;
-  pt_buf_printf(b, "<section id=\"problems\"><h2>Problems in the artifact "
+  pt_buf_printf(b, "<section id=\"problems\"><h2>Problems "
                    "<span class=\"n\">(%zu)</span></h2><table>"
                    "<tr><th>rule</th><th>summary</th><th>entry</th></tr>",
                 json_array_size(probs));

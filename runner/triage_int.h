@@ -151,6 +151,14 @@ void pt_triage_add_bin(struct pt_triage *t, const char *name,
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
                             const char *phase_prefix, const char *module);
 void pt_triage_dep(struct pt_triage *t, const char *list, const char *v);
+/* After the import phases: when each phase of kind import that ran
+ * failed, all of the package's modules (exit status all_failed, or any
+ * failure when all_failed is -1: one module, npm's require), a problem
+ * (code-never-loaded) says that the package's code never loaded, with
+ * the first phase's error line, so that a clean verdict shows what it
+ * did not see. A phase that timed out loaded code, and counts as no
+ * failure. */
+void pt_triage_check_imports(struct pt_triage *t, int all_failed);
 void pt_triage_set_error(struct pt_triage *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,7 @@
  * ecosystem profiles, and reading the installed tree back from the host
  * side (see triage_int.h). */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -547,6 +548,75 @@ void pt_triage_dep(struct pt_triage *t, const char *list, const char *v) {
   json_array_foreach(a, i, e) if (strcmp(json_string_value(e), v) == 0) return;
   if (json_array_size(a) < 10000)
     json_array_append_new(a, pt_json_bytes(v, strlen(v), 512));
+}
+
+/* The line of a phase's output as the record keeps it (pt_json_bytes:
+ * a newline is `\n`, a backslash `\\`) that names the error (`Error:
+ * ...`, `TypeError [ERR_X]: ...`, Python's `ModuleNotFoundError: ...`),
+ * else its last non-empty one; at most cap - 1 bytes into buf. */
+static void error_line(const char *out, char *buf, size_t cap) {
+  const char *last = NULL, *pick = NULL;
+  size_t last_len = 0, pick_len = 0;
+  for (const char *l = out; *l && pick == NULL;) {
+    size_t len = 0;
+    while (l[len] && !(l[len] == '\\' && l[len + 1] == 'n'))
+      len += l[len] == '\\' && l[len + 1] ? 2 : 1;
+    size_t w = 0;
+    while (w < len && (isalnum((unsigned char)l[w]) || strchr("_.$", l[w])))
+      w++;
+    bool named = (w >= 5 && memcmp(l + w - 5, "Error", 5) == 0) ||
+                 (w >= 9 && memcmp(l + w - 9, "Exception", 9) == 0);
+    if (named && (w == len || l[w] == ':' || l[w] == ' '))
+      pick = l, pick_len = len;
+    if (len > 0 && l[0] != ' ' && l[0] != '\\')
+      last = l, last_len = len;
+    l += len + (l[len] ? 2 : 0);
+  }
+  if (pick == NULL)
+    pick = last, pick_len = last_len;
+  if (pick_len >= cap)
+    pick_len = cap - 1;
+  memcpy(buf, pick ? pick : "", pick ? pick_len : 0);
+  buf[pick ? pick_len : 0] = '\0';
+}
+
+void pt_triage_check_imports(struct pt_triage *t, int all_failed) {
+  const json_t *first = NULL;
+  size_t i, ran = 0;
+  json_t *p;
+  json_array_foreach(json_object_get(t->record, "phases"), i, p) {
+    const char *kind = json_string_value(json_object_get(p, "kind"));
+    const char *status = json_string_value(json_object_get(p, "status"));
+    if (kind == NULL || strcmp(kind, "import") != 0 || status == NULL ||
+        strcmp(status, "skipped") == 0)
+      continue;
+    json_int_t code = json_integer_value(json_object_get(p, "exit_code"));
+    if (strcmp(status, "failed") != 0 ||
+        (all_failed >= 0 && code != all_failed))
+      return; /* loaded somewhere */
+    ran++;
+    if (first == NULL)
+      first = p;
+  }
+  if (ran == 0)
+    return;
+  const char *err = json_string_value(json_object_get(first, "stderr"));
+  char line[240], summary[400];
+  error_line(err ? err : "", line, sizeof(line));
+  if (line[0] == '\0')
+    snprintf(
+        line, sizeof(line), "exit status %lld",
+        (long long)json_integer_value(json_object_get(first, "exit_code")));
+  snprintf(summary, sizeof(summary),
+           "the package's code never loaded: every import phase failed "
+           "(%s)",
+           line);
+  json_t *o = json_object();
+  json_object_set_new(o, "rule", json_string("code-never-loaded"));
+  /* ASCII: the record's output is pt_json_bytes' escaped text. */
+  json_object_set_new(o, "summary", json_string(summary));
+  json_object_set_new(o, "entry", json_null());
+  json_array_append_new(json_object_get(t->record, "problems"), o);
 }
 
 void pt_triage_add_entry_point(struct pt_triage *t, const char *group,

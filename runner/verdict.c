@@ -495,6 +495,20 @@ static void sort_findings(json_t *fs) {
   }
 }
 
+/* A problem with the archive itself (artifact.h's `archive-*` rules),
+ * which rejects it before anything runs; the record's other problems
+ * (code-never-loaded) are about a package that did run. */
+static bool archive_problem(const json_t *problems) {
+  size_t i;
+  json_t *p;
+  json_array_foreach(problems, i, p) {
+    const char *rule = json_string_value(json_object_get(p, "rule"));
+    if (rule && strncmp(rule, "archive-", 8) == 0)
+      return true;
+  }
+  return false;
+}
+
 int pt_rules_evaluate(const pt_rules *rs, json_t *record, json_t **findings_out,
                       int *score_out, const char **verdict_out, pt_err **err) {
   *findings_out = NULL;
@@ -549,9 +563,8 @@ int pt_rules_evaluate(const pt_rules *rs, json_t *record, json_t **findings_out,
    * findings about the archive itself (they stay in the report). A
    * package that failed later keeps what its code was seen doing (a
    * payload may well crash the install), and is error only when clean. */
-  json_t *problems = json_object_get(record, "problems");
   if (json_is_string(json_object_get(record, "error")) &&
-      (v == V_CLEAN || (json_is_array(problems) && json_array_size(problems))))
+      (v == V_CLEAN || archive_problem(json_object_get(record, "problems"))))
     verdict = "error";
   *findings_out = findings;
   *score_out = score;

@@ -92,6 +92,18 @@ add_test(NAME triage_npm_dep_versions
   COMMAND ${UNSHARE} --net -- bash -c
     "d=\"$TEST_TMP/depver\" && mkdir -p \"$d\" && a=$(python3 ${TRIAGE_DIR}/make_npm_depver.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$a\" 0 60 \"$d/deps\" -- --phase install=ok --phase import=ok \"--phase\" \"import (again)=ok\" --phase lifecycle:postinstall:mid/node_modules/hashlike=ok --resolved hashlike@1.3.2 --resolved hashlike@2.4.0 --unsatisfied \"oldthing@^5.0.0: no version in --deps satisfies; used 1.0.0\" --no-problem code-never-loaded")
 triage_test_properties(triage_npm_dep_versions)
+# A package whose require fails in every import phase (it needs a
+# dependency --deps lacks): the record's problems say its code never
+# loaded, so a clean verdict shows it is no evidence. Python likewise
+# when no module imports, and not when one of two does.
+triage_built(npm_never_loaded noload hash-wallet-utils-0.3.0.tgz 0 30 -
+  --phase import=failed "--phase" "import (again)=failed"
+  --problem code-never-loaded)
+triage_built(wheel_never_loaded noload fastcrc_bindings-1.2.0-py3-none-any.whl 0 30 -
+  --phase import=failed "--phase" "import (again)=failed"
+  --problem code-never-loaded)
+triage_built(wheel_half_loaded halfload pkg_split_utils-0.1.0-py3-none-any.whl 0 30 -
+  --phase import=failed --no-problem code-never-loaded)
 # Code only in binding.gyp (npm's default install script, node-gyp
 # rebuild): its command expansion runs, offline, in lifecycle:install (at
 # configure time: whether the addon then compiles does not matter here).

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -12,6 +12,9 @@ walletok bip39-lite (benign): mnemonicToSeed and a HDKey class derive keys
         with PBKDF2 and HMAC and send nothing; its fetchBalance(address)
         would ask an RPC server (.test), which the exercise phase must
         leave alone.
+noload  hash-wallet-utils: requires @noble/hashes/sha256, a dependency
+        triage stubs without --deps, so its require throws in every
+        import phase: its code never loads.
 gyp     fast-crc32c-native: its only code is in binding.gyp, npm's default
         install script (`node-gyp rebuild`, no install or preinstall
         script): a gyp command expansion reads ~/.npmrc and sends it to a
@@ -323,6 +326,11 @@ PACKAGES = {
             "  });\n"
             "}).on('error', () => {});\n", 0o644),
         "index.js": ("module.exports = (d) => d.getTimezoneOffset();\n", 0o644),
+    }),
+    "noload": npm_pkg({"name": "hash-wallet-utils", "version": "0.3.0",
+                       "dependencies": {"@noble/hashes": "^1.3.0"}}, {
+        "index.js": ("const { sha256 } = require('@noble/hashes/sha256');\n"
+                     "module.exports = { sha256 };\n", 0o644),
     }),
     "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
         "index.js": (

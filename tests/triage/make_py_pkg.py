@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -33,6 +33,10 @@ walletok hd-keyderive (benign): Wallet.from_mnemonic and Keypair derive
 profiles aws-profile-lister (benign): its console script `aws-profiles`
         lists the profiles of ~/.aws/credentials and ~/.aws/config, and
         says which have a key id; nothing at import, no network.
+noload  fastcrc-bindings: its only module imports a compiled extension the
+        wheel lacks, so every import phase fails: its code never loads.
+halfload pkg-split-utils: two top-level modules, one of which imports a
+        missing extension: the other loads, so its code did.
 """
 import sys
 
@@ -265,6 +269,13 @@ KINDS = {
                  {"dotfile_backup/__init__.py": TAREXFIL}),
     "zlibenv": ("env_metrics", "1.1.0",
                 {"env_metrics/__init__.py": ZLIBENV}),
+    "noload": ("fastcrc_bindings", "1.2.0",
+               {"fastcrc_bindings/__init__.py":
+                "from ._fastcrc import crc32c  # the wheel lacks it\n"}),
+    "halfload": ("pkg_split_utils", "0.1.0",
+                 {"pkg_split_utils/__init__.py": "VERSION = '0.1.0'\n",
+                  "pkg_split_native/__init__.py":
+                  "from ._native import fast  # the wheel lacks it\n"}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"
