@@ -332,6 +332,27 @@ static void test_engine(void) {
       "{\"error\":\"unpack failed\",\"events\":[]}", &score, &v);
   CHECK(strcmp(v, "error") == 0 && score == 0, "error verdict %s", v);
   json_decref(f);
+  /* An error with findings: a rejected archive (an archive-* problem) is
+   * error whatever they say; a package whose code never loaded, which
+   * then failed, keeps what it was seen doing. */
+  const char *high = "{\"id\":\"h-h\",\"severity\":\"high\",\"description\":"
+                     "\"d\",\"match\":{\"kind\":\"exec\"}}";
+  f = eval(high,
+           "{\"error\":\"e\",\"problems\":[{\"rule\":\"archive-bomb\"}],"
+           "\"events\":[{\"kind\":\"exec\"}]}",
+           &score, &v);
+  CHECK(strcmp(v, "error") == 0, "archive problem: %s", v);
+  json_decref(f);
+  f = eval(high,
+           "{\"error\":\"e\",\"problems\":[{\"rule\":\"code-never-loaded\"}],"
+           "\"events\":[{\"kind\":\"exec\"}]}",
+           &score, &v);
+  CHECK(strcmp(v, "suspicious") == 0, "code-never-loaded: %s", v);
+  json_decref(f);
+  f = eval(high, "{\"problems\":[{\"rule\":\"code-never-loaded\"}]}", &score,
+           &v);
+  CHECK(strcmp(v, "clean") == 0, "code-never-loaded, clean: %s", v);
+  json_decref(f);
   /* Ordered sequence with a join: exec before the write does not count. */
   const char *seq =
       "{\"id\":\"s-s\",\"severity\":\"high\",\"description\":\"d\","
