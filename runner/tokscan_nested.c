@@ -13,7 +13,8 @@
  * deflate data anywhere in a layer, or a zlib stream (its two header
  * bytes are printable text in two of four cases, so those only where a
  * layer begins), is inflated by zlib and scanned as a layer of its own,
- * within NEST_INFLATE_BUDGET bytes out per scan: a bomb stops there. */
+ * within NEST_INFLATE_BUDGET bytes out per scan (a bomb stops there)
+ * and NEST_MAX_STREAMS attempts, NEST_LAYER_STREAMS of them per layer. */
 #include "tokscan.h"
 
 #include "b64.h"
@@ -26,7 +27,8 @@
 #define NEST_MIN_RUN 48
 #define NEST_BUDGET (256 << 10) /* decoded bytes per scan */
 #define NEST_INFLATE_BUDGET (1u << 20) /* inflated bytes per scan */
-#define NEST_MAX_STREAMS 16            /* inflate attempts per scan */
+#define NEST_MAX_STREAMS 64            /* inflate attempts per scan */
+#define NEST_LAYER_STREAMS 16 /* per layer: an inner one takes not all */
 #define NEST_MIN_DEFLATED 16 /* shorter holds no token worth a try */
 
 /* Decodes the run in[0..n) (either alphabet, padding ignored) into out,
@@ -79,10 +81,12 @@ static unsigned layer(struct nest *ns, const uint8_t *buf, size_t len,
 /* Inflates in[0..n) (wbits as inflateInit2 takes them: zlib, gzip or raw
  * deflate) into what is left of the scan's budget and scans the result:
  * a stream cut short, or corrupt past its start, still gives what came
- * out before. */
+ * out before. *used is the input a whole stream took (0 otherwise): no
+ * header is looked for inside it, where one is only chance. */
 static unsigned inflated(struct nest *ns, const uint8_t *in, size_t n,
                          int wbits, unsigned budget, int depth,
-                         const char *how) {
+                         const char *how, size_t *used) {
+  *used = 0;
   size_t room = NEST_INFLATE_BUDGET - ns->inflated;
   if (room == 0 || ns->streams >= NEST_MAX_STREAMS)
     return 0;
@@ -112,6 +116,8 @@ static unsigned inflated(struct nest *ns, const uint8_t *in, size_t n,
     if (rc == Z_BUF_ERROR && z.avail_in == 0)
       break; /* input ends mid-stream */
   }
+  if (rc == Z_STREAM_END)
+    *used = z.total_in;
   inflateEnd(&z);
   unsigned hits = 0;
   ns->inflated += got;
@@ -128,30 +134,39 @@ static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
  * with their two non-text header forms, anywhere). */
 static unsigned compressed(struct nest *ns, const uint8_t *buf, size_t len,
                            unsigned budget, int depth, const char *how) {
-  unsigned hits = 0;
+  unsigned hits = 0, tries = 0, before = ns->streams;
   char sub[64];
   for (size_t i = 0; i + NEST_MIN_DEFLATED <= len && hits < budget &&
-                     ns->streams < NEST_MAX_STREAMS;
-       i++) {
+                     tries < NEST_LAYER_STREAMS &&
+                     ns->streams < NEST_MAX_STREAMS;) {
     const uint8_t *p = buf + i;
-    size_t left = len - i;
+    size_t left = len - i, used = 0;
     if (p[0] == 0x1f && p[1] == 0x8b && p[2] == 8) {
       snprintf(sub, sizeof(sub), "%sgzip/", how);
-      hits += inflated(ns, p, left, 16 + MAX_WBITS, budget - hits, depth, sub);
+      hits += inflated(ns, p, left, 16 + MAX_WBITS, budget - hits, depth, sub,
+                       &used);
     } else if (p[0] == 0x78 && (p[0] << 8 | p[1]) % 31 == 0 &&
                (p[1] == 0x9c || p[1] == 0xda ||
                 (i == 0 && (p[1] == 0x01 || p[1] == 0x5e)))) {
       snprintf(sub, sizeof(sub), "%szlib/", how);
-      hits += inflated(ns, p, left, MAX_WBITS, budget - hits, depth, sub);
+      hits += inflated(ns, p, left, MAX_WBITS, budget - hits, depth, sub,
+                       &used);
     } else if (left >= 30 && memcmp(p, "PK\3\4", 4) == 0 &&
                le16(p + 8) == 8) {
       /* A local file header: its data after the name and extra field. */
       size_t at = 30 + (size_t)le16(p + 26) + le16(p + 28);
       snprintf(sub, sizeof(sub), "%szip/", how);
-      if (at < left)
+      if (at < left) {
         hits += inflated(ns, p + at, left - at, -MAX_WBITS, budget - hits,
-                         depth, sub);
+                         depth, sub, &used);
+        used += used ? at : 0;
+      }
     }
+    if (ns->streams > before) { /* an attempt here, not below */
+      tries++;
+      before = ns->streams;
+    }
+    i += used ? used : 1;
   }
   return hits;
 }

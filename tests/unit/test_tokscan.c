@@ -735,6 +735,23 @@ static void test_nested_inflate(void) {
                      PT_TOK_NEST_INFLATE, AWS_SECRET, "zip/raw"),
         "a token in a zip entry");
 
+  /* What a whole stream took is not searched for headers again: a stored
+   * (level 0) member full of zlib-looking bytes, then a member with the
+   * token, found although the decoys outnumber the scan's 16 attempts. */
+  {
+    uint8_t decoys[40 * 24];
+    for (size_t i = 0; i < sizeof(decoys); i += 24) {
+      memset(decoys + i, 'A', 24);
+      decoys[i] = 0x78;
+      decoys[i + 1] = 0x9c;
+    }
+    size_t a = zpack(decoys, sizeof(decoys), 31, 0, buf, sizeof(buf));
+    size_t b = zpack(plain, (size_t)pl, 31, 9, buf + a, sizeof(buf) - a);
+    CHECK(a && b, "two members packed");
+    CHECK(nested_finds(s, buf, a + b, PT_TOK_NEST_INFLATE, GITHUB, "gzip/raw"),
+          "the second of two gzip members, past decoys inside the first");
+  }
+
   /* A bomb: 8 MiB of zeros, then the token, gzipped (~8 KiB): inflating
    * stops at the scan's budget, before the token, and returns. */
   size_t big = 8u << 20;
