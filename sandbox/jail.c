@@ -46,6 +46,7 @@ struct jail {
   int home_fd;
   bool prestarted; /* prestart() done */
   struct jail_cgroup cg;
+  struct jail_cpus cpus;
   struct jail_broker broker;
   int pool[JAIL_SOCKET_KINDS][JAIL_SOCKET_POOL_MAX]; /* init's sockets, */
   unsigned n_pool[JAIL_SOCKET_KINDS];                /* not handed out yet */
@@ -488,8 +489,9 @@ static void rest_fill(struct jail *j, struct jail_rest *r,
     j->init_pidfd = -1;
   }
   r->filled = true;
-  if (r->finishing)
+  if (r->finishing) {
     sem_post(&r->go);
+  }
 }
 
 static void rest_finish(struct jail_rest *r) {
@@ -701,6 +703,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     pt_err_make(err, errno, "SO_PASSCRED");
     goto out;
   }
+  jail_cpus_read(&j->cpus);
   uint64_t t0 = pt_now_ns();
   /* clone3 with CLONE_PIDFD: the pidfd refers to init for sure (no pid
    * reuse race) and lets us take its seccomp listener and wait on it. */
@@ -731,10 +734,12 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
                                 .chan = ch[1], .out_w = out_p[1],
                                 .err_w = err_p[1],
                                 .cmd_shares_memory = cmd_shares_memory,
-                                .launch_key = j->launch_key};
+                                .launch_key = j->launch_key,
+                                .cpus = &j->cpus};
     jail_init_main(&ia);
   }
   j->init_pid = pid;
+  jail_cpus_spread(&j->cpus, pid);
   pt_mark("jail: cloned");
   j->init_pidfd = pidfd;
   res->init_pid = pid;

@@ -520,6 +520,8 @@ void jail_init_main(const struct jail_init_args *a) {
                          .key = a->launch_key};
   if (cs.argv == NULL || cs.envp == NULL)
     pt_err_make(&e, ENOMEM, "CMD's arguments"), fail(e);
+  /* CMD gets the caller's CPUs (jail_cpus.c kept init off one). */
+  jail_cpus_restore(a->cpus);
   pid_t cmd = spawn_cmd(&cs);
   if (cmd < 0)
     pt_err_make(&e, errno, "start CMD"), fail(e);

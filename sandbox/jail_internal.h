@@ -3,7 +3,9 @@
 #define JAIL_INTERNAL_H
 
 #include <linux/filter.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "jail.h"
@@ -252,6 +254,17 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err);
 int jail_late_map(int fd, struct jail_late *out);
 
 /* init's main (jail_init.c). Never returns. */
+/* ---- CPUs (jail_cpus.c) ----
+ * init kept off the supervisor's CPU from its clone until it starts CMD,
+ * which gets the caller's CPUs back. */
+struct jail_cpus {
+  cpu_set_t caller; /* the supervisor's affinity before the clone */
+  bool valid;
+};
+void jail_cpus_read(struct jail_cpus *c);                  /* before clone */
+void jail_cpus_spread(const struct jail_cpus *c, pid_t init); /* after it */
+void jail_cpus_restore(const struct jail_cpus *c);         /* init, at CMD */
+
 struct jail_init_args {
   const struct jail_spec *spec;
   const struct jail_filter *filter;
@@ -263,6 +276,7 @@ struct jail_init_args {
    * a non-dumpable init's memory (CAP_SYS_PTRACE where it was made). */
   bool cmd_shares_memory;
   uint64_t launch_key; /* the run's (see "CMD's launch" above) */
+  const struct jail_cpus *cpus;
 };
 __attribute__((noreturn)) void jail_init_main(const struct jail_init_args *a);
 

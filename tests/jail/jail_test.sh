@@ -66,6 +66,17 @@ done
 expect_match "no_new_privs is set" "NoNewPrivs:[[:space:]]+1" "$out"
 expect_match "a seccomp filter is on" "Seccomp:[[:space:]]+2" "$out"
 expect_match "the jailed user is uid 1000 inside" "Uid:[[:space:]]+1000" "$out"
+# CMD may run on every CPU its caller may: init is kept off the
+# supervisor's CPU while it builds the jail (jail_cpus.c), never CMD.
+cpus=$(awk '/^Cpus_allowed_list:/{print $2}' /proc/self/status)
+expect_match "CMD runs on the caller's CPUs ($cpus)" \
+  "Cpus_allowed_list:[[:space:]]+$cpus"$'\n' "$out"$'\n'
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  out=$(taskset -c 1 "${AS[@]}" "$PKGTRAP" run --ro-bind "$PROBE_DIR" -- \
+    "$PROBE" status)
+  expect_match "CMD runs on the caller's one CPU" \
+    "Cpus_allowed_list:[[:space:]]+1"$'\n' "$out"$'\n'
+fi
 
 # Host uid of a jailed process, seen from outside.
 pt -- "$PROBE" sleep 3 >/dev/null 2>&1 &

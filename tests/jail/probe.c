@@ -140,13 +140,15 @@ static long try_syscall(const char *name) {
 }
 
 static int cmd_status(void) {
-  /* The capability and security lines of /proc/self/status. */
+  /* The capability and security lines of /proc/self/status, and the
+   * CPUs it may run on. */
   FILE *f = fopen("/proc/self/status", "r");
   char line[512];
   while (f && fgets(line, sizeof(line), f))
     if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) ||
         !strncmp(line, "Seccomp:", 8) || !strncmp(line, "Uid:", 4) ||
-        !strncmp(line, "Gid:", 4))
+        !strncmp(line, "Gid:", 4) ||
+        !strncmp(line, "Cpus_allowed_list:", 18))
       fputs(line, stdout);
   if (f)
     fclose(f);
