@@ -16,6 +16,10 @@
  *              without it, or when the client refuses our certificate, we
  *              close (the name is what the report needs);
  *   DNS        on port 53: RFC 1035 4.2.2 framing, answered by the resolver;
+ *   SMTP       on mail's ports (smtp.h: 25, 587, 2525 greeted at once, 465
+ *              once its TLS is up): a server's answers through AUTH and
+ *              DATA, STARTTLS intercepted as above; the message stays in
+ *              the capture for the token scan;
  *   anything   else is kept until EOF, the cap, or idle_ms of silence.
  *
  * One "net" event per connection, when it closes (fields: fakenet.c).
@@ -36,6 +40,7 @@
 #include "httpreq.h"
 #include "irc.h"
 #include "pt_util.h"
+#include "smtp.h"
 #include "tlshello.h"
 #include "tlsmitm.h"
 #include "websocket.h"
@@ -74,6 +79,11 @@ struct fn_conn {
    * answered as a server would; irc_checked once its first line decided. */
   bool irc_on, irc_checked;
   pt_irc irc;
+  /* Mail (smtp.h): the greeting is ours to send, at the accept or, on
+   * 465, once TLS is up; smtp_tls_wait while a ClientHello is due (465's
+   * first bytes, or what follows STARTTLS's answer). */
+  bool smtp_on, smtp_greeted, smtp_tls_wait;
+  pt_smtp smtp;
 };
 
 /* ---- bookkeeping ---------------------------------------------------- */
@@ -496,6 +506,10 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
     if (failed != NULL)
       json_object_set_new(o, "tls_error", json_string(failed));
   }
+  if (c->smtp_on)
+    json_object_set_new(o, "smtp", json_pack("{s:b,s:b}", "greeted",
+                                             c->smtp_greeted, "quit",
+                                             c->smtp.quit));
   json_object_set_new(o, "hostname", hostname ? json_incref(hostname)
                                               : json_null());
   json_object_set_new(o, "bytes", json_integer((json_int_t)c->total));
@@ -605,12 +619,73 @@ static void irc_progress(struct fn_conn *c) {
     conn_send(c, out, n, false);
 }
 
+static void smtp_greet(struct fn_conn *c) {
+  char out[256];
+  size_t n = pt_smtp_greeting(
+      pt_fakenet_name_for(c->fn, (const struct sockaddr *)&c->local, c->llen),
+      out, sizeof(out));
+  conn_send(c, out, n, false);
+  c->smtp_greeted = true;
+}
+
+/* A mail client (smtp.h): the server's answers to its lines; its TLS
+ * (465's, or after STARTTLS) intercepted as any other, the session then
+ * going on inside it. What it sends stays in buf for the token scan (the
+ * commands before STARTTLS excepted). Returns false when c was closed. */
+static bool smtp_progress(struct fn_conn *c) {
+  if (c->len >= c->cap) {
+    conn_close(c, "cap", false);
+    return false;
+  }
+  if (c->smtp.quit)
+    return true; /* waiting for the client to close */
+  if (c->smtp_tls_wait) {
+    pt_tls_hello h;
+    pt_tls_status ts = pt_tls_parse_client_hello(c->buf, c->len, &h);
+    if (ts == PT_TLS_NEED_MORE)
+      return true;
+    if (ts != PT_TLS_OK || c->fn->cfg.tls == NULL || !tls_intercept(c, &h)) {
+      conn_close(c, "tls", false);
+      return false;
+    }
+    c->smtp_tls_wait = false;
+    c->smtp = (pt_smtp){0}; /* a new session inside TLS (RFC 3207 4.2) */
+  }
+  if (!c->smtp_greeted) {
+    if (c->tls == NULL || !pt_tls_conn_established(c->tls))
+      return true;
+    smtp_greet(c);
+  }
+  char out[PT_SMTP_REPLY_MAX];
+  size_t n;
+  while ((n = pt_smtp_feed(&c->smtp, c->buf, c->len,
+                           c->tls == NULL && c->fn->cfg.tls != NULL, out,
+                           sizeof(out))) > 0)
+    conn_send(c, out, n, c->smtp.quit);
+  if (c->smtp.starttls) {
+    /* Its TLS follows STARTTLS's line: what came before is dropped. */
+    memmove(c->buf, c->buf + c->smtp.off, c->len - c->smtp.off);
+    c->len -= c->smtp.off;
+    c->parsed_len = 0;
+    c->smtp_tls_wait = true;
+    c->smtp.starttls = false;
+    return c->len > 0 ? smtp_progress(c) : true;
+  }
+  if (c->smtp.quit) {
+    shutdown(c->fd, SHUT_WR);
+    c->answered = true;
+  }
+  return true;
+}
+
 /* Returns false when c was closed. */
 static bool stream_progress(struct fn_conn *c) {
   if (c->tls != NULL && pt_tls_conn_error(c->tls) != NULL) {
     conn_close(c, "tls", false); /* our certificate refused, say */
     return false;
   }
+  if (c->smtp_on)
+    return smtp_progress(c);
   if (c->ws)
     return ws_progress(c);
   if (c->answered)
@@ -714,6 +789,14 @@ static struct fn_conn *conn_new(struct fn_sock *s, int cfd) {
   fn->conns = c;
   fn->nconns++;
   fn->st.tcp_conns++;
+  if (c->kind != CK_DNS && pt_smtp_port(s->port)) {
+    /* The server speaks first: greeted now, or once 465's TLS is up. */
+    c->smtp_on = true;
+    if (pt_smtp_implicit_tls(s->port))
+      c->smtp_tls_wait = true;
+    else
+      smtp_greet(c);
+  }
   return c;
 }
 

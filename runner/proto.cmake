@@ -1,5 +1,5 @@
 # Fake-network protocol code: pure parsers and builders over byte buffers
-# (DNS, DNS over HTTPS, HTTP/1.x, IRC registration, TLS ClientHello, WebSocket frames) and honeytoken matching. No sockets.
+# (DNS, DNS over HTTPS, HTTP/1.x, IRC registration, SMTP submission, TLS ClientHello, WebSocket frames) and honeytoken matching. No sockets.
 # base64/base32/hex are written by hand in tokscan.c (a few lines each)
 # rather than pulling libcrypto into a library the fuzzers link.
 add_library(pkgtrap_proto STATIC
@@ -7,6 +7,7 @@ add_library(pkgtrap_proto STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/doh.c
   ${CMAKE_CURRENT_SOURCE_DIR}/httpreq.c
   ${CMAKE_CURRENT_SOURCE_DIR}/irc.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/smtp.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tlshello.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tokscan.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tokscan_nested.c

@@ -3,7 +3,8 @@
  * a token under one layer of any of its encodings; under more, the runs of
  * base64 text are decoded and scanned again, down to PT_TOK_NEST_DEPTH
  * layers in all. Runs shorter than NEST_MIN_RUN are left alone (a token's
- * own base64 is found by the scanner). Decoded by hand: a few lines, and
+ * own base64 is found by the scanner); a run goes on across the line
+ * breaks of wrapped base64 (MIME, PEM). Decoded by hand: a few lines, and
  * the static `run` front loads no libcrypto. Shared by every place bytes
  * are scanned (the fake network, argv, written files, a phase's output).
  *
@@ -195,9 +196,26 @@ static unsigned layer(struct nest *ns, const uint8_t *buf, size_t len,
       i++;
       continue;
     }
-    size_t j = i;
-    while (j < len && (pt_b64_value(buf[j]) >= 0 || buf[j] == '='))
-      j++;
+    size_t j = i, line = i;
+    for (;;) {
+      while (j < len && (pt_b64_value(buf[j]) >= 0 || buf[j] == '='))
+        j++;
+      /* MIME (a mailed attachment) and PEM wrap base64 at 76 or 64
+       * characters, and a token's encoding may straddle the break: a line
+       * end continues the run when the line before it is one of whole
+       * quads, at least 16 characters, without padding (which ends a
+       * blob), and more base64 follows. b64_decode skips the CR and LF. */
+      size_t k = j;
+      if (k < len && buf[k] == '\r')
+        k++;
+      if (k + 1 < len && buf[k] == '\n' && j - line >= 16 &&
+          (j - line) % 4 == 0 && buf[j - 1] != '=' &&
+          pt_b64_value(buf[k + 1]) >= 0) {
+        j = line = k + 1;
+        continue;
+      }
+      break;
+    }
     size_t run = j - i;
     if (run >= NEST_MIN_RUN && ns->decoded + run <= NEST_BUDGET) {
       uint8_t *d = malloc(run * 3 / 4 + 1);

