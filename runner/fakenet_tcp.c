@@ -16,10 +16,11 @@
  *              without it, or when the client refuses our certificate, we
  *              close (the name is what the report needs);
  *   DNS        on port 53: RFC 1035 4.2.2 framing, answered by the resolver;
- *   SMTP       on mail's ports (smtp.h: 25, 587, 2525 greeted at once, 465
- *              once its TLS is up): a server's answers through AUTH and
- *              DATA, STARTTLS intercepted as above; the message stays in
- *              the capture for the token scan;
+ *   SMTP, FTP  on their ports (smtp.h: 25, 587, 2525 greeted at once, 465
+ *              once its TLS is up; ftp.h: 21): a server's answers through
+ *              a login and an upload, STARTTLS and AUTH TLS intercepted as
+ *              above; the message stays in the capture for the token
+ *              scan, an FTP upload arrives on a connection of its own;
  *   anything   else is kept until EOF, the cap, or idle_ms of silence.
  *
  * One "net" event per connection, when it closes (fields: fakenet.c).
@@ -39,6 +40,7 @@
 #include "doh.h"
 #include "httpreq.h"
 #include "irc.h"
+#include "ftp.h"
 #include "pt_util.h"
 #include "smtp.h"
 #include "tlshello.h"
@@ -79,11 +81,14 @@ struct fn_conn {
    * answered as a server would; irc_checked once its first line decided. */
   bool irc_on, irc_checked;
   pt_irc irc;
-  /* Mail (smtp.h): the greeting is ours to send, at the accept or, on
-   * 465, once TLS is up; smtp_tls_wait while a ClientHello is due (465's
-   * first bytes, or what follows STARTTLS's answer). */
-  bool smtp_on, smtp_greeted, smtp_tls_wait;
+  /* A protocol whose server speaks first (served: mail, smtp.h; FTP,
+   * ftp.h): the greeting is ours to send, at the accept or, on 465, once
+   * TLS is up; sv_tls_wait while a ClientHello is due (465's first bytes,
+   * or what follows STARTTLS's or AUTH TLS's answer). */
+  enum { SV_NONE, SV_SMTP, SV_FTP } served;
+  bool sv_greeted, sv_tls_wait;
   pt_smtp smtp;
+  pt_ftp ftp;
 };
 
 /* ---- bookkeeping ---------------------------------------------------- */
@@ -506,10 +511,11 @@ static void conn_close(struct fn_conn *c, const char *why, bool answer) {
     if (failed != NULL)
       json_object_set_new(o, "tls_error", json_string(failed));
   }
-  if (c->smtp_on)
-    json_object_set_new(o, "smtp", json_pack("{s:b,s:b}", "greeted",
-                                             c->smtp_greeted, "quit",
-                                             c->smtp.quit));
+  if (c->served != SV_NONE)
+    json_object_set_new(
+        o, c->served == SV_SMTP ? "smtp" : "ftp",
+        json_pack("{s:b,s:b}", "greeted", c->sv_greeted, "quit",
+                  c->served == SV_SMTP ? c->smtp.quit : c->ftp.quit));
   json_object_set_new(o, "hostname", hostname ? json_incref(hostname)
                                               : json_null());
   json_object_set_new(o, "bytes", json_integer((json_int_t)c->total));
@@ -619,27 +625,53 @@ static void irc_progress(struct fn_conn *c) {
     conn_send(c, out, n, false);
 }
 
-static void smtp_greet(struct fn_conn *c) {
+static void served_greet(struct fn_conn *c) {
   char out[256];
-  size_t n = pt_smtp_greeting(
-      pt_fakenet_name_for(c->fn, (const struct sockaddr *)&c->local, c->llen),
-      out, sizeof(out));
+  size_t n =
+      c->served == SV_FTP
+          ? pt_ftp_greeting(out, sizeof(out))
+          : pt_smtp_greeting(pt_fakenet_name_for(
+                                 c->fn, (const struct sockaddr *)&c->local,
+                                 c->llen),
+                             out, sizeof(out));
   conn_send(c, out, n, false);
-  c->smtp_greeted = true;
+  c->sv_greeted = true;
 }
 
-/* A mail client (smtp.h): the server's answers to its lines; its TLS
- * (465's, or after STARTTLS) intercepted as any other, the session then
- * going on inside it. What it sends stays in buf for the token scan (the
- * commands before STARTTLS excepted). Returns false when c was closed. */
-static bool smtp_progress(struct fn_conn *c) {
+/* The served protocol's answers to what buf holds; *tls: the client's TLS
+ * begins at *off; *quit: it said goodbye. */
+static size_t served_feed(struct fn_conn *c, char *out, size_t cap,
+                          size_t **off, bool **tls, bool **quit) {
+  bool can_tls = c->tls == NULL && c->fn->cfg.tls != NULL;
+  if (c->served == SV_SMTP) {
+    *off = &c->smtp.off;
+    *tls = &c->smtp.starttls;
+    *quit = &c->smtp.quit;
+    return pt_smtp_feed(&c->smtp, c->buf, c->len, can_tls, out, cap);
+  }
+  *off = &c->ftp.off;
+  *tls = &c->ftp.tls;
+  *quit = &c->ftp.quit;
+  const uint8_t *a4 =
+      c->local.ss_family == AF_INET
+          ? (const uint8_t *)&((struct sockaddr_in *)&c->local)->sin_addr
+          : NULL;
+  return pt_ftp_feed(&c->ftp, c->buf, c->len, a4, can_tls, out, cap);
+}
+
+/* A client of a protocol whose server speaks first (mail, FTP): the
+ * server's answers to its lines; its TLS (465's, or after STARTTLS or
+ * AUTH TLS) intercepted as any other, the session then going on inside
+ * it. What it sends stays in buf for the token scan (the commands before
+ * its TLS excepted). Returns false when c was closed. */
+static bool served_progress(struct fn_conn *c) {
   if (c->len >= c->cap) {
     conn_close(c, "cap", false);
     return false;
   }
-  if (c->smtp.quit)
+  if (c->smtp.quit || c->ftp.quit)
     return true; /* waiting for the client to close */
-  if (c->smtp_tls_wait) {
+  if (c->sv_tls_wait) {
     pt_tls_hello h;
     pt_tls_status ts = pt_tls_parse_client_hello(c->buf, c->len, &h);
     if (ts == PT_TLS_NEED_MORE)
@@ -648,30 +680,32 @@ static bool smtp_progress(struct fn_conn *c) {
       conn_close(c, "tls", false);
       return false;
     }
-    c->smtp_tls_wait = false;
-    c->smtp = (pt_smtp){0}; /* a new session inside TLS (RFC 3207 4.2) */
+    c->sv_tls_wait = false;
+    /* A new session inside TLS (RFC 3207 4.2); FTP's goes on. */
+    c->smtp = (pt_smtp){0};
+    c->ftp.off = 0;
   }
-  if (!c->smtp_greeted) {
+  if (!c->sv_greeted) {
     if (c->tls == NULL || !pt_tls_conn_established(c->tls))
       return true;
-    smtp_greet(c);
+    served_greet(c);
   }
-  char out[PT_SMTP_REPLY_MAX];
-  size_t n;
-  while ((n = pt_smtp_feed(&c->smtp, c->buf, c->len,
-                           c->tls == NULL && c->fn->cfg.tls != NULL, out,
-                           sizeof(out))) > 0)
-    conn_send(c, out, n, c->smtp.quit);
-  if (c->smtp.starttls) {
-    /* Its TLS follows STARTTLS's line: what came before is dropped. */
-    memmove(c->buf, c->buf + c->smtp.off, c->len - c->smtp.off);
-    c->len -= c->smtp.off;
+  char out[PT_SMTP_REPLY_MAX > PT_FTP_REPLY_MAX ? PT_SMTP_REPLY_MAX
+                                                : PT_FTP_REPLY_MAX];
+  size_t n, *off;
+  bool *tls, *quit;
+  while ((n = served_feed(c, out, sizeof(out), &off, &tls, &quit)) > 0)
+    conn_send(c, out, n, *quit);
+  if (*tls) {
+    /* Its TLS follows the line we answered: what came before goes. */
+    memmove(c->buf, c->buf + *off, c->len - *off);
+    c->len -= *off;
     c->parsed_len = 0;
-    c->smtp_tls_wait = true;
-    c->smtp.starttls = false;
-    return c->len > 0 ? smtp_progress(c) : true;
+    c->sv_tls_wait = true;
+    *tls = false;
+    return c->len > 0 ? served_progress(c) : true;
   }
-  if (c->smtp.quit) {
+  if (*quit) {
     shutdown(c->fd, SHUT_WR);
     c->answered = true;
   }
@@ -684,8 +718,8 @@ static bool stream_progress(struct fn_conn *c) {
     conn_close(c, "tls", false); /* our certificate refused, say */
     return false;
   }
-  if (c->smtp_on)
-    return smtp_progress(c);
+  if (c->served != SV_NONE)
+    return served_progress(c);
   if (c->ws)
     return ws_progress(c);
   if (c->answered)
@@ -789,13 +823,14 @@ static struct fn_conn *conn_new(struct fn_sock *s, int cfd) {
   fn->conns = c;
   fn->nconns++;
   fn->st.tcp_conns++;
-  if (c->kind != CK_DNS && pt_smtp_port(s->port)) {
+  if (c->kind != CK_DNS &&
+      (pt_smtp_port(s->port) || pt_ftp_port(s->port))) {
     /* The server speaks first: greeted now, or once 465's TLS is up. */
-    c->smtp_on = true;
+    c->served = pt_ftp_port(s->port) ? SV_FTP : SV_SMTP;
     if (pt_smtp_implicit_tls(s->port))
-      c->smtp_tls_wait = true;
+      c->sv_tls_wait = true;
     else
-      smtp_greet(c);
+      served_greet(c);
   }
   return c;
 }

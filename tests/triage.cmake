@@ -324,3 +324,11 @@ triage_built(wheel_smtp_implicit_tls_env smtpssl env_mailer-0.1.4-py3-none-any.w
   --phase import=ok
   --event "import|net|port~465|tls_intercepted~True|smtp~'quit': True"
   --event "import|honeytoken|token~GITHUB_TOKEN|encoding~raw|where~tcp:|hostname~mx.mail-drop.test")
+# Loot uploaded over FTP (ftplib, passive): the fake network greets, takes
+# the login, offers a passive port at the address the client connected
+# to, and the file arrives on that data connection for the token scan.
+triage_built(wheel_ftp_upload ftpexfil ftp_sync_agent-0.5.0-py3-none-any.whl 0 30 -
+  --phase import=ok
+  --event "import|net|port~21|ftp~'quit': True"
+  --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~raw|where~tcp:|hostname~ftp.files-drop.test"
+  --event "import|honeytoken|token~GITHUB_TOKEN|where~tcp:")

