@@ -3,6 +3,8 @@
  * upload needs a few fixed answers. */
 #include "ftp.h"
 
+#include "lines.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -121,18 +123,11 @@ size_t pt_ftp_feed(pt_ftp *st, const uint8_t *buf, size_t len,
   if (cap == 0)
     return 0;
   out[0] = '\0';
-  while (st->off < len && !st->tls && !st->quit &&
-         cap - k >= (cap < ROOM_MIN ? cap : ROOM_MIN)) {
-    const char *l = (const char *)buf + st->off;
-    size_t rest = len - st->off, n = 0;
-    while (n < rest && l[n] != '\n')
-      n++;
-    if (n == rest)
-      break; /* the last line is not whole yet */
-    st->off += n + 1;
-    if (n > 0 && l[n - 1] == '\r')
-      n--;
+  const char *l;
+  size_t n;
+  while (!st->tls && !st->quit &&
+         cap - k >= (cap < ROOM_MIN ? cap : ROOM_MIN) &&
+         pt_next_line(buf, len, &st->off, &l, &n))
     k += answer(st, l, n, addr4, can_tls, out + k, cap - k);
-  }
   return k;
 }

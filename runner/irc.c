@@ -3,6 +3,8 @@
  * from a server before it talks is a few lines. */
 #include "irc.h"
 
+#include "lines.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -126,16 +128,9 @@ size_t pt_irc_feed(pt_irc *st, const uint8_t *buf, size_t len, char *out,
   if (cap == 0)
     return 0;
   out[0] = '\0';
-  while (st->off < len) {
-    const char *l = (const char *)buf + st->off;
-    size_t rest = len - st->off, n = 0;
-    while (n < rest && l[n] != '\n')
-      n++;
-    if (n == rest)
-      break; /* the last line is not whole yet */
-    st->off += n + 1;
-    if (n > 0 && l[n - 1] == '\r')
-      n--;
+  const char *l;
+  size_t n;
+  while (pt_next_line(buf, len, &st->off, &l, &n)) {
     if (n > LINE_MAX_IN)
       continue; /* not a message of IRC's: nothing to answer */
     k += answer(st, l, n, out + k, cap - k);

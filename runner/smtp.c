@@ -3,6 +3,8 @@
  * needs to hand over its message is a few fixed answers. */
 #include "smtp.h"
 
+#include "lines.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -140,17 +142,11 @@ size_t pt_smtp_feed(pt_smtp *st, const uint8_t *buf, size_t len,
   out[0] = '\0';
   /* Each answer must fit whole: stop while there is room for the longest
    * (the caller calls again, and the lines left are read then). */
-  while (st->off < len && !st->starttls && !st->quit &&
-         cap - k >= (cap < ROOM_MIN ? cap : ROOM_MIN)) {
-    const char *l = (const char *)buf + st->off;
-    size_t rest = len - st->off, n = 0;
-    while (n < rest && l[n] != '\n')
-      n++;
-    if (n == rest)
-      break; /* the last line is not whole yet */
-    st->off += n + 1;
-    if (n > 0 && l[n - 1] == '\r')
-      n--;
+  const char *l;
+  size_t n;
+  while (!st->starttls && !st->quit &&
+         cap - k >= (cap < ROOM_MIN ? cap : ROOM_MIN) &&
+         pt_next_line(buf, len, &st->off, &l, &n)) {
     if (st->in_data) {
       /* The message's lines are the token scanner's; a lone "." ends it
        * (a line of the message that begins with "." comes dot-stuffed). */
