@@ -489,9 +489,8 @@ static void rest_fill(struct jail *j, struct jail_rest *r,
     j->init_pidfd = -1;
   }
   r->filled = true;
-  if (r->finishing) {
+  if (r->finishing)
     sem_post(&r->go);
-  }
 }
 
 static void rest_finish(struct jail_rest *r) {

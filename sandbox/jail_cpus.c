@@ -15,28 +15,23 @@
 #define _GNU_SOURCE
 #include "jail_internal.h"
 
+#include <string.h>
+
 void jail_cpus_read(struct jail_cpus *c) {
   memset(c, 0, sizeof(*c));
   c->valid = sched_getaffinity(0, sizeof(c->caller), &c->caller) == 0;
 }
 
-static bool others(const struct jail_cpus *c, cpu_set_t *out) {
+void jail_cpus_spread(const struct jail_cpus *c, pid_t init) {
   int cpu = sched_getcpu();
   if (!c->valid || cpu < 0 || cpu >= CPU_SETSIZE ||
       !CPU_ISSET(cpu, &c->caller) || CPU_COUNT(&c->caller) < 2)
-    return false;
-  *out = c->caller;
-  CPU_CLR(cpu, out);
-  return true;
-}
-
-void jail_cpus_spread(const struct jail_cpus *c, pid_t init) {
-  cpu_set_t o;
+    return;
+  cpu_set_t others = c->caller;
+  CPU_CLR(cpu, &others);
   /* init has not run yet: it moves now, without waiting for a tick. */
-  if (others(c, &o))
-    (void)sched_setaffinity(init, sizeof(o), &o);
+  (void)sched_setaffinity(init, sizeof(others), &others);
 }
-
 
 void jail_cpus_restore(const struct jail_cpus *c) {
   if (c->valid)

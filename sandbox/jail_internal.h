@@ -5,7 +5,6 @@
 #include <linux/filter.h>
 #include <sched.h>
 #include <seccomp.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "jail.h"
@@ -253,7 +252,6 @@ int jail_late_send(int chan, const struct jail_late *l, pt_err **err);
  * -errno. */
 int jail_late_map(int fd, struct jail_late *out);
 
-/* init's main (jail_init.c). Never returns. */
 /* ---- CPUs (jail_cpus.c) ----
  * init kept off the supervisor's CPU from its clone until it starts CMD,
  * which gets the caller's CPUs back. */
@@ -265,6 +263,7 @@ void jail_cpus_read(struct jail_cpus *c);                  /* before clone */
 void jail_cpus_spread(const struct jail_cpus *c, pid_t init); /* after it */
 void jail_cpus_restore(const struct jail_cpus *c);         /* init, at CMD */
 
+/* init's main (jail_init.c). Never returns. */
 struct jail_init_args {
   const struct jail_spec *spec;
   const struct jail_filter *filter;
