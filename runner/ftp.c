@@ -17,14 +17,7 @@
 
 bool pt_ftp_port(uint16_t port) { return port == 21; }
 
-#define PUT(...)                                                             \
-  do {                                                                       \
-    int w_ = snprintf(out + k, cap - k, __VA_ARGS__);                        \
-    if (w_ > 0 && (size_t)w_ < cap - k)                                      \
-      k += (size_t)w_;                                                       \
-    else                                                                     \
-      out[k] = '\0';                                                         \
-  } while (0)
+#define PUT(...) pt_line_putf(out, cap, &k, __VA_ARGS__)
 
 size_t pt_ftp_greeting(char *out, size_t cap) {
   static const char g[] = "220 FTP server ready.\r\n";
@@ -34,10 +27,10 @@ size_t pt_ftp_greeting(char *out, size_t cap) {
   return sizeof(g) - 1;
 }
 
-static bool is_cmd(const char *line, size_t n, const char *cmd) {
-  size_t k = strlen(cmd);
-  return n >= k && strncasecmp(line, cmd, k) == 0 &&
-         (n == k || line[k] == ' ');
+#define is_cmd pt_line_is_cmd
+
+static uint16_t next_port(pt_ftp *st) {
+  return (uint16_t)(PASV_PORT_BASE + st->pasv++ % 20000);
 }
 
 static size_t answer(pt_ftp *st, const char *l, size_t n,
@@ -75,15 +68,14 @@ static size_t answer(pt_ftp *st, const char *l, size_t n,
   } else if (is_cmd(l, n, "MKD") || is_cmd(l, n, "XMKD")) {
     PUT("257 Created.\r\n");
   } else if (is_cmd(l, n, "PASV")) {
-    uint16_t port = (uint16_t)(PASV_PORT_BASE + st->pasv++ % 20000);
+    uint16_t port = next_port(st);
     if (addr4 != NULL)
       PUT("227 Entering Passive Mode (%u,%u,%u,%u,%u,%u).\r\n", addr4[0],
           addr4[1], addr4[2], addr4[3], port >> 8, port & 0xff);
     else
       PUT("425 Use EPSV.\r\n");
   } else if (is_cmd(l, n, "EPSV")) {
-    uint16_t port = (uint16_t)(PASV_PORT_BASE + st->pasv++ % 20000);
-    PUT("229 Entering Extended Passive Mode (|||%u|)\r\n", port);
+    PUT("229 Entering Extended Passive Mode (|||%u|)\r\n", next_port(st));
   } else if (is_cmd(l, n, "STOR") || is_cmd(l, n, "APPE") ||
              is_cmd(l, n, "STOU")) {
     PUT("150 Ok to send data.\r\n226 Transfer complete.\r\n");

@@ -12,11 +12,7 @@
 #define SERVER "irc.local"
 #define LINE_MAX_IN 512 /* RFC 2812 §2.3: a message is at most 512 bytes */
 
-static bool is_cmd(const char *line, size_t n, const char *cmd) {
-  size_t k = strlen(cmd);
-  return n >= k && strncasecmp(line, cmd, k) == 0 &&
-         (n == k || line[k] == ' ');
-}
+#define is_cmd pt_line_is_cmd
 
 bool pt_irc_is_client(const uint8_t *buf, size_t len) {
   const char *l = (const char *)buf;
@@ -57,12 +53,7 @@ static void clean(const char *p, size_t n, char *dst, size_t cap) {
 }
 
 /* Appends a formatted line to out if it fits whole. */
-#define PUT(...)                                                             \
-  do {                                                                       \
-    int w_ = snprintf(out + k, cap - k, __VA_ARGS__);                        \
-    if (w_ > 0 && (size_t)w_ < cap - k)                                      \
-      k += (size_t)w_;                                                       \
-  } while (0)
+#define PUT(...) pt_line_putf(out, cap, &k, __VA_ARGS__)
 
 static size_t answer(pt_irc *st, const char *l, size_t n, char *out,
                      size_t cap) {

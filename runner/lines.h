@@ -1,31 +1,26 @@
-/* The next whole line of a stream read line by line (the fake network's
- * IRC, SMTP and FTP servers): lines end at LF, a CR before it is dropped.
- * Pure, over the stream so far. */
+/* What the fake network's line-based servers (IRC, SMTP, FTP) share:
+ * reading a client's stream line by line and writing whole answers.
+ * Pure, over byte buffers. */
 #ifndef PT_LINES_H
 #define PT_LINES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
-/* The line at *off of buf[0..len): *line and *n (without its end), and
- * *off moved past it. false: no whole line there yet (*off unchanged). */
-static inline bool pt_next_line(const uint8_t *buf, size_t len, size_t *off,
-                                const char **line, size_t *n) {
-  if (*off >= len)
-    return false;
-  const char *l = (const char *)buf + *off;
-  const char *nl = memchr(l, '\n', len - *off);
-  if (nl == NULL)
-    return false;
-  size_t k = (size_t)(nl - l);
-  *off += k + 1;
-  if (k > 0 && l[k - 1] == '\r')
-    k--;
-  *line = l;
-  *n = k;
-  return true;
-}
+/* The line at *off of buf[0..len): *line and *n (without its end: LF,
+ * and a CR before it), and *off moved past it. false: no whole line
+ * there yet (*off unchanged). */
+bool pt_next_line(const uint8_t *buf, size_t len, size_t *off,
+                  const char **line, size_t *n);
+
+/* Whether line[0..n) is the command cmd (any case), a whole word: the
+ * line ends or a blank follows. */
+bool pt_line_is_cmd(const char *line, size_t n, const char *cmd);
+
+/* Appends the formatted answer to out (cap bytes, *k used) if it fits
+ * whole with its NUL, and moves *k past it; else out stays as it was. */
+void pt_line_putf(char *out, size_t cap, size_t *k, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

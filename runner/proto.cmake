@@ -8,6 +8,7 @@ add_library(pkgtrap_proto STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/ftp.c
   ${CMAKE_CURRENT_SOURCE_DIR}/httpreq.c
   ${CMAKE_CURRENT_SOURCE_DIR}/irc.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/lines.c
   ${CMAKE_CURRENT_SOURCE_DIR}/smtp.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tlshello.c
   ${CMAKE_CURRENT_SOURCE_DIR}/tokscan.c

@@ -19,15 +19,7 @@ bool pt_smtp_port(uint16_t port) {
 bool pt_smtp_implicit_tls(uint16_t port) { return port == 465; }
 
 /* Appends a line to out if it fits whole. */
-#define PUT(s)                                                               \
-  do {                                                                       \
-    size_t w_ = strlen(s);                                                   \
-    if (w_ < cap - k) {                                                      \
-      memcpy(out + k, s, w_);                                                \
-      k += w_;                                                               \
-      out[k] = '\0';                                                         \
-    }                                                                        \
-  } while (0)
+#define PUT(...) pt_line_putf(out, cap, &k, __VA_ARGS__)
 
 size_t pt_smtp_greeting(const char *host, char *out, size_t cap) {
   char h[128];
@@ -41,10 +33,11 @@ size_t pt_smtp_greeting(const char *host, char *out, size_t cap) {
   return w > 0 && (size_t)w < cap ? (size_t)w : 0;
 }
 
+/* A command word, also with a ':' right after it. */
 static bool is_cmd(const char *line, size_t n, const char *cmd) {
   size_t k = strlen(cmd);
-  return n >= k && strncasecmp(line, cmd, k) == 0 &&
-         (n == k || line[k] == ' ' || line[k] == ':');
+  return pt_line_is_cmd(line, n, cmd) ||
+         (n > k && line[k] == ':' && strncasecmp(line, cmd, k) == 0);
 }
 
 /* AUTH's mechanism and whether an initial response follows it. */
