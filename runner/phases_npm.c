@@ -910,10 +910,12 @@ int pt_phases_npm(struct pt_triage *t) {
      * bin, as its commands): a profile without the key skips it. */
     if (!pt_triage_stopped(t) && json_object_get(t->profile, "exercise"))
       pt_triage_run_profile(t, "exercise", "exercise", "bin", iv, 2, NULL);
-    /* One module, the package: any failure is all of it. */
-    pt_triage_check_imports(t, -1);
   }
   run_bins(t, &s, pkg);
+  /* One module, the package: any failure is all of it, unless one of its
+   * commands ran. */
+  if (!pt_triage_stopped(t))
+    pt_triage_check_imports(t, -1);
 out:
   installed_free(all, n);
   free(all);

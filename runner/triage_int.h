@@ -151,9 +151,11 @@ void pt_triage_add_bin(struct pt_triage *t, const char *name,
 void pt_triage_check_hijack(struct pt_triage *t, const char *name,
                             const char *phase_prefix, const char *module);
 void pt_triage_dep(struct pt_triage *t, const char *list, const char *v);
-/* After the import phases: when each phase of kind import that ran
+/* After the import phases and the package's commands (bins, console
+ * scripts, entry points): when each phase of kind import that ran
  * failed, all of the package's modules (exit status all_failed, or any
- * failure when all_failed is -1: one module, npm's require), a problem
+ * failure when all_failed is -1: one module, npm's require), and no
+ * phase of kind bin or entry_point succeeded, a problem
  * (code-never-loaded) says that the package's code never loaded, with
  * the first phase's error line, so that a clean verdict shows what it
  * did not see. A phase that timed out loaded code, and counts as no

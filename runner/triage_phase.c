@@ -587,8 +587,18 @@ void pt_triage_check_imports(struct pt_triage *t, int all_failed) {
   json_array_foreach(json_object_get(t->record, "phases"), i, p) {
     const char *kind = json_string_value(json_object_get(p, "kind"));
     const char *status = json_string_value(json_object_get(p, "status"));
-    if (kind == NULL || strcmp(kind, "import") != 0 || status == NULL ||
-        strcmp(status, "skipped") == 0)
+    if (kind == NULL || status == NULL)
+      continue;
+    /* A command or entry point of the package's that ran to success ran
+     * its code: a CLI-only npm package (bin, no main) has nothing to
+     * require, a console script imports its module itself. Not the
+     * exercise phase (of those kinds): our harness, whose exit says
+     * nothing of whether the package loaded. */
+    const char *name = json_string_value(json_object_get(p, "name"));
+    if ((strcmp(kind, "bin") == 0 || strcmp(kind, "entry_point") == 0) &&
+        strcmp(status, "ok") == 0 && name && strcmp(name, "exercise") != 0)
+      return;
+    if (strcmp(kind, "import") != 0 || strcmp(status, "skipped") == 0)
       continue;
     json_int_t code = json_integer_value(json_object_get(p, "exit_code"));
     if (strcmp(status, "failed") != 0 ||

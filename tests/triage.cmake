@@ -102,6 +102,11 @@ triage_built(npm_never_loaded noload hash-wallet-utils-0.3.0.tgz 0 30 -
 triage_built(wheel_never_loaded noload fastcrc_bindings-1.2.0-py3-none-any.whl 0 30 -
   --phase import=failed "--phase" "import (again)=failed"
   --problem code-never-loaded)
+# A CLI-only package (bin, nothing to require): its import phases fail,
+# but its command ran, so its code did load.
+triage_built(npm_bin_only binonly md-toc-cli-2.3.0.tgz 0 30 -
+  --phase import=failed --phase bin:md-toc=ok
+  --no-problem code-never-loaded)
 triage_built(wheel_half_loaded halfload pkg_split_utils-0.1.0-py3-none-any.whl 0 30 -
   --phase import=failed --no-problem code-never-loaded)
 # Code only in binding.gyp (npm's default install script, node-gyp

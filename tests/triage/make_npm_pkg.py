@@ -332,6 +332,14 @@ PACKAGES = {
         "index.js": ("const { sha256 } = require('@noble/hashes/sha256');\n"
                      "module.exports = { sha256 };\n", 0o644),
     }),
+    # A command-line tool only: "bin", no "main" and no index.js, so
+    # nothing can be required; its code runs as a command.
+    "binonly": {
+        "package/package.json": (json.dumps({
+            "name": "md-toc-cli", "version": "2.3.0", "license": "MIT",
+            "bin": {"md-toc": "cli.js"}}, indent=2), 0o644),
+        "package/cli.js": (TOOL % "md-toc", 0o755),
+    },
     "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
         "index.js": (
             "'use strict';\n"
