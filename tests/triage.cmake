@@ -102,6 +102,13 @@ triage_built(npm_never_loaded noload hash-wallet-utils-0.3.0.tgz 0 30 -
 triage_built(wheel_never_loaded noload fastcrc_bindings-1.2.0-py3-none-any.whl 0 30 -
   --phase import=failed "--phase" "import (again)=failed"
   --problem code-never-loaded)
+# A sandbox check by commands in the install script (grep of
+# /proc/1/cgroup, cat of a DMI file): seen by their argv, as reads of
+# files that hold no token are not recorded.
+triage_built(npm_vm_check_commands vmcheck fs-watch-native-1.2.0.tgz 0 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|exec|argv~/proc/1/cgroup"
+  --event "lifecycle:postinstall|exec|argv~/sys/class/dmi/id/sys_vendor")
 # A CLI-only package (bin, nothing to require): its import phases fail,
 # but its command ran, so its code did load.
 triage_built(npm_bin_only binonly md-toc-cli-2.3.0.tgz 0 30 -
