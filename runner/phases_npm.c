@@ -277,16 +277,21 @@ static bool bundled(const pt_npmmeta *top, const char *name) {
  * may need another version): an open-addressing set of the queue's
  * indices. The queue's bound counts those, not mentions. */
 #define DEP_SET_SLOTS (2 * PT_TRIAGE_MAX_PACKAGES)
+/* How a queued dependency was declared. A dependency's own optional ones
+ * are walked only when --deps has them: npm skips an optional one it
+ * cannot get (esbuild's and swc's two dozen platform packages), so they
+ * are neither stubbed nor reported unresolved. */
+enum dep_how { DEP_REQUIRED, DEP_OPTIONAL, DEP_OPTIONAL_OF_DEP };
 struct dep_queue {
   const char *name[PT_TRIAGE_MAX_PACKAGES];
   const char *spec[PT_TRIAGE_MAX_PACKAGES];
-  bool optional[PT_TRIAGE_MAX_PACKAGES];
+  unsigned char how[PT_TRIAGE_MAX_PACKAGES];
   uint32_t slot[DEP_SET_SLOTS]; /* index + 1, 0 = empty */
   size_t head, tail;
 };
 
 static void dep_enqueue(struct dep_queue *q, const char *name, const char *spec,
-                        bool opt) {
+                        enum dep_how how) {
   uint32_t h = pt_fnv1a32(name, strlen(name)) ^
                (pt_fnv1a32(spec, strlen(spec)) * 16777619u);
   size_t k = h % DEP_SET_SLOTS;
@@ -299,7 +304,7 @@ static void dep_enqueue(struct dep_queue *q, const char *name, const char *spec,
     return;
   /* The probe ended on an empty slot: the pair goes there. */
   q->slot[k] = (uint32_t)q->tail + 1;
-  q->optional[q->tail] = opt;
+  q->how[q->tail] = (unsigned char)how;
   q->spec[q->tail] = spec;
   q->name[q->tail++] = name;
 }
@@ -335,7 +340,8 @@ static void dep_rule_add(struct npm_state *s, const char *edge,
 
 /* Breadth-first over dependencies from the package's own: each name and
  * spec is looked up once, and each tarball picked has its own
- * dependencies walked once. */
+ * dependencies (required, peer, and optional ones --deps has) walked
+ * once. */
 static void resolve_deps(struct pt_triage *t, struct npm_state *s,
                          const pt_npmmeta *top) {
   struct dep_queue *q = calloc(1, sizeof(*q));
@@ -350,19 +356,23 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
       snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
                m->items[i].value);
       pt_triage_dep(t, "declared", decl);
-      dep_enqueue(q, m->items[i].key, m->items[i].value, pass == 1);
+      dep_enqueue(q, m->items[i].key, m->items[i].value,
+                  pass == 1 ? DEP_OPTIONAL : DEP_REQUIRED);
     }
   }
   while (q->head < q->tail) {
     const char *name = q->name[q->head], *spec = q->spec[q->head];
-    bool opt = q->optional[q->head++];
+    enum dep_how how = q->how[q->head++];
     enum dep_fit fit;
     struct dep_file *highest = NULL;
     struct dep_file *f = dep_pick(s, name, spec, &fit, &highest);
     if (f == NULL) {
-      dep_unresolved(t, s, top, name, opt);
+      if (how != DEP_OPTIONAL_OF_DEP)
+        dep_unresolved(t, s, top, name, how == DEP_OPTIONAL);
       continue;
     }
+    if (how == DEP_OPTIONAL_OF_DEP && fit != FIT_RANGE)
+      continue; /* npm would skip it too */
     if (fit == FIT_RANGE)
       dep_rule_add(s, name, f, false);
     dep_rule_add(s, name, highest, true);
@@ -386,10 +396,16 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
     pt_npmmeta *m = dep_meta(t, f, (size_t)(f - s->deps));
     for (size_t i = 0; i < m->dependencies.len; i++)
       dep_enqueue(q, m->dependencies.items[i].key,
-                  m->dependencies.items[i].value, false);
+                  m->dependencies.items[i].value, DEP_REQUIRED);
     for (size_t i = 0; i < m->peer_dependencies.len; i++)
       dep_enqueue(q, m->peer_dependencies.items[i].key,
-                  m->peer_dependencies.items[i].value, false);
+                  m->peer_dependencies.items[i].value, DEP_REQUIRED);
+    /* A payload may hide one level down, in a dependency's optional one
+     * (installed whenever it can be, its scripts run). */
+    for (size_t i = 0; i < m->optional_dependencies.len; i++)
+      dep_enqueue(q, m->optional_dependencies.items[i].key,
+                  m->optional_dependencies.items[i].value,
+                  DEP_OPTIONAL_OF_DEP);
   }
   free(q);
 }

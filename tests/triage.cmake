@@ -90,7 +90,7 @@ triage_test_properties(triage_npm_missing_deps)
 # so. Only then does the package import (one version for all failed it).
 add_test(NAME triage_npm_dep_versions
   COMMAND ${UNSHARE} --net -- bash -c
-    "d=\"$TEST_TMP/depver\" && mkdir -p \"$d\" && a=$(python3 ${TRIAGE_DIR}/make_npm_depver.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$a\" 0 60 \"$d/deps\" -- --phase install=ok --phase import=ok \"--phase\" \"import (again)=ok\" --phase lifecycle:postinstall:mid/node_modules/hashlike=ok --resolved hashlike@1.3.2 --resolved hashlike@2.4.0 --unsatisfied \"oldthing@^5.0.0: no version in --deps satisfies; used 1.0.0\" --no-problem code-never-loaded")
+    "d=\"$TEST_TMP/depver\" && mkdir -p \"$d\" && a=$(python3 ${TRIAGE_DIR}/make_npm_depver.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$a\" 0 60 \"$d/deps\" -- --phase install=ok --phase import=ok \"--phase\" \"import (again)=ok\" --phase lifecycle:postinstall:mid/node_modules/hashlike=ok --resolved hashlike@1.3.2 --resolved hashlike@2.4.0 --resolved mid-native@1.0.0 --phase lifecycle:postinstall:mid-native=ok --unsatisfied \"oldthing@^5.0.0: no version in --deps satisfies; used 1.0.0\" --no-problem code-never-loaded")
 triage_test_properties(triage_npm_dep_versions)
 # A package whose require fails in every import phase (it needs a
 # dependency --deps lacks): the record's problems say its code never

@@ -9,7 +9,9 @@ the package and mid throw unless they get 1.3.2 and 2.4.0, so the import
 only succeeds when each dependent got the highest version its range
 allows (prereleases left out), the second nested below mid. hashlike
 2.4.0 has a postinstall (it prints), which runs where npm nested it. The
-package also wants oldthing ^5.0.0, which deps only has at 1.0.0.
+package also wants oldthing ^5.0.0, which deps only has at 1.0.0. mid
+has two optional dependencies: mid-native (in deps, with a postinstall
+that prints) and mid-darwin-arm64 (absent: npm skips it).
 Only writes archives: nothing of them runs here.
 
   make_npm_depver.py OUTDIR
@@ -60,10 +62,16 @@ def main():
         pkg(os.path.join(deps, fname), meta, index)
     pkg(os.path.join(deps, "mid-1.0.0.tgz"),
         {"name": "mid", "version": "1.0.0",
-         "dependencies": {"hashlike": "^2.0.0"}},
+         "dependencies": {"hashlike": "^2.0.0"},
+         "optionalDependencies": {"mid-native": "^1.0.0",
+                                  "mid-darwin-arm64": "^1.0.0"}},
         "const v = require('hashlike').version;\n"
         "if (v !== '2.4.0') throw new Error('mid got hashlike ' + v);\n"
         "module.exports = { v };\n")
+    pkg(os.path.join(deps, "mid-native-1.0.0.tgz"),
+        {"name": "mid-native", "version": "1.0.0", "scripts": {
+            "postinstall": "node -e \"console.log('mid-native')\""}},
+        "module.exports = null;\n")
     pkg(os.path.join(deps, "oldthing-1.0.0.tgz"),
         {"name": "oldthing", "version": "1.0.0"}, "module.exports = 1;\n")
     art = os.path.join(out, "depver-consumer-1.0.0.tgz")
