@@ -550,6 +550,18 @@ static void assign_times(struct pt_honey_priv *pv, json_t *age) {
     pv->files[i].mtime =
         now - (time_t)lo * 86400 -
         (time_t)honey_rand_below((uint32_t)((hi - lo) * 86400 + 1));
+  /* ssh-keygen writes a key and its KEY.pub in the same second: months
+   * between them would tell a made-up HOME. */
+  for (size_t i = 0; i < pv->n_files; i++) {
+    const char *p = pv->files[i].path;
+    size_t pl = strlen(p);
+    if (pl <= 4 || strcmp(p + pl - 4, ".pub") != 0)
+      continue;
+    for (size_t k = 0; k < pv->n_files; k++)
+      if (strlen(pv->files[k].path) == pl - 4 &&
+          strncmp(pv->files[k].path, p, pl - 4) == 0)
+        pv->files[i].mtime = pv->files[k].mtime;
+  }
   for (size_t d = 0; d < pv->n_dirs; d++) {
     const char *dp = pv->dirs[d].path;
     size_t dl = strlen(dp);

@@ -390,6 +390,54 @@ static void put_rand_mpint(pt_buf *b, size_t nbytes, bool odd) {
   pt_buf_append(b, v, nbytes);
 }
 
+/* The parts of an OpenSSH key: the PEM file ("private") of the finished
+ * private blob, wrapped at 70 columns as ssh-keygen writes it, and the
+ * `TYPE BASE64 COMMENT` line ("public"). The value to detect is the full
+ * 70-column line of the PEM with the most base64 groups decoding from the
+ * secret bytes [sec_start, sec_end) of the blob (the first such line): a
+ * stealer sends the file, and the line is in no other file of the HOME
+ * (the public key's base64 has another alignment). */
+static int openssh_parts(honey_var *v, const char *type, pt_buf *pub,
+                         pt_buf *blob, size_t sec_start, size_t sec_end,
+                         const char *comment, pt_err **err) {
+  cleanup_free char *pub64 = honey_base64(pub->data, pub->len, false);
+  cleanup_free char *body64 = honey_base64(blob->data, blob->len, false);
+  if (pub64 == NULL || body64 == NULL)
+    return pt_err_make(err, ENOMEM, "token `%s`", v->name);
+  size_t blen = strlen(body64);
+  pt_buf pem;
+  pt_buf_init(&pem, 16384);
+  pt_buf_printf(&pem, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+  for (size_t o = 0; o < blen; o += 70) {
+    pt_buf_append(&pem, body64 + o, blen - o < 70 ? blen - o : 70);
+    pt_buf_append(&pem, "\n", 1);
+  }
+  pt_buf_printf(&pem, "-----END OPENSSH PRIVATE KEY-----\n");
+  size_t best = 0, best_k = 0;
+  for (size_t k = 0; (k + 1) * 70 <= blen; k++) {
+    size_t first = (k * 70 / 4) * 3, last = ((k * 70 + 69) / 4) * 3 + 3;
+    size_t lo = first > sec_start ? first : sec_start;
+    size_t hi = last < sec_end ? last : sec_end;
+    if (hi > lo && hi - lo > best) {
+      best = hi - lo;
+      best_k = k;
+    }
+  }
+  /* At least 16 secret bytes (128 bits) make the line unique. */
+  if (best >= 16)
+    v->value = strndup(body64 + best_k * 70, 70);
+  v->part_name[0] = strdup("private");
+  v->part_text[0] = pem.data;
+  v->part_name[1] = strdup("public");
+  if (asprintf(&v->part_text[1], "%s %s %s", type, pub64, comment) < 0)
+    v->part_text[1] = NULL;
+  v->n_parts = 2;
+  if (v->value == NULL || v->part_name[0] == NULL || v->part_text[0] == NULL ||
+      v->part_name[1] == NULL || v->part_text[1] == NULL)
+    return pt_err_make(err, ENOMEM, "token `%s`", v->name);
+  return 0;
+}
+
 /* An unencrypted OpenSSH RSA private key with the real container layout
  * (openssh-key-v1, cipher none, public blob, check ints, n e d iqmp p q,
  * comment, padding) filled with random numbers. Generating a real RSA key
@@ -413,7 +461,6 @@ static int gen_openssh_rsa(honey_vars *vs, size_t idx, json_t *spec,
   pt_buf_init(&pub, 4096);
   pt_buf_init(&blob, 16384);
   int rc = -1;
-  cleanup_free char *pub64 = NULL, *body64 = NULL;
   put_str(&pub, "ssh-rsa", 7);
   put_str(&pub, "\x01\x00\x01", 3); /* e = 65537 */
   size_t n_off = pub.len;
@@ -455,42 +502,73 @@ static int gen_openssh_rsa(honey_vars *vs, size_t idx, json_t *spec,
   pl[2] = (unsigned char)(plen >> 8);
   pl[3] = (unsigned char)plen;
 
-  pub64 = honey_base64(pub.data, pub.len, false);
-  body64 = honey_base64(blob.data, blob.len, false);
-  if (pub64 == NULL || body64 == NULL) {
+  rc = openssh_parts(v, "ssh-rsa", &pub, &blob, d_start, d_end, comment,
+                     err);
+out:
+  pt_buf_free(&pub);
+  pt_buf_free(&blob);
+  return rc;
+}
+
+/* An unencrypted OpenSSH Ed25519 private key (ssh-keygen's default type
+ * since OpenSSH 9.5, so a recent workstation's usual key) in the same
+ * container as the RSA one: the public blob (type, 32-byte key), check
+ * ints, type, key, the 64-byte secret (seed, then the public key again),
+ * comment, padding. Random like the RSA key's numbers: deriving the
+ * public key from the seed needs curve arithmetic, and nothing short of
+ * using the key can tell. */
+static int gen_openssh_ed25519(honey_vars *vs, size_t idx, json_t *spec,
+                               pt_err **err) {
+  honey_var *v = &vs->v[idx];
+  cleanup_free char *comment =
+      render_str(vs, idx, spec_str(spec, "comment", ""), err);
+  if (comment == NULL)
+    return -1;
+  static const char type[] = "ssh-ed25519";
+  unsigned char key[32], seed[32];
+  pt_random(key, sizeof(key));
+  pt_random(seed, sizeof(seed));
+
+  pt_buf pub, blob;
+  pt_buf_init(&pub, 128);
+  pt_buf_init(&blob, 1024);
+  put_str(&pub, type, sizeof(type) - 1);
+  put_str(&pub, key, sizeof(key));
+
+  pt_buf_append(&blob, "openssh-key-v1", 15); /* includes the NUL */
+  put_str(&blob, "none", 4);
+  put_str(&blob, "none", 4);
+  put_str(&blob, "", 0);
+  put_u32(&blob, 1);
+  put_str(&blob, pub.data, pub.len);
+  size_t priv_len_off = blob.len;
+  put_u32(&blob, 0); /* patched below */
+  size_t priv_start = blob.len;
+  uint32_t check = rand_u32();
+  put_u32(&blob, check);
+  put_u32(&blob, check);
+  put_str(&blob, type, sizeof(type) - 1);
+  put_str(&blob, key, sizeof(key));
+  put_u32(&blob, 64);
+  size_t seed_start = blob.len;
+  pt_buf_append(&blob, seed, sizeof(seed));
+  pt_buf_append(&blob, key, sizeof(key));
+  put_str(&blob, comment, strlen(comment));
+  for (unsigned char pad = 1; (blob.len - priv_start) % 8 != 0; pad++)
+    pt_buf_append(&blob, &pad, 1);
+  int rc = -1;
+  if (blob.data == NULL || pub.data == NULL || blob.dropped || pub.dropped) {
     pt_err_make(err, ENOMEM, "token `%s`", v->name);
     goto out;
   }
-  /* PEM body wrapped at 70 columns, as ssh-keygen writes it. */
-  size_t blen = strlen(body64);
-  pt_buf pem;
-  pt_buf_init(&pem, 16384);
-  pt_buf_printf(&pem, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
-  for (size_t o = 0; o < blen; o += 70) {
-    pt_buf_append(&pem, body64 + o, blen - o < 70 ? blen - o : 70);
-    pt_buf_append(&pem, "\n", 1);
-  }
-  pt_buf_printf(&pem, "-----END OPENSSH PRIVATE KEY-----\n");
-  /* First full line whose 4-character groups all decode from d's bytes. */
-  for (size_t k = 0; (k + 1) * 70 <= blen; k++) {
-    size_t first = (k * 70 / 4) * 3, last = ((k * 70 + 69) / 4) * 3 + 3;
-    if (first >= d_start && last <= d_end) {
-      v->value = strndup(body64 + k * 70, 70);
-      break;
-    }
-  }
-  v->part_name[0] = strdup("private");
-  v->part_text[0] = pem.data;
-  v->part_name[1] = strdup("public");
-  if (asprintf(&v->part_text[1], "ssh-rsa %s %s", pub64, comment) < 0)
-    v->part_text[1] = NULL;
-  v->n_parts = 2;
-  if (v->value == NULL || v->part_name[0] == NULL || v->part_text[0] == NULL ||
-      v->part_name[1] == NULL || v->part_text[1] == NULL) {
-    pt_err_make(err, ENOMEM, "token `%s`", v->name);
-    goto out;
-  }
-  rc = 0;
+  uint32_t plen = (uint32_t)(blob.len - priv_start);
+  unsigned char *pl = (unsigned char *)blob.data + priv_len_off;
+  pl[0] = (unsigned char)(plen >> 24);
+  pl[1] = (unsigned char)(plen >> 16);
+  pl[2] = (unsigned char)(plen >> 8);
+  pl[3] = (unsigned char)plen;
+  rc = openssh_parts(v, type, &pub, &blob, seed_start, seed_start + 32,
+                     comment, err);
 out:
   pt_buf_free(&pub);
   pt_buf_free(&blob);
@@ -565,6 +643,8 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
     rc = gen_words(vs, idx, spec, dirfd, err);
   else if (strcmp(fmt, "openssh_rsa") == 0)
     rc = gen_openssh_rsa(vs, idx, spec, err);
+  else if (strcmp(fmt, "openssh_ed25519") == 0)
+    rc = gen_openssh_ed25519(vs, idx, spec, err);
   else if (strcmp(fmt, "time") == 0)
     rc = gen_time(vs, idx, spec, err);
   else if (strcmp(fmt, "byte_list") == 0)
@@ -572,7 +652,8 @@ int honey_gen_token(honey_vars *vs, size_t idx, json_t *spec, int dirfd,
   else
     return pt_err_make(err, 0,
                        "token `%s`: unknown format `%s` (random, checksummed, "
-                       "base64, uuid, jwt, words, openssh_rsa, time, byte_list)",
+                       "base64, uuid, jwt, words, openssh_rsa, "
+                       "openssh_ed25519, time, byte_list)",
                        vs->v[idx].name, fmt);
   if (rc == 0 && vs->v[idx].value == NULL)
     return pt_err_make(err, ENOMEM, "token `%s`", vs->v[idx].name);

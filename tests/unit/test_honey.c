@@ -392,6 +392,74 @@ static void test_formats(const pt_honey *h) {
 
 /* ---- the written HOME --------------------------------------------------- */
 
+/* An OpenSSH key pair: PEM armour, 70 columns, the openssh-key-v1
+ * container, the public key is the one embedded in the private file, the
+ * detectable value is a line of the private file and absent from the
+ * public one, and both files have the same mtime (ssh-keygen wrote them
+ * together). */
+static void check_openssh_key(int home, const pt_honey *h, const char *file,
+                              size_t min_len, const char *pub_prefix,
+                              const char *tok_id, const char *comment) {
+  size_t n;
+  char *s = slurp(home, file, &n);
+  const char *begin = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
+  const char *endl = "-----END OPENSSH PRIVATE KEY-----\n";
+  CHECK(s && strncmp(s, begin, strlen(begin)) == 0 && n > min_len &&
+            strcmp(s + n - strlen(endl), endl) == 0,
+        "%s armour", file);
+  if (s == NULL || n <= min_len) {
+    free(s);
+    return;
+  }
+  CHECK(strstr(s, val(h, tok_id)) != NULL, "%s lacks its value", file);
+  char *body = malloc(n);
+  size_t bl = 0;
+  bool cols = true;
+  for (char *p = s + strlen(begin); p < s + n - strlen(endl);) {
+    char *e = strchr(p, '\n');
+    cols = cols && (e - p) <= 70;
+    memcpy(body + bl, p, (size_t)(e - p));
+    bl += (size_t)(e - p);
+    p = e + 1;
+  }
+  body[bl] = '\0';
+  CHECK(cols, "%s: lines over 70 columns", file);
+  size_t kl;
+  unsigned char *key = unbase64(body, &kl);
+  CHECK(key && kl > min_len * 3 / 4 - 100 &&
+            memcmp(key, "openssh-key-v1\0\0\0\0\4none", 23) == 0,
+        "%s container", file);
+  char pubfile[128];
+  snprintf(pubfile, sizeof(pubfile), "%s.pub", file);
+  char *pub = slurp(home, pubfile, &n);
+  CHECK(pub && strncmp(pub, pub_prefix, strlen(pub_prefix)) == 0,
+        "pub `%.60s`", pub ? pub : "(missing)");
+  if (key && pub && strchr(pub, ' ')) {
+    char b64[2048];
+    sscanf(strchr(pub, ' ') + 1, "%2047s", b64);
+    size_t pl;
+    unsigned char *pb = unbase64(b64, &pl);
+    /* after magic, "none", "none", "", nkeys: u32 len + public blob */
+    size_t off = 15 + 8 + 8 + 4 + 4;
+    uint32_t blen = (uint32_t)key[off] << 24 | (uint32_t)key[off + 1] << 16 |
+                    (uint32_t)key[off + 2] << 8 | key[off + 3];
+    CHECK(pb && blen == pl && memcmp(key + off + 4, pb, pl) == 0,
+          "%s: public key does not match the private file", file);
+    /* the detectable value is secret: absent from the public key */
+    CHECK(strstr(pub, val(h, tok_id)) == NULL, "%s: value in pub", file);
+    free(pb);
+  }
+  CHECK(pub && strstr(pub, comment), "%s: pub comment", file);
+  struct stat ks, ps;
+  CHECK(fstatat(home, file, &ks, 0) == 0 &&
+            fstatat(home, pubfile, &ps, 0) == 0 && ks.st_mtime == ps.st_mtime,
+        "%s and its .pub have different mtimes", file);
+  free(pub);
+  free(key);
+  free(body);
+  free(s);
+}
+
 static void check_mode(int dirfd, const char *path, mode_t want, bool dir) {
   struct stat st;
   if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -544,56 +612,14 @@ static void test_files(int home, const pt_honey *h) {
   CHECK(s && strncmp(s, "github.com:\n", 12) == 0 && strstr(s, line), "gh");
   free(s);
 
-  /* OpenSSH key: PEM armour, 70 columns, the openssh-key-v1 container,
-   * and the public key is the one embedded in the private file. */
-  s = slurp(home, ".ssh/id_rsa", &n);
-  const char *begin = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
-  const char *endl = "-----END OPENSSH PRIVATE KEY-----\n";
-  CHECK(s && strncmp(s, begin, strlen(begin)) == 0 && n > 2000 &&
-            strcmp(s + n - strlen(endl), endl) == 0,
-        "id_rsa armour");
-  if (s && n > 2000) {
-    char *body = malloc(n);
-    size_t bl = 0;
-    bool cols = true;
-    for (char *p = s + strlen(begin); p < s + n - strlen(endl);) {
-      char *e = strchr(p, '\n');
-      cols = cols && (e - p) <= 70;
-      memcpy(body + bl, p, (size_t)(e - p));
-      bl += (size_t)(e - p);
-      p = e + 1;
-    }
-    body[bl] = '\0';
-    CHECK(cols, "id_rsa lines over 70 columns");
-    size_t kl;
-    unsigned char *key = unbase64(body, &kl);
-    CHECK(key && kl > 1500 && memcmp(key, "openssh-key-v1\0\0\0\0\4none", 23) == 0,
-          "id_rsa container");
-    char *pub = slurp(home, ".ssh/id_rsa.pub", &n);
-    CHECK(pub && strncmp(pub, "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ", 38) == 0,
-          "pub `%.60s`", pub);
-    if (key && pub) {
-      char b64[2048];
-      sscanf(pub + 8, "%2047s", b64);
-      size_t pl;
-      unsigned char *pb = unbase64(b64, &pl);
-      /* after magic, "none", "none", "", nkeys: u32 len + public blob */
-      size_t off = 15 + 8 + 8 + 4 + 4;
-      uint32_t blen = (uint32_t)key[off] << 24 | (uint32_t)key[off + 1] << 16 |
-                      (uint32_t)key[off + 2] << 8 | key[off + 3];
-      CHECK(pb && blen == pl && memcmp(key + off + 4, pb, pl) == 0,
-            "public key does not match the private file");
-      /* the detectable value is secret: absent from the public key */
-      CHECK(strstr(pub, val(h, "SSH_KEY")) == NULL, "ssh value in pub");
-      free(pb);
-    }
-    snprintf(line, sizeof(line), "%s@%s\n", h->user, h->hostname);
-    CHECK(pub && strstr(pub, line), "pub comment");
-    free(pub);
-    free(key);
-    free(body);
-  }
-  free(s);
+  snprintf(line, sizeof(line), "%s@%s\n", h->user, h->hostname);
+  check_openssh_key(home, h, ".ssh/id_rsa", 2000,
+                    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ", "SSH_KEY", line);
+  /* The ed25519 key's comment is the e-mail address, as GitHub's guide
+   * has it: only its form is checked. */
+  check_openssh_key(home, h, ".ssh/id_ed25519", 380,
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", "SSH_ED25519_KEY",
+                    "@");
   s = slurp(home, ".ssh/known_hosts", &n);
   CHECK(s && strncmp(s, "github.com ssh-ed25519 ", 23) == 0 &&
             matches("\n\\|1\\|[A-Za-z0-9+/]{27}=\\|[A-Za-z0-9+/]{27}= ssh-ed25519 ",
@@ -765,6 +791,10 @@ static void test_locations(int home, const pt_honey *h, json_t *m, char **pw,
   CHECK(tok(h, "SSH_KEY") && in_locations(tok(h, "SSH_KEY"), "~/.ssh/id_rsa") &&
             tok(h, "SSH_KEY")->n_locations == 1,
         "ssh key only in id_rsa");
+  CHECK(tok(h, "SSH_ED25519_KEY") &&
+            in_locations(tok(h, "SSH_ED25519_KEY"), "~/.ssh/id_ed25519") &&
+            tok(h, "SSH_ED25519_KEY")->n_locations == 1,
+        "ed25519 key only in id_ed25519");
   close(tfd);
 }
 
