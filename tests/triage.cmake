@@ -319,7 +319,8 @@ triage_test_properties(triage_relative_profiles)
 triage_built(wheel_targz_upload tarexfil dotfile_backup-0.3.2-py3-none-any.whl 0 30 -
   --phase import=ok
   --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY|encoding~gzip/raw|where~http-body"
-  --event "import|honeytoken|token~SSH_KEY|encoding~gzip/raw|where~http-body")
+  --event "import|honeytoken|token~SSH_KEY|encoding~gzip/raw|where~http-body"
+  --event "import|honeytoken|token~SSH_ED25519_KEY|encoding~gzip/raw|where~http-body")
 triage_built(wheel_zlib_env_upload zlibenv env_metrics-1.1.0-py3-none-any.whl 0 30 -
   --phase import=ok
   --event "import|honeytoken|token~GITHUB_TOKEN|encoding~base64/zlib/raw|where~http-body")
