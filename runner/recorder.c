@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
 #include <seccomp.h>
@@ -816,6 +817,33 @@ static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
   }
 }
 
+/* The size of a regular file of the HOME that an open with O_TRUNC is
+ * about to empty (the open waits for this notification's answer, so the
+ * file is still whole), or -1: not in the HOME, in the project's tree
+ * (installs write thousands of files there), absent, or reached through
+ * a link. What the user had and a package wiped (a wiper, ransomware
+ * writing over documents) then differs from a file the package made. */
+static long long home_file_size(pt_recorder *r, const char *path) {
+  const char *home = r->cfg.home_jail;
+  size_t hl = home ? strlen(home) : 0;
+  int dirfd = r->jail ? jail_home_fd(r->jail) : -1;
+  if (hl == 0 || dirfd < 0 || strncmp(path, home, hl) != 0 ||
+      path[hl] != '/' || strncmp(path + hl + 1, "project/", 8) == 0)
+    return -1;
+  struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                    RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+  int fd = (int)syscall(SYS_openat2, dirfd, path + hl + 1, &how, sizeof(how));
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                       ? (long long)st.st_size
+                       : -1;
+  close(fd);
+  return size;
+}
+
 static void remember_written(pt_recorder *r, pid_t pid, const char *path) {
   if (r->cfg.tokens == NULL || path[0] != '/' || strlen(path) >= 512)
     return;
@@ -900,6 +928,9 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
       p1[0] = '\0';
     resolve_at(tgid, dirfd, p1, f1, sizeof(f1));
     json_object_set_new(extra, "flags", open_flags_json(fl));
+    long long had = (fl & O_TRUNC) ? home_file_size(r, f1) : -1;
+    if (had > 0)
+      json_object_set_new(extra, "truncated", json_integer(had));
     emit_file(r, tgid, (fl & O_CREAT) ? "create" : "write", f1, extra);
     remember_written(r, tgid, f1);
     return;

@@ -209,6 +209,7 @@ static void add_file(struct build *B, const json_t *ev, const char *op,
   copy_if(f, ev, "mode");
   copy_if(f, ev, "token_file");
   copy_if(f, ev, "seen_by");
+  copy_if(f, ev, "truncated");
   json_array_append_new(B->files, f);
 }
 

