@@ -304,7 +304,11 @@ static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   int n;
   if (pt_http_wants_event_stream(r))
     n = pt_http_write_event_stream(c->fn->cfg.canary, out, sizeof(out));
-  else if (!doh_answer(c, r, out, sizeof(out), &n))
+  else if (doh_answer(c, r, out, sizeof(out), &n))
+    ;
+  else if (pt_http_asks_own_ip(r))
+    n = pt_http_write_own_ip(r->method.p, r->method.len, out, sizeof(out));
+  else
     n = pt_http_write_response(r->method.p, r->method.len, r->target.p,
                                r->target.len, c->fn->cfg.canary, out,
                                sizeof(out));

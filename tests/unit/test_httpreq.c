@@ -311,7 +311,51 @@ static void test_event_stream(void) {
   CHECK(pt_http_write_event_stream("/tmp/.X1f-lock", out, 64) == -1, "small");
 }
 
+/* "What is my address" lookups in plain text, told by their form. */
+static void test_own_ip(void) {
+  static const struct {
+    const char *req;
+    bool asks;
+  } c[] = {
+      {"GET / HTTP/1.1\r\nHost: api.ipify.org\r\n\r\n", true},
+      {"GET / HTTP/1.1\r\nhost: ICANHAZIP.COM\r\n\r\n", true},
+      {"GET / HTTP/1.1\r\nHost: checkip.amazonaws.com\r\n\r\n", true},
+      {"GET /ip HTTP/1.1\r\nHost: ifconfig.me\r\n\r\n", true},
+      {"GET /ip HTTP/1.1\r\nHost: ipinfo.io:443\r\n\r\n", true},
+      {"GET /plain HTTP/1.1\r\nHost: ipecho.net\r\n\r\n", true},
+      {"GET /raw HTTP/1.1\r\nHost: myexternalip.com\r\n\r\n", true},
+      {"GET http://api64.ipify.org/ HTTP/1.1\r\nHost: api64.ipify.org\r\n\r\n", true},
+      {"GET / HTTP/1.1\r\nHost: ident.me\r\n\r\n", true},
+      /* not: a payload on an IPFS gateway, a file, another host, the
+       * TLD alone, no Host, an address literal */
+      {"GET /ipfs/QmYwAPJzv5CZsnA HTTP/1.1\r\nHost: ipfs.io\r\n\r\n", false},
+      {"GET /install.sh HTTP/1.1\r\nHost: api.ipify.org\r\n\r\n", false},
+      {"GET / HTTP/1.1\r\nHost: cdn.payload-host.test\r\n\r\n", false},
+      {"GET / HTTP/1.1\r\nHost: example.vip\r\n\r\n", false},
+      {"GET / HTTP/1.1\r\n\r\n", false},
+      {"GET / HTTP/1.1\r\nHost: 203.0.113.7\r\n\r\n", false},
+      {"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", false},
+  };
+  for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+    pt_http_req r;
+    pt_http_parse(c[i].req, strlen(c[i].req), &r);
+    CHECK(pt_http_asks_own_ip(&r) == c[i].asks, "own ip %zu: %s", i,
+          c[i].req);
+  }
+  char out[512];
+  int n = pt_http_write_own_ip("GET", 3, out, sizeof(out));
+  const char *body = n > 0 ? strstr(out, "\r\n\r\n") : NULL;
+  CHECK(body && strcmp(body + 4, "203.0.113.54\n") == 0 &&
+            strstr(out, "\r\nContent-Length: 13\r\n") &&
+            strstr(out, "\r\nContent-Type: text/plain"),
+        "own ip answer: %s", out);
+  n = pt_http_write_own_ip("HEAD", 4, out, sizeof(out));
+  CHECK(n > 0 && strcmp(out + n - 4, "\r\n\r\n") == 0, "HEAD: no body");
+  CHECK(pt_http_write_own_ip("GET", 3, out, 40) == -1, "small");
+}
+
 int main(void) {
+  test_own_ip();
   test_table();
   test_prefixes();
   test_limits();
