@@ -438,6 +438,44 @@ static int openssh_parts(honey_var *v, const char *type, pt_buf *pub,
   return 0;
 }
 
+/* The openssh-key-v1 container up to the private section: magic,
+ * cipher and KDF "none", one key, its public blob, a length patched by
+ * openssh_finish, and the repeated check int. Returns where the private
+ * section's length is. */
+static size_t openssh_begin(pt_buf *blob, const pt_buf *pub) {
+  pt_buf_append(blob, "openssh-key-v1", 15); /* includes the NUL */
+  put_str(blob, "none", 4);
+  put_str(blob, "none", 4);
+  put_str(blob, "", 0);
+  put_u32(blob, 1);
+  put_str(blob, pub->data, pub->len);
+  size_t len_off = blob->len;
+  put_u32(blob, 0); /* patched by openssh_finish */
+  uint32_t check = rand_u32();
+  put_u32(blob, check);
+  put_u32(blob, check);
+  return len_off;
+}
+
+/* The comment, padding 1, 2, 3... to a multiple of 8, and the private
+ * section's length. false: out of memory. */
+static bool openssh_finish(pt_buf *blob, const pt_buf *pub, size_t len_off,
+                           const char *comment) {
+  size_t priv_start = len_off + 4;
+  put_str(blob, comment, strlen(comment));
+  for (unsigned char pad = 1; (blob->len - priv_start) % 8 != 0; pad++)
+    pt_buf_append(blob, &pad, 1);
+  if (blob->data == NULL || pub->data == NULL || blob->dropped || pub->dropped)
+    return false;
+  uint32_t plen = (uint32_t)(blob->len - priv_start);
+  unsigned char *pl = (unsigned char *)blob->data + len_off;
+  pl[0] = (unsigned char)(plen >> 24);
+  pl[1] = (unsigned char)(plen >> 16);
+  pl[2] = (unsigned char)(plen >> 8);
+  pl[3] = (unsigned char)plen;
+  return true;
+}
+
 /* An unencrypted OpenSSH RSA private key with the real container layout
  * (openssh-key-v1, cipher none, public blob, check ints, n e d iqmp p q,
  * comment, padding) filled with random numbers. Generating a real RSA key
@@ -466,18 +504,7 @@ static int gen_openssh_rsa(honey_vars *vs, size_t idx, json_t *spec,
   size_t n_off = pub.len;
   put_rand_mpint(&pub, nb, true);
 
-  pt_buf_append(&blob, "openssh-key-v1", 15); /* includes the NUL */
-  put_str(&blob, "none", 4);
-  put_str(&blob, "none", 4);
-  put_str(&blob, "", 0);
-  put_u32(&blob, 1);
-  put_str(&blob, pub.data, pub.len);
-  size_t priv_len_off = blob.len;
-  put_u32(&blob, 0); /* patched below */
-  size_t priv_start = blob.len;
-  uint32_t check = rand_u32();
-  put_u32(&blob, check);
-  put_u32(&blob, check);
+  size_t len_off = openssh_begin(&blob, &pub);
   put_str(&blob, "ssh-rsa", 7);
   /* n again, copied from the public blob */
   pt_buf_append(&blob, pub.data + n_off, pub.len - n_off);
@@ -488,20 +515,10 @@ static int gen_openssh_rsa(honey_vars *vs, size_t idx, json_t *spec,
   put_rand_mpint(&blob, nb / 2, false); /* iqmp */
   put_rand_mpint(&blob, nb / 2, true);  /* p */
   put_rand_mpint(&blob, nb / 2, true);  /* q */
-  put_str(&blob, comment, strlen(comment));
-  for (unsigned char pad = 1; (blob.len - priv_start) % 8 != 0; pad++)
-    pt_buf_append(&blob, &pad, 1);
-  if (blob.data == NULL || pub.data == NULL || blob.dropped || pub.dropped) {
+  if (!openssh_finish(&blob, &pub, len_off, comment)) {
     pt_err_make(err, ENOMEM, "token `%s`", v->name);
     goto out;
   }
-  uint32_t plen = (uint32_t)(blob.len - priv_start);
-  unsigned char *pl = (unsigned char *)blob.data + priv_len_off;
-  pl[0] = (unsigned char)(plen >> 24);
-  pl[1] = (unsigned char)(plen >> 16);
-  pl[2] = (unsigned char)(plen >> 8);
-  pl[3] = (unsigned char)plen;
-
   rc = openssh_parts(v, "ssh-rsa", &pub, &blob, d_start, d_end, comment,
                      err);
 out:
@@ -535,38 +552,18 @@ static int gen_openssh_ed25519(honey_vars *vs, size_t idx, json_t *spec,
   put_str(&pub, type, sizeof(type) - 1);
   put_str(&pub, key, sizeof(key));
 
-  pt_buf_append(&blob, "openssh-key-v1", 15); /* includes the NUL */
-  put_str(&blob, "none", 4);
-  put_str(&blob, "none", 4);
-  put_str(&blob, "", 0);
-  put_u32(&blob, 1);
-  put_str(&blob, pub.data, pub.len);
-  size_t priv_len_off = blob.len;
-  put_u32(&blob, 0); /* patched below */
-  size_t priv_start = blob.len;
-  uint32_t check = rand_u32();
-  put_u32(&blob, check);
-  put_u32(&blob, check);
+  size_t len_off = openssh_begin(&blob, &pub);
   put_str(&blob, type, sizeof(type) - 1);
   put_str(&blob, key, sizeof(key));
   put_u32(&blob, 64);
   size_t seed_start = blob.len;
   pt_buf_append(&blob, seed, sizeof(seed));
   pt_buf_append(&blob, key, sizeof(key));
-  put_str(&blob, comment, strlen(comment));
-  for (unsigned char pad = 1; (blob.len - priv_start) % 8 != 0; pad++)
-    pt_buf_append(&blob, &pad, 1);
   int rc = -1;
-  if (blob.data == NULL || pub.data == NULL || blob.dropped || pub.dropped) {
+  if (!openssh_finish(&blob, &pub, len_off, comment)) {
     pt_err_make(err, ENOMEM, "token `%s`", v->name);
     goto out;
   }
-  uint32_t plen = (uint32_t)(blob.len - priv_start);
-  unsigned char *pl = (unsigned char *)blob.data + priv_len_off;
-  pl[0] = (unsigned char)(plen >> 24);
-  pl[1] = (unsigned char)(plen >> 16);
-  pl[2] = (unsigned char)(plen >> 8);
-  pl[3] = (unsigned char)plen;
   rc = openssh_parts(v, type, &pub, &blob, seed_start, seed_start + 32,
                      comment, err);
 out:
