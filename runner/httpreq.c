@@ -405,6 +405,24 @@ static bool asks_json(const char *t, size_t n, pt_http_slice path) {
   "\"command\": \"" TASK_CMD "\", \"exec\": \"" TASK_CMD "\", "                   \
   "\"shell\": \"" TASK_CMD "\", \"task\": \"" TASK_CMD "\", " GEO_JSON "}"
 
+static bool is_head(const char *method, size_t method_len) {
+  return method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
+}
+
+/* The head of every 200 the stubs give: type, length, Connection: close.
+ * Returns its length, or -1 if it does not fit in cap (with its NUL). */
+static int ok_head(char *out, size_t cap, const char *type, size_t len) {
+  int n = snprintf(out, cap,
+                   "HTTP/1.1 200 OK\r\n"
+                   "Server: nginx\r\n"
+                   "Content-Type: %s\r\n"
+                   "Content-Length: %zu\r\n"
+                   "Connection: close\r\n"
+                   "\r\n",
+                   type, len);
+  return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
 bool pt_http_canary_ok(const char *canary) {
   size_t cl = strlen(canary);
   return cl > 0 && cl <= PT_HTTP_CANARY_MAX &&
@@ -464,18 +482,8 @@ int pt_http_write_response(const char *method, size_t method_len,
     }
   if (kind == 0 && asks_json(target, target_len, path))
     kind = sizeof(kinds) / sizeof(kinds[0]) - 1;
-  bool head = method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
-  int n = snprintf(out, cap,
-                   "HTTP/1.1 200 OK\r\n"
-                   "Server: nginx\r\n"
-                   "Content-Type: %s\r\n"
-                   "Content-Length: %u\r\n"
-                   "Connection: close\r\n"
-                   "\r\n",
-                   kinds[kind].type, (unsigned)PT_HTTP_STUB_BODY);
-  if (n < 0 || (size_t)n >= cap)
-    return -1;
-  if (head)
+  int n = ok_head(out, cap, kinds[kind].type, PT_HTTP_STUB_BODY);
+  if (n < 0 || is_head(method, method_len))
     return n;
   char code[3072];
   if (canary != NULL) {
@@ -553,16 +561,13 @@ bool pt_http_asks_own_ip(const pt_http_req *r) {
 int pt_http_write_own_ip(const char *method, size_t method_len, char *out,
                          size_t cap) {
   static const char body[] = GEO_IP "\n";
-  bool head = method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
-  int n = snprintf(out, cap,
-                   "HTTP/1.1 200 OK\r\n"
-                   "Server: nginx\r\n"
-                   "Content-Type: text/plain; charset=utf-8\r\n"
-                   "Content-Length: %u\r\n"
-                   "Connection: close\r\n"
-                   "\r\n%s",
-                   (unsigned)(sizeof(body) - 1), head ? "" : body);
-  return n < 0 || (size_t)n >= cap ? -1 : n;
+  int n = ok_head(out, cap, "text/plain; charset=utf-8", sizeof(body) - 1);
+  if (n < 0 || is_head(method, method_len))
+    return n;
+  if (cap - (size_t)n < sizeof(body))
+    return -1;
+  memcpy(out + n, body, sizeof(body)); /* with the NUL */
+  return n + (int)sizeof(body) - 1;
 }
 
 bool pt_http_wants_event_stream(const pt_http_req *r) {
