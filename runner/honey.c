@@ -743,6 +743,7 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err) {
   if (m == NULL)
     return pt_err_make(err, 0, "honeytokens `%s/manifest.json`:%d:%d: %s",
                        dir, je.line, je.column, je.text);
+  clock_gettime(CLOCK_REALTIME, &out->made);
   out->priv = calloc(1, sizeof(*out->priv));
   honey_vars vs = {0};
   int rc = out->priv ? generate(m, dirfd, out, &vs, err)

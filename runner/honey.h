@@ -23,6 +23,7 @@
 #define PT_HONEY_H
 
 #include <jansson.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,6 +53,10 @@ typedef struct pt_honey {
                    marked as bait (wallets): for read detection */
   size_t n_files;
   struct pt_honey_priv *priv; /* rendered files and directories */
+  /* When the HOME was made up (CLOCK_REALTIME): its files are dated
+   * before it, what the run writes after, which tells the user's files
+   * from the package's own. */
+  struct timespec made;
 } pt_honey;
 
 /* Read profiles_dir/honeytokens/manifest.json and its templates, pick a

@@ -101,7 +101,7 @@ enum {
   S_OPENAT2, S_CREAT, S_UNLINK, S_UNLINKAT, S_RENAME, S_RENAMEAT, S_RENAMEAT2,
   S_CHMOD, S_FCHMOD, S_FCHMODAT, S_CHOWN, S_FCHOWN, S_LCHOWN, S_FCHOWNAT,
   S_SYMLINK, S_SYMLINKAT, S_LINK, S_LINKAT, S_MEMFD, S_PTRACE, S_NANOSLEEP,
-  S_CLOCK_NANOSLEEP, S_GETPRIORITY, S_COUNT
+  S_CLOCK_NANOSLEEP, S_GETPRIORITY, S_TRUNCATE, S_COUNT
 };
 static const char *const sys_names[S_COUNT] = {
     "execve", "execveat", "clone", "fork", "vfork", "exit_group", "connect",
@@ -109,7 +109,7 @@ static const char *const sys_names[S_COUNT] = {
     "openat2", "creat", "unlink", "unlinkat", "rename", "renameat",
     "renameat2", "chmod", "fchmod", "fchmodat", "chown", "fchown", "lchown",
     "fchownat", "symlink", "symlinkat", "link", "linkat", "memfd_create",
-    "ptrace", "nanosleep", "clock_nanosleep", "getpriority"};
+    "ptrace", "nanosleep", "clock_nanosleep", "getpriority", "truncate"};
 
 static int which(const pt_recorder *r, int nr) {
   for (int i = 0; i < S_COUNT; i++)
@@ -817,13 +817,16 @@ static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
   }
 }
 
-/* The size of a regular file of the HOME that an open with O_TRUNC is
- * about to empty (the open waits for this notification's answer, so the
- * file is still whole), or -1: not in the HOME, in the project's tree
- * (installs write thousands of files there), absent, or reached through
- * a link. What the user had and a package wiped (a wiper, ransomware
- * writing over documents) then differs from a file the package made. */
-static long long home_file_size(pt_recorder *r, const char *path) {
+/* The size of a regular file of the HOME that the user had before the
+ * run, which an open is about to empty or write over (the open waits for
+ * this notification's answer, so the file is still whole), or -1: not in
+ * the HOME, in the project's tree (installs write thousands of files
+ * there), absent, empty, reached through a link, or the run's own (its
+ * mtime not before the HOME was made up: a package rewriting a file it
+ * wrote in an earlier phase destroys nothing of the user's). What the
+ * user had and a package wiped (a wiper, ransomware writing over
+ * documents) then differs from a file the package made. */
+static long long user_file_size(pt_recorder *r, const char *path) {
   const char *home = r->cfg.home_jail;
   size_t hl = home ? strlen(home) : 0;
   int dirfd = r->jail ? jail_home_fd(r->jail) : -1;
@@ -837,11 +840,30 @@ static long long home_file_size(pt_recorder *r, const char *path) {
   if (fd < 0)
     return -1;
   struct stat st;
-  long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                       ? (long long)st.st_size
-                       : -1;
+  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
   close(fd);
-  return size;
+  const struct timespec *made = r->cfg.honey ? &r->cfg.honey->made : NULL;
+  if (ok && made && made->tv_sec > 0)
+    ok = st.st_mtim.tv_sec < made->tv_sec ||
+         (st.st_mtim.tv_sec == made->tv_sec &&
+          st.st_mtim.tv_nsec < made->tv_nsec);
+  return ok ? (long long)st.st_size : -1;
+}
+
+/* What an open does to a file the user had: "truncated" (O_TRUNC empties
+ * it, O_APPEND or not) or "in_place" (opened for writing without
+ * appending: its bytes can be written over where they are, as in-place
+ * encryption does), with the size it had. Nothing for a read or an
+ * append. */
+static void note_user_file(pt_recorder *r, uint64_t fl, const char *path,
+                           json_t *extra) {
+  const char *key = (fl & O_TRUNC) ? "truncated"
+                    : (fl & O_APPEND) || (fl & O_ACCMODE) == O_RDONLY
+                        ? NULL
+                        : "in_place";
+  long long had = key ? user_file_size(r, path) : -1;
+  if (had > 0)
+    json_object_set_new(extra, key, json_integer(had));
 }
 
 static void remember_written(pt_recorder *r, pid_t pid, const char *path) {
@@ -919,7 +941,7 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
     if (s == S_OPENAT2) {
       uint64_t how[3] = {0};
       fl = read_mem(tid, a[2], how, sizeof(how)) > 0 ? how[0] : 0;
-      if ((fl & (O_WRONLY | O_RDWR | O_CREAT)) == 0) {
+      if ((fl & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) == 0) {
         json_decref(extra);
         return; /* a read: the token-file watch covers what matters */
       }
@@ -928,9 +950,7 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
       p1[0] = '\0';
     resolve_at(tgid, dirfd, p1, f1, sizeof(f1));
     json_object_set_new(extra, "flags", open_flags_json(fl));
-    long long had = (fl & O_TRUNC) ? home_file_size(r, f1) : -1;
-    if (had > 0)
-      json_object_set_new(extra, "truncated", json_integer(had));
+    note_user_file(r, fl, f1, extra);
     emit_file(r, tgid, (fl & O_CREAT) ? "create" : "write", f1, extra);
     remember_written(r, tgid, f1);
     return;
@@ -975,6 +995,18 @@ static void on_file(pt_recorder *r, pid_t tid, pid_t tgid, int s,
     emit_file(r, tgid,
               (s == S_SYMLINK || s == S_SYMLINKAT) ? "symlink" : "link", f1,
               extra);
+    return;
+  }
+  case S_TRUNCATE: {
+    /* By path, no open: a wiper's way to empty a file unseen otherwise
+     * (ftruncate needs an open for writing, which stops). */
+    read_str(tid, a[0], p1, sizeof(p1)) || (p1[0] = 0);
+    resolve_at(tgid, AT_FDCWD, p1, f1, sizeof(f1));
+    json_object_set_new(extra, "length", json_integer((json_int_t)a[1]));
+    long long had = user_file_size(r, f1);
+    if (had > (long long)a[1])
+      json_object_set_new(extra, "truncated", json_integer(had));
+    emit_file(r, tgid, "truncate", f1, extra);
     return;
   }
   case S_CHMOD:

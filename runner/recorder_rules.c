@@ -15,12 +15,14 @@
 /* Opens only stop when they may write: BPF sees flags but not the path,
  * and a stop costs ~100 us, so the thousands of read-only opens of an
  * interpreter start never stop. Reads of the token files are seen by
- * the token-file watch instead (tokwatch.h). One rule per flag bit: BPF tests "these bits set"
- * (masked equality), not "any of them". */
+ * the token-file watch instead (tokwatch.h). O_TRUNC stops alone too: a
+ * read-only open with it still empties the file. One rule per flag bit:
+ * BPF tests "these bits set" (masked equality), not "any of them". */
 #define OPEN_RULES(name, argi)                                                 \
   {name, {{argi, SCMP_CMP_MASKED_EQ, O_WRONLY, O_WRONLY}, {0}}},               \
       {name, {{argi, SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR}, {0}}},               \
-      {name, {{argi, SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT}, {0}}}
+      {name, {{argi, SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT}, {0}}},             \
+      {name, {{argi, SCMP_CMP_MASKED_EQ, O_TRUNC, O_TRUNC}, {0}}}
 
 static const struct jail_notify_rule rules[] = {
     {"execve", {{0}}},
@@ -58,6 +60,7 @@ static const struct jail_notify_rule rules[] = {
     {"symlinkat", {{0}}},
     {"link", {{0}}},
     {"linkat", {{0}}},
+    {"truncate", {{0}}},
     {"memfd_create", {{0}}},
     {"ptrace", {{0}}},
     /* Sleeps: answered early when long (see max_sleep_ms). */

@@ -210,6 +210,8 @@ static void add_file(struct build *B, const json_t *ev, const char *op,
   copy_if(f, ev, "token_file");
   copy_if(f, ev, "seen_by");
   copy_if(f, ev, "truncated");
+  copy_if(f, ev, "in_place");
+  copy_if(f, ev, "length");
   json_array_append_new(B->files, f);
 }
 

@@ -327,6 +327,18 @@ triage_built(npm_ransom_documents ransom node-fs-cleanup-1.3.0.tgz 1 30 -
   --event "lifecycle:postinstall|file|op~delete|path~/Documents/notes.md"
   --event "lifecycle:postinstall|file|op~delete|path~/Documents/passport-scan.pdf"
   --event "lifecycle:postinstall|file|path~/.bash_history|truncated~")
+# In-place encryption: ~/Documents opened read-write and written over
+# (no truncation, no rename, no delete: in_place says what the file held);
+# tracks hidden by a read-only open with O_TRUNC and by truncate(2). The
+# note it leaves again in a later phase is its own file: no truncated.
+triage_built(wheel_documents_in_place inplace doc_sync_tools-1.0.2-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|file|op~write|path~/Documents/notes.md|in_place~"
+  --event "import|file|op~write|path~/Documents/passport-scan.pdf|in_place~"
+  --event "import|file|path~/.bash_history|flags~O_RDONLY|truncated~"
+  --event "import|file|op~truncate|path~/.ssh/known_hosts|truncated~"
+  --event "import (again)|file|op~create|path~/Desktop/HOW_TO_RESTORE.txt"
+  --no-match "import (again)|file|path~/Desktop/HOW_TO_RESTORE.txt|truncated~")
 # A plain-text address lookup (api.ipify.org) answered with an address,
 # not a shell stub: the sample that checks for a real network goes on.
 triage_built(npm_plain_ip_lookup ipfence net-speed-check-1.0.0.tgz 1 30 -

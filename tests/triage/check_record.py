@@ -3,7 +3,7 @@
 imports anything from the package under test.
 
   check_record.py RECORD [--phase NAME[=STATUS]] [--event PHASE|KIND[|key~sub]...]
-                  [--no-event KIND] [--hijack NAME[=wraps]] [--error]
+                  [--no-event KIND] [--no-match PHASE|KIND[|key~sub]...] [--hijack NAME[=wraps]] [--error]
                   [--problem RULE] [--no-problem RULE] [--unresolved SUB]
                   [--unsatisfied SUB] [--resolved NAME@VERSION] [--stubbed NAME]
                   [--stat KEY>=N] [--canary]
@@ -58,6 +58,10 @@ def main():
             bad = [e for e in events if e.get("kind") == val]
             if bad:
                 fail("unexpected %s event: %r" % (val, bad[0]))
+        elif opt == "--no-match":
+            bad = [e for e in events if match_event(e, val)]
+            if bad:
+                fail("an event matches %r: %r" % (val, bad[0]))
         elif opt == "--hijack":
             name, _, wraps = val.partition("=")
             h = [x for x in rec["hijacks"] if x["name"] == name]

