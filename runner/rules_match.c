@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules_int.h"
 
@@ -263,6 +264,32 @@ static bool is_exec_event(json_t *el) {
   return k && strcmp(k, "exec") == 0;
 }
 
+/* Did a connection of el's phase go to the name el (a dns event) looked
+ * up (a net or connect event whose hostname is that name)? A lookup
+ * followed by a
+ * connection is judged by the connection; one that is not is what a DNS
+ * channel (exfiltration, a beacon) looks like. */
+static bool dns_connected(const struct pt_rules_ctx *c, json_t *el) {
+  const char *name = json_string_value(json_object_get(el, "name"));
+  const char *phase = json_string_value(json_object_get(el, "phase"));
+  if (name == NULL || phase == NULL || c->events == NULL)
+    return false;
+  size_t i;
+  json_t *ev;
+  json_array_foreach(c->events, i, ev) {
+    const char *k = json_string_value(json_object_get(ev, "kind"));
+    const char *h = json_string_value(json_object_get(ev, "hostname"));
+    const char *ph = json_string_value(json_object_get(ev, "phase"));
+    json_t *port = json_object_get(ev, "port");
+    if (k && h && ph &&
+        (strcmp(k, "net") == 0 || strcmp(k, "connect") == 0) &&
+        strcasecmp(h, name) == 0 &&
+        strcmp(ph, phase) == 0 && json_integer_value(port) != 53)
+      return true;
+  }
+  return false;
+}
+
 json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
                          const char *path, bool *owned) {
   *owned = false;
@@ -275,6 +302,12 @@ json_t *pt_rules_resolve(const struct pt_rules_ctx *c, json_t *el, size_t idx,
   }
   if (strcmp(path, "phase_argv") == 0)
     return json_object_get(phase_obj(c, phase), "argv");
+  if (strcmp(path, "connected") == 0) {
+    const char *k = json_string_value(json_object_get(el, "kind"));
+    if (k == NULL || strcmp(k, "dns") != 0)
+      return walk(el, path);
+    return dns_connected(c, el) ? json_true() : json_false();
+  }
   if (strcmp(path, "cmdline") == 0) {
     *owned = true;
     return join_argv(json_object_get(el, "argv"));

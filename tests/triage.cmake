@@ -339,6 +339,19 @@ triage_built(wheel_documents_in_place inplace doc_sync_tools-1.0.2-py3-none-any.
   --event "import|file|op~truncate|path~/.ssh/known_hosts|truncated~"
   --event "import (again)|file|op~create|path~/Desktop/HOW_TO_RESTORE.txt"
   --no-match "import (again)|file|path~/Desktop/HOW_TO_RESTORE.txt|truncated~")
+# Protestware: a message dropped on the user's Desktop (the HOME has the
+# XDG folders a desktop session makes) at require.
+triage_built(npm_protestware_desktop protest ansi-colors-plus-1.4.44.tgz 1 30 -
+  --phase import=ok
+  --event "import|file|op~create|path~/Desktop/WITH-LOVE.txt")
+# Benign: a prebuilt addon asked of its vendor's host at install (a
+# version and a platform in the path, over HTTPS, by a shell script of the
+# package): a low finding, not a suspicious one; the lookup that came
+# before the connection is no DNS channel.
+triage_built(npm_prebuilt_download prebuilt webp-encoder-native-3.1.0.tgz 0 30 -
+  --phase lifecycle:install=ok
+  --event "lifecycle:install|exec|argv~scripts/install.sh"
+  --event "lifecycle:install|net|hostname~prebuilds.webp-encoder.test|port~443")
 # A plain-text address lookup (api.ipify.org) answered with an address,
 # not a shell stub: the sample that checks for a real network goes on.
 triage_built(npm_plain_ip_lookup ipfence net-speed-check-1.0.0.tgz 1 30 -

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -56,6 +56,14 @@ ransom  node-fs-cleanup: its postinstall XORs every file of ~/Documents
         into NAME.locked, deletes the originals, leaves a ransom note and
         empties ~/.bash_history. Defanged: it acts only when the
         honeytoken HOME's crontab stand-in is there.
+protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
+        LIBERTY): on require it writes a message to ~/Desktop and to the
+        project, and prints a banner. Nothing is read or sent.
+prebuilt webp-encoder-native (benign): its install script runs a shell
+        script of the package, which asks the vendor's host (.test, over
+        HTTPS) for the prebuilt addon of this version and platform,
+        keeps it under prebuilds/ and says it would build from source
+        when the answer is no archive.
 tmplog  inotify-probe (benign): its postinstall logs a probe to /tmp,
         then prints the log, hashes it and removes it: a file written and
         handed to cat, sha256sum and rm, none of which runs it.
@@ -406,6 +414,41 @@ PACKAGES = {
                                    "rm /tmp/inotify-probe.log"}}, {
         "probe.js": ("console.log('inotify-probe: max_user_watches', "
                      "require('fs').existsSync('/proc/sys/fs/inotify') ? 'ok' : 'n/a');\n", 0o644),
+    }),
+    "protest": npm_pkg({"name": "ansi-colors-plus", "version": "1.4.44"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "const msg = 'LIBERTY LIBERTY LIBERTY: no more free work for you.\\n';\n"
+            "for (const d of [path.join(os.homedir(), 'Desktop'), process.cwd()]) {\n"
+            "  try { if (fs.existsSync(d)) fs.writeFileSync(path.join(d, 'WITH-LOVE.txt'), msg); } catch (e) {}\n"
+            "}\n"
+            "for (let i = 0; i < 50; i++) console.log(msg.trim());\n"
+            "module.exports = s => String(s);\n", 0o644),
+    }),
+    "prebuilt": npm_pkg({"name": "webp-encoder-native", "version": "3.1.0",
+                         "scripts": {"install": "bash scripts/install.sh"}}, {
+        "scripts/install.sh": (
+            "#!/bin/bash\n"
+            "node scripts/download.js || echo 'webp-encoder-native: no prebuilt binary, build from source with node-gyp'\n",
+            0o755),
+        "scripts/download.js": (
+            "'use strict';\n"
+            "const https = require('https'), fs = require('fs'), path = require('path');\n"
+            "const v = require('../package.json').version;\n"
+            "const name = `webp-encoder-v${v}-napi-v8-${process.platform}-${process.arch}.tar.gz`;\n"
+            "const dir = path.join(__dirname, '..', 'prebuilds');\n"
+            "https.get(`https://prebuilds.webp-encoder.test/v${v}/${name}`, r => {\n"
+            "  const chunks = [];\n"
+            "  r.on('data', c => chunks.push(c));\n"
+            "  r.on('end', () => {\n"
+            "    const body = Buffer.concat(chunks);\n"
+            "    if (r.statusCode !== 200 || body[0] !== 0x1f || body[1] !== 0x8b) process.exit(1);\n"
+            "    fs.mkdirSync(dir, { recursive: true });\n"
+            "    fs.writeFileSync(path.join(dir, name), body);\n"
+            "  });\n"
+            "}).on('error', () => process.exit(1));\n", 0o644),
+        "index.js": ("module.exports = { encode: b => Buffer.from(b) };\n", 0o644),
     }),
     "walletok": npm_pkg({"name": "bip39-lite", "version": "3.1.0"}, {
         "index.js": (
