@@ -91,6 +91,7 @@ void pt_npmmeta_free(pt_npmmeta *m) {
   map_free(&m->dependencies);
   map_free(&m->optional_dependencies);
   map_free(&m->peer_dependencies);
+  map_free(&m->peer_optional_dependencies);
   for (size_t i = 0; i < m->n_bundle_dependencies; i++)
     free(m->bundle_dependencies[i]);
   free(m->bundle_dependencies);
@@ -249,6 +250,33 @@ static int get_bundle(json_t *root, pt_npmmeta *m, pt_err **err) {
   return 0;
 }
 
+/* Move the peers that peerDependenciesMeta calls optional to their own
+ * map. A meta that is not an object, or an entry without `"optional":
+ * true`, leaves the peer required, as npm reads it. */
+static void split_optional_peers(json_t *root, pt_npmmeta *m) {
+  json_t *meta = json_object_get(root, "peerDependenciesMeta");
+  if (!json_is_object(meta))
+    return;
+  pt_npmmeta_map *from = &m->peer_dependencies;
+  pt_npmmeta_map *to = &m->peer_optional_dependencies;
+  size_t kept = 0;
+  for (size_t i = 0; i < from->len; i++) {
+    json_t *e = json_object_get(meta, from->items[i].key);
+    if (json_is_true(json_object_get(e, "optional"))) {
+      /* to never outgrows from: its items fit in from's slack */
+      if (to->items == NULL &&
+          (to->items = calloc(from->len, sizeof(*to->items))) == NULL) {
+        from->items[kept++] = from->items[i];
+        continue;
+      }
+      to->items[to->len++] = from->items[i];
+    } else {
+      from->items[kept++] = from->items[i];
+    }
+  }
+  from->len = kept;
+}
+
 static int parse_fields(json_t *root, pt_npmmeta *m, pt_err **err) {
   if (get_string(root, "name", &m->name, err) < 0 ||
       get_string(root, "version", &m->version, err) < 0 ||
@@ -267,6 +295,7 @@ static int parse_fields(json_t *root, pt_npmmeta *m, pt_err **err) {
       get_map(root, "peerDependencies", &m->peer_dependencies, err) < 0 ||
       get_bundle(root, m, err) < 0)
     return -1;
+  split_optional_peers(root, m);
   return 0;
 }
 

@@ -39,6 +39,10 @@ typedef struct pt_npmmeta {
   pt_npmmeta_map dependencies;
   pt_npmmeta_map optional_dependencies;
   pt_npmmeta_map peer_dependencies; /* npm >= 7 installs them too */
+  /* Peers peerDependenciesMeta marks optional, moved out of
+   * peer_dependencies: npm installs none of them unless something else
+   * brings it (node-fetch's `encoding`). */
+  pt_npmmeta_map peer_optional_dependencies;
   /* bundleDependencies / bundledDependencies: an array of names, or true
    * meaning every name in dependencies. */
   char **bundle_dependencies;

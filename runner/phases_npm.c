@@ -347,17 +347,23 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
   struct dep_queue *q = calloc(1, sizeof(*q));
   if (q == NULL)
     return;
-  for (int pass = 0; pass < 3; pass++) {
+  for (int pass = 0; pass < 4; pass++) {
     const pt_npmmeta_map *m = pass == 0   ? &top->dependencies
                               : pass == 1 ? &top->optional_dependencies
-                                          : &top->peer_dependencies;
+                              : pass == 2 ? &top->peer_dependencies
+                                          : &top->peer_optional_dependencies;
     for (size_t i = 0; i < m->len; i++) {
       char decl[600];
       snprintf(decl, sizeof(decl), "%s@%s", m->items[i].key,
                m->items[i].value);
       pt_triage_dep(t, "declared", decl);
+      /* An optional peer is installed only when --deps has a version
+       * it allows (never stubbed: npm crashes on an override of an
+       * optional peer that is not in the tree). */
       dep_enqueue(q, m->items[i].key, m->items[i].value,
-                  pass == 1 ? DEP_OPTIONAL : DEP_REQUIRED);
+                  pass == 1   ? DEP_OPTIONAL
+                  : pass == 3 ? DEP_OPTIONAL_OF_DEP
+                              : DEP_REQUIRED);
     }
   }
   while (q->head < q->tail) {
@@ -400,6 +406,10 @@ static void resolve_deps(struct pt_triage *t, struct npm_state *s,
     for (size_t i = 0; i < m->peer_dependencies.len; i++)
       dep_enqueue(q, m->peer_dependencies.items[i].key,
                   m->peer_dependencies.items[i].value, DEP_REQUIRED);
+    for (size_t i = 0; i < m->peer_optional_dependencies.len; i++)
+      dep_enqueue(q, m->peer_optional_dependencies.items[i].key,
+                  m->peer_optional_dependencies.items[i].value,
+                  DEP_OPTIONAL_OF_DEP);
     /* A payload may hide one level down, in a dependency's optional one
      * (installed whenever it can be, its scripts run). */
     for (size_t i = 0; i < m->optional_dependencies.len; i++)

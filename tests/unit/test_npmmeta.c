@@ -159,6 +159,38 @@ static void test_order_and_lifecycle(void) {
         "non-lifecycle");
 }
 
+/* node-fetch 2: `encoding` is a peer that peerDependenciesMeta makes
+ * optional; npm installs it only if something else brings it. */
+static void test_optional_peers(void) {
+  const char *j =
+      "{\"peerDependencies\":{\"a\":\"1\",\"encoding\":\"^0.1.0\","
+      "\"b\":\"2\",\"c\":\"3\"},\"peerDependenciesMeta\":{\"encoding\":"
+      "{\"optional\":true},\"b\":{\"optional\":false},\"c\":7,"
+      "\"absent\":{\"optional\":true}}}";
+  pt_npmmeta m;
+  pt_err *err = NULL;
+  CHECK(pt_npmmeta_parse(j, strlen(j), &m, &err) == 0, "parse");
+  CHECK(m.peer_dependencies.len == 3 &&
+            eq(m.peer_dependencies.items[0].key, "a") &&
+            eq(m.peer_dependencies.items[1].key, "b") &&
+            eq(m.peer_dependencies.items[2].key, "c"),
+        "required peers: %zu", m.peer_dependencies.len);
+  CHECK(m.peer_optional_dependencies.len == 1 &&
+            eq(m.peer_optional_dependencies.items[0].key, "encoding") &&
+            eq(m.peer_optional_dependencies.items[0].value, "^0.1.0"),
+        "optional peers: %zu", m.peer_optional_dependencies.len);
+  pt_npmmeta_free(&m);
+  pt_err_free(err);
+  /* A meta that is not an object changes nothing. */
+  const char *k = "{\"peerDependencies\":{\"x\":\"1\"},"
+                  "\"peerDependenciesMeta\":[1]}";
+  CHECK(pt_npmmeta_parse(k, strlen(k), &m, &err) == 0, "parse 2");
+  CHECK(m.peer_dependencies.len == 1 && m.peer_optional_dependencies.len == 0,
+        "meta array");
+  pt_npmmeta_free(&m);
+  pt_err_free(err);
+}
+
 static void test_caps(void) {
   /* Input cap. */
   size_t n = PT_NPMMETA_MAX_INPUT + 16;
@@ -218,6 +250,7 @@ int main(int argc, char **argv) {
   test_cases();
   test_duplicate_flag();
   test_order_and_lifecycle();
+  test_optional_peers();
   test_caps();
   test_valid();
   printf("%s: %d failure%s\n", argv[0], failures, failures == 1 ? "" : "s");
