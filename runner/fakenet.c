@@ -143,9 +143,11 @@ unsigned fn_scan_tokens(struct pt_fakenet *fn, pid_t pid, const void *buf,
   if (fn->cfg.tokens == NULL || len == 0 || budget == 0)
     return 0;
   struct emit_ctx ec = {.fn = fn, .pid = pid, .where = where, .extra = extra};
-  /* Compressed too: what leaves is often packed (a tar.gz of ~/.ssh). */
+  /* Compressed too: what leaves is often packed (a tar.gz of ~/.ssh);
+   * and XORed with a key of the sample's (an NTP packet's fields). */
   return pt_tok_scan_nested(fn->cfg.tokens, buf, len, budget,
-                            PT_TOK_NEST_INFLATE, emit_token, &ec);
+                            PT_TOK_NEST_INFLATE | PT_TOK_NEST_XOR, emit_token,
+                            &ec);
 }
 
 /* ---- sockets -------------------------------------------------------- */

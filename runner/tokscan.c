@@ -29,22 +29,23 @@ enum enc {
   E_HEX,
   E_URLENC,
   E_B58,
+  E_XOR,
   E_COUNT,
 };
 
 static const char *const enc_name[E_COUNT] = {
     "raw", "reversed", "base64", "base64url", "base32", "base32hex", "hex", "urlenc",
-    "base58",
+    "base58", "xor",
 };
 /* Index by enc: names for matches inside DNS names. Only raw, hex and the
  * base32 family occur there. */
 static const char *const dns_name[E_COUNT] = {
     "dns-raw", NULL, NULL, NULL, "dns-base32", "dns-base32hex", "dns-hex", NULL,
-    NULL,
+    NULL, NULL,
 };
 static const char *const dns_split_name[E_COUNT] = {
     "dns-split-raw", NULL, NULL, NULL, "dns-split-base32", "dns-split-base32hex",
-    "dns-split-hex", NULL, NULL,
+    "dns-split-hex", NULL, NULL, NULL,
 };
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -61,6 +62,7 @@ typedef struct needle {
   uint32_t first4; /* the first 4 bytes, as loaded by load32() */
   uint16_t tok;
   uint8_t enc;
+  uint8_t period; /* xor needles: the key length k (see ensure_xor) */
 } needle;
 
 /* A set of needles searched over one kind of view. */
@@ -86,6 +88,10 @@ struct pt_tok_scanner {
    * re-indexing after each add cost a run ~0.2 ms of clearing tables. */
   atomic_bool indexed;
   pthread_mutex_t index_lock;
+  /* Needles for repeating-key XOR (pt_tok_scan_xor), made from the raw
+   * needles on the first such scan: most runs never make one. */
+  nset xor_set;
+  atomic_bool xor_ready;
   pt_tok_fill_fn fill; /* pt_tok_defer's, until run */
   void *fill_ctx;
   int fill_errno; /* its failure, for good */
@@ -113,11 +119,12 @@ void pt_tok_free(pt_tok_scanner *s) {
     return;
   for (size_t i = 0; i < s->ntok; i++)
     free(s->ids[i]);
-  for (int k = 0; k < NSETS; k++) {
-    for (size_t i = 0; i < s->sets[k].n; i++)
-      free(s->sets[k].v[i].bytes);
-    free(s->sets[k].v);
-    free(s->sets[k].order);
+  for (int k = 0; k <= NSETS; k++) {
+    nset *ns = k < NSETS ? &s->sets[k] : &s->xor_set;
+    for (size_t i = 0; i < ns->n; i++)
+      free(ns->v[i].bytes);
+    free(ns->v);
+    free(ns->order);
   }
   pthread_mutex_destroy(&s->index_lock);
   free(s);
@@ -334,6 +341,7 @@ static int add_token(pt_tok_scanner *s, const char *id, const uint8_t *v,
   if (!binary && memchr(v, ' ', n))
     s->has_space = true;
   atomic_store_explicit(&s->indexed, false, memory_order_release);
+  atomic_store_explicit(&s->xor_ready, false, memory_order_release);
   if (add_needles(s, v, n, tok) < 0)
     goto nomem;
   if (binary) {
@@ -459,6 +467,64 @@ static int ensure_indexed(const pt_tok_scanner *cs) {
 
 int pt_tok_index(pt_tok_scanner *s) { return ensure_indexed(s); }
 
+/* XOR with a repeating key of k bytes cancels in b[i] ^ b[i + k]: the
+ * data's "k-delta" holds the raw value's k-delta wherever the value was
+ * XORed with any key of length k (k = 1..PT_TOK_XOR_MAX_KEY), so one
+ * needle per k and token finds every key. Each needle keeps the value's
+ * first k bytes after its delta (bytes[len..len + k)), to tell the key
+ * and to leave the all-zero key (the plain value) to the raw needle. A
+ * delta shorter than PT_TOK_XOR_MIN_NEEDLE is not searched (a k-delta of
+ * random text is a little less random than the text: ~5 bits a byte for
+ * a base62 value, so 12 bytes still leave ~2^-60 per position and key
+ * length). */
+static int xor_fill(pt_tok_scanner *s) {
+  nset *xs = &s->xor_set;
+  for (size_t i = 0; i < xs->n; i++)
+    free(xs->v[i].bytes);
+  xs->n = 0;
+  const nset *cs = &s->sets[SET_CS];
+  for (size_t i = 0; i < cs->n; i++) {
+    const needle *r = &cs->v[i];
+    if (r->enc != E_RAW)
+      continue;
+    for (size_t k = 1; k <= PT_TOK_XOR_MAX_KEY &&
+                       r->len >= k + PT_TOK_XOR_MIN_NEEDLE; k++) {
+      size_t dl = r->len - k;
+      uint8_t *b = malloc(dl + k);
+      if (b == NULL)
+        return -1;
+      for (size_t j = 0; j < dl; j++)
+        b[j] = r->bytes[j] ^ r->bytes[j + k];
+      memcpy(b + dl, r->bytes, k);
+      size_t before = xs->n;
+      if (nset_add(xs, b, dl, r->tok, E_XOR) < 0)
+        return -1;
+      if (xs->n > before)
+        xs->v[xs->n - 1].period = (uint8_t)k;
+    }
+  }
+  return nset_index(xs);
+}
+
+static int ensure_xor(const pt_tok_scanner *cs) {
+  pt_tok_scanner *s = (pt_tok_scanner *)cs; /* a cache, as the index */
+  if (ensure_indexed(cs) < 0)
+    return -1;
+  if (atomic_load_explicit(&s->xor_ready, memory_order_acquire))
+    return 0;
+  pthread_mutex_lock(&s->index_lock);
+  int rc = 0;
+  if (!atomic_load_explicit(&s->xor_ready, memory_order_relaxed)) {
+    rc = xor_fill(s);
+    if (rc == 0)
+      atomic_store_explicit(&s->xor_ready, true, memory_order_release);
+  }
+  pthread_mutex_unlock(&s->index_lock);
+  if (rc < 0)
+    errno = ENOMEM;
+  return rc;
+}
+
 /* ---- scanning ---- */
 
 typedef struct collect {
@@ -479,6 +545,7 @@ enum mode {
   M_PCT,   /* SET_CS over the percent-decoded input */
   M_NL,    /* SET_CS over the input without CR/LF (wrapped base64) */
   M_DNS,   /* SET_CI over the lowercased name without dots */
+  M_XOR,   /* xor_set over the input's k-delta (view.period = k) */
 };
 
 /* A view derived from the input: bytes plus, for each, the offset of the
@@ -488,6 +555,7 @@ typedef struct view {
   size_t len;
   const uint8_t *src; /* the input */
   const uint32_t *map; /* NULL: view offset == input offset */
+  uint8_t period;      /* M_XOR: k; needles of another k are skipped */
 } view;
 
 static int hexval(uint8_t c) {
@@ -540,6 +608,17 @@ static void found(collect *c, const view *v, enum mode m, const needle *nd, size
   case M_DNS:
     emit(c, nd->tok, len == nd->len ? dns_name[nd->enc] : dns_split_name[nd->enc], start, len);
     break;
+  case M_XOR: {
+    /* The key: the data's first k bytes there XOR the value's. All zero
+     * is the plain value, which the raw needle reports. */
+    const uint8_t *head = nd->bytes + nd->len;
+    bool zero = true;
+    for (size_t i = 0; i < v->period && zero; i++)
+      zero = (v->src[start + i] ^ head[i]) == 0;
+    if (!zero)
+      emit(c, nd->tok, enc_name[E_XOR], start, len + v->period);
+    break;
+  }
   }
 }
 
@@ -553,7 +632,7 @@ static void scan_view(collect *c, const nset *ns, const view *v, enum mode m) {
       continue;
     for (uint32_t k = ns->start[h >> 4]; k < ns->start[(h >> 4) + 1]; k++) {
       const needle *nd = &ns->v[ns->order[k]];
-      if (nd->first4 != w || nd->len > v->len - i)
+      if (nd->first4 != w || nd->len > v->len - i || nd->period != v->period)
         continue;
       if (memcmp(v->p + i + 4, nd->bytes + 4, nd->len - 4) == 0)
         found(c, v, m, nd, i);
@@ -694,6 +773,37 @@ int pt_tok_scan_dnsname(const pt_tok_scanner *s, const char *name, size_t name_l
   scan_view(&c, &s->sets[SET_CI], &v, M_DNS);
   free(tmp);
   free(map);
+  finish(&c, n);
+  return c.total > INT32_MAX ? INT32_MAX : (int)c.total;
+}
+
+int pt_tok_scan_xor(const pt_tok_scanner *s, const void *buf, size_t len,
+                    pt_tok_match *out, size_t max, size_t *n) {
+  const uint8_t *b = buf;
+  collect c = {.s = s, .out = out, .max = out ? max : 0};
+  if (n)
+    *n = 0;
+  if (s == NULL || b == NULL || len < PT_TOK_XOR_MIN_NEEDLE + 1)
+    return 0;
+  if (ensure_xor(s) < 0)
+    return -1;
+  if (s->xor_set.n == 0)
+    return 0;
+  if (len > PT_TOK_XOR_MAX_SCAN)
+    len = PT_TOK_XOR_MAX_SCAN;
+  uint8_t *d = malloc(len);
+  if (d == NULL) {
+    errno = ENOMEM;
+    return -1;
+  }
+  for (size_t k = 1; k <= PT_TOK_XOR_MAX_KEY && len > k + PT_TOK_XOR_MIN_NEEDLE;
+       k++) {
+    for (size_t i = 0; i + k < len; i++)
+      d[i] = b[i] ^ b[i + k];
+    view v = {.p = d, .len = len - k, .src = b, .period = (uint8_t)k};
+    scan_view(&c, &s->xor_set, &v, M_XOR);
+  }
+  free(d);
   finish(&c, n);
   return c.total > INT32_MAX ? INT32_MAX : (int)c.total;
 }

@@ -16,8 +16,9 @@
  * with a 4-byte prefix filter and compares candidates.
  *
  * Not detected (documented limits): base64 inside DNS names (case folding
- * destroys it); double percent-encoding; encryption/XOR/compression; a
- * token cut into pieces other than DNS labels or line breaks.
+ * destroys it); double percent-encoding; encryption and compression (but
+ * see pt_tok_scan_xor and pt_tok_scan_nested); a token cut into pieces
+ * other than DNS labels or line breaks.
  *
  * False positives: token values must be at least PT_TOK_MIN_VALUE bytes,
  * and a derived needle shorter than PT_TOK_MIN_NEEDLE is not searched.
@@ -50,7 +51,7 @@ typedef struct pt_tok_match {
                            "dns-raw", "dns-hex", "dns-base32",
                            "dns-base32hex", and "dns-split-<enc>" when the
                            match spans a label boundary; "base58" for a
-                           token added as bytes */
+                           token added as bytes; "xor" (pt_tok_scan_xor) */
   size_t offset;        /* first byte of the match in the scanned input */
   size_t length;        /* bytes of the input the match covers */
 } pt_tok_match;
@@ -112,11 +113,26 @@ int pt_tok_scan(const pt_tok_scanner *s, const void *buf, size_t len,
  * number of calls. */
 #define PT_TOK_NEST_DEPTH 3
 #define PT_TOK_NEST_INFLATE 1u
+#define PT_TOK_NEST_XOR 2u /* and pt_tok_scan_xor in every layer */
 typedef void (*pt_tok_nested_fn)(void *ctx, const pt_tok_match *m,
                                  const char *encoding);
 unsigned pt_tok_scan_nested(const pt_tok_scanner *s, const void *buf,
                             size_t len, unsigned budget, unsigned flags,
                             pt_tok_nested_fn hit, void *ctx);
+
+/* Repeating-key XOR, the stealers' favourite cover (a byte, a word, a
+ * SHA-256 digest as the key): tokens whose raw value was XORed with any
+ * key of 1..PT_TOK_XOR_MAX_KEY bytes (not the all-zero key: the plain
+ * value is pt_tok_scan's), found without knowing the key (tokscan.c,
+ * xor_fill, says how), encoding "xor". Looks at the first
+ * PT_TOK_XOR_MAX_SCAN bytes. A token must be at least
+ * k + PT_TOK_XOR_MIN_NEEDLE bytes long to be found under a k-byte key.
+ * Returns as pt_tok_scan. The needles are made on the first call. */
+#define PT_TOK_XOR_MAX_KEY 32
+#define PT_TOK_XOR_MIN_NEEDLE PT_TOK_MIN_NEEDLE
+#define PT_TOK_XOR_MAX_SCAN (1u << 20)
+int pt_tok_scan_xor(const pt_tok_scanner *s, const void *buf, size_t len,
+                    pt_tok_match *out, size_t max, size_t *n);
 
 /* Scan a DNS name in dotted text form (pt_dns_query.name): dots are
  * removed so a value split over labels is found, and case is ignored.

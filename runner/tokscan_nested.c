@@ -59,7 +59,7 @@ struct nest {
   const char *id[64], *enc[64]; /* reported so far */
   size_t n_seen, decoded, inflated;
   unsigned streams;
-  bool inflate;
+  bool inflate, xor;
 };
 
 /* Seen already? Under a layer of base64, any encoding of the same token
@@ -179,13 +179,21 @@ static unsigned layer(struct nest *ns, const uint8_t *buf, size_t len,
   unsigned hits = 0;
   if (pt_tok_scan(ns->s, buf, len, m, sizeof(m) / sizeof(m[0]), &n) < 0)
     return 0;
-  for (size_t i = 0; i < n && hits < budget; i++) {
-    if (seen_add(ns, m[i].id, m[i].encoding, depth > 0))
-      continue;
-    char enc[96];
-    snprintf(enc, sizeof(enc), "%s%s", how, m[i].encoding);
-    ns->hit(ns->ctx, &m[i], enc);
-    hits++;
+  for (int pass = 0; pass < 2; pass++) {
+    /* Then under a repeating-key XOR (what a plain scan found is not
+     * looked for again). */
+    if (pass == 1 && (!ns->xor ||
+                      pt_tok_scan_xor(ns->s, buf, len, m,
+                                      sizeof(m) / sizeof(m[0]), &n) < 0))
+      break;
+    for (size_t i = 0; i < n && hits < budget; i++) {
+      if (seen_add(ns, m[i].id, m[i].encoding, depth > 0 || pass == 1))
+        continue;
+      char enc[96];
+      snprintf(enc, sizeof(enc), "%s%s", how, m[i].encoding);
+      ns->hit(ns->ctx, &m[i], enc);
+      hits++;
+    }
   }
   if (depth + 1 >= PT_TOK_NEST_DEPTH)
     return hits;
@@ -242,6 +250,7 @@ unsigned pt_tok_scan_nested(const pt_tok_scanner *s, const void *buf,
   if (s == NULL || buf == NULL || len == 0 || budget == 0)
     return 0;
   struct nest ns = {.s = s, .hit = hit, .ctx = ctx,
-                    .inflate = (flags & PT_TOK_NEST_INFLATE) != 0};
+                    .inflate = (flags & PT_TOK_NEST_INFLATE) != 0,
+                    .xor = (flags & PT_TOK_NEST_XOR) != 0};
   return layer(&ns, buf, len, budget, 0, "");
 }

@@ -357,6 +357,19 @@ triage_built(npm_prebuilt_download prebuilt webp-encoder-native-3.1.0.tgz 0 30 -
 triage_built(wheel_address_stage ipstage http_retry_kit-0.9.1-py3-none-any.whl 1 30 -
   --phase import=ok
   --event "import|net|hostname~203.0.113.77|port~80")
+# A backdoor in a function only callers run: the exercise phase calls
+# each plain exported function once, bare.
+triage_built(npm_bare_call_backdoor bareapi ssh-config-lite-1.0.6.tgz 1 30 -
+  --phase exercise=ok
+  --event "exercise|file|path~/.ssh/authorized_keys")
+triage_built(wheel_bare_call_backdoor bareapi sshconf_tools-1.0.6-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|file|path~/.ssh/authorized_keys")
+# Credentials XORed with a key of the sample's and sent over UDP: found
+# under the XOR without knowing the key.
+triage_built(wheel_xor_udp xorudp ntp_skew_check-2.0.3-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|honeytoken|token~NPM_TOKEN|encoding~xor")
 # A plain-text address lookup (api.ipify.org) answered with an address,
 # not a shell stub: the sample that checks for a real network goes on.
 triage_built(npm_plain_ip_lookup ipfence net-speed-check-1.0.0.tgz 1 30 -

@@ -15,6 +15,13 @@
 // left alone. Each promise is awaited at most CALL_MS; the whole is
 // bounded (BUDGET_MS, MAX_CALLS). A synchronous loop is bounded only by the
 // phase's timeout. Nothing of a value is printed: only the names called.
+//
+// Then each other exported function (exports.f, exports.default.f; not a
+// class, not a name that says it listens, runs, spawns, writes, deletes,
+// installs or reaches a network) is called once with no argument: a
+// backdoor may sit in any function only callers run (an NTP client's
+// getOffset, a config parser's parse), and called bare most functions
+// only throw.
 'use strict';
 
 const CALL_MS = 2000;
@@ -52,6 +59,18 @@ function values() {
     if (/^([0-9a-f]{2})+$/i.test(bare)) out.push(Buffer.from(bare, 'hex'));
   }
   return out;
+}
+
+const SIDE_EFFECT = new RegExp(
+  'listen|serve|server|start|stop|watch|spawn|exec|fork|kill|exit|quit|' +
+  'delete|remove|^rm|clean|unlink|destroy|drop|purge|wipe|write|save|' +
+  'install|publish|deploy|open|launch|prompt|ask|repl|shell|daemon|loop|' +
+  'forever|sleep|wait|lock|main|run|cli|command|cmd|edit|pause|confirm|getpass|exit|throw|abort');
+
+function plain(name, f) {
+  const n = norm(name);
+  return typeof f === 'function' && !isClass(f) && !/^[A-Z]/.test(name) &&
+    !String(name).startsWith('_') && !NETWORKISH.test(n) && !SIDE_EFFECT.test(n);
 }
 
 const isClass = (f) =>
@@ -134,14 +153,16 @@ module.exports = async function exercise(mod, name, load) {
   // method's `this` is its class): constructed when a class named like a
   // wallet or key pair, called when named like a key loader; what either
   // makes has its own key methods called.
-  const done = new Set();
+  const done = new Set(), keyed = new Set();
   async function one(label, f, name, owner) {
     if (typeof f !== 'function' || done.has(f) || !left()) return;
     done.add(f);
     if (isClass(f) || /^[A-Z]/.test(name)) {
       if (!wanted(name, true)) return;
+      keyed.add(f);
       for (const v of vals) await instance(label, await call(label, f, v, true));
     } else if (wanted(name, false)) {
+      keyed.add(f);
       const fn = owner ? f.bind(owner) : f;
       for (const v of vals) {
         const made = await call(label, fn, v, false);
@@ -169,6 +190,17 @@ module.exports = async function exercise(mod, name, load) {
 
   if (typeof mod === 'function') await one('exports', mod, mod.name || 'exports', null);
   await walk(mod, 'exports', 0);
+  // Every other plain exported function, bare, once (see the top).
+  const bare = new Set(keyed);
+  for (const [label, o] of [['exports', mod], ['exports.default', get(mod, 'default')]]) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
+    for (const name of props(o)) {
+      const f = get(o, name);
+      if (SKIP.includes(name) || !plain(name, f) || bare.has(f)) continue;
+      bare.add(f);
+      await call(label + '.' + name + '()', f.bind(o), undefined, false);
+    }
+  }
   // The key API may live in a subpath export only (viem/accounts): each
   // plain one the package declares is loaded the way the package was.
   for (const sub of subpaths(name).slice(0, MAX_SUBPATHS)) {

