@@ -23,9 +23,9 @@
 #define PT_HONEY_H
 
 #include <jansson.h>
-#include <time.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "pt_err.h"
 

@@ -266,9 +266,8 @@ static bool is_exec_event(json_t *el) {
 
 /* Did a connection of el's phase go to the name el (a dns event) looked
  * up (a net or connect event whose hostname is that name)? A lookup
- * followed by a
- * connection is judged by the connection; one that is not is what a DNS
- * channel (exfiltration, a beacon) looks like. */
+ * followed by a connection is judged by the connection; one that is not
+ * is what a DNS channel (exfiltration, a beacon) looks like. */
 static bool dns_connected(const struct pt_rules_ctx *c, json_t *el) {
   const char *name = json_string_value(json_object_get(el, "name"));
   const char *phase = json_string_value(json_object_get(el, "phase"));

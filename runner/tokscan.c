@@ -495,6 +495,16 @@ static int xor_fill(pt_tok_scanner *s) {
         return -1;
       for (size_t j = 0; j < dl; j++)
         b[j] = r->bytes[j] ^ r->bytes[j + k];
+      /* A value repeating itself with period k has a flat delta, which
+       * any run of repeating data (zero padding) would match. */
+      uint8_t seen[256] = {0};
+      unsigned distinct = 0;
+      for (size_t j = 0; j < dl && distinct < 6; j++)
+        distinct += seen[b[j]]++ == 0;
+      if (distinct < 6) {
+        free(b);
+        continue;
+      }
       memcpy(b + dl, r->bytes, k);
       size_t before = xs->n;
       if (nset_add(xs, b, dl, r->tok, E_XOR) < 0)

@@ -65,7 +65,7 @@ const SIDE_EFFECT = new RegExp(
   'listen|serve|server|start|stop|watch|spawn|exec|fork|kill|exit|quit|' +
   'delete|remove|^rm|clean|unlink|destroy|drop|purge|wipe|write|save|' +
   'install|publish|deploy|open|launch|prompt|ask|repl|shell|daemon|loop|' +
-  'forever|sleep|wait|lock|main|run|cli|command|cmd|edit|pause|confirm|getpass|exit|throw|abort');
+  'forever|sleep|wait|lock|main|run|cli|command|cmd|edit|pause|confirm|getpass|throw|abort');
 
 function plain(name, f) {
   const n = norm(name);

@@ -923,6 +923,14 @@ static void test_xor(void) {
                            ll);
   CHECK(pt_tok_scan_xor(s, log, ll, m, 8, &n) == 0, "text: %zu matches", n);
   pt_tok_free(s);
+  /* A value that repeats itself has flat deltas: zero padding (an NTP
+   * packet's) is no XOR of it. */
+  pt_tok_scanner *r = pt_tok_new();
+  CHECK(pt_tok_add(r, "rep", "abababababababababababab") == 0, "add rep");
+  static uint8_t pad[512];
+  CHECK(pt_tok_scan_xor(r, pad, sizeof(pad), m, 8, &n) == 0,
+        "zero padding: %zu matches", n);
+  pt_tok_free(r);
 }
 
 int main(void) {
