@@ -853,10 +853,13 @@ static long long user_file_size(pt_recorder *r, const char *path) {
 /* What an open does to a file the user had: "truncated" (O_TRUNC empties
  * it, O_APPEND or not) or "in_place" (opened for writing without
  * appending: its bytes can be written over where they are, as in-place
- * encryption does), with the size it had. Nothing for a read or an
- * append. */
+ * encryption does), with the size it had. Nothing for a read, an append,
+ * or O_CREAT | O_EXCL: that open fails on a file that exists, so it
+ * empties or overwrites nothing (and needs no look at the HOME). */
 static void note_user_file(pt_recorder *r, uint64_t fl, const char *path,
                            json_t *extra) {
+  if ((fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+    return;
   const char *key = (fl & O_TRUNC) ? "truncated"
                     : (fl & O_APPEND) || (fl & O_ACCMODE) == O_RDONLY
                         ? NULL
