@@ -76,6 +76,10 @@ struct pt_rules_matcher {
   size_t n_unless;
   size_t min_matches; /* per phase; 0/1: every match counts */
   char *distinct;     /* count distinct values of this path */
+  /* An entry of any/unless may instead name a single-event rule: it holds
+   * when that rule's matcher (its unless included) does. */
+  char *ref_name;
+  const struct pt_rules_matcher *ref; /* resolved once every file is in */
 };
 
 struct pt_rules_step {
@@ -102,6 +106,7 @@ struct pt_rules_rule {
 struct pt_rules {
   struct pt_rules_rule *rules;
   size_t n, cap;
+  json_t *lists; /* named value lists: {"NAME": [...]}, for in_list */
   int weights[5];
   int suspicious_at, malicious_at;
   bool scoring_seen;

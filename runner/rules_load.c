@@ -29,10 +29,12 @@ const char *const pt_rules_sev_names[5] = {"info", "low", "medium", "high",
                                            "critical"};
 static const int default_weights[5] = {0, 5, 15, 40, 100};
 
-/* Where in the files a problem is: "FILE: rule ID: PART". */
+/* Where in the files a problem is: "FILE: rule ID: PART"; and the named
+ * lists defined so far, which in_list looks up while parsing. */
 struct where {
   const char *file, *rule;
   char part[192];
+  json_t *lists; /* borrowed from pt_rules */
 };
 
 __attribute__((format(printf, 3, 4))) static int
@@ -223,14 +225,15 @@ static int parse_op(const char *path, const char *op, json_t *v,
              {"ge", OP_GE},
              {"exists", OP_EXISTS},
              {"mode_any", OP_MODE_ANY},
-             {"not", OP_NOT}};
+             {"not", OP_NOT},
+             {"in_list", OP_IN}};
   size_t i = 0;
   while (i < PT_ARRAY_LEN(ops) && strcmp(ops[i].name, op) != 0)
     i++;
   if (i == PT_ARRAY_LEN(ops))
     return fail(err, w,
                 "unknown operator \"%.64s\" (equals, not_equals, in, "
-                "glob, regex, prefix, contains, lt, le, gt, ge, "
+                "in_list, glob, regex, prefix, contains, lt, le, gt, ge, "
                 "exists, mode_any, not)",
                 op);
   c->op = ops[i].op;
@@ -244,6 +247,19 @@ static int parse_op(const char *path, const char *op, json_t *v,
     c->value = json_incref(v);
     return 0;
   case OP_IN: {
+    if (strcmp(op, "in_list") == 0) {
+      /* A list is defined before its first use: earlier in the file's
+       * "lists" or in a file read before (files go in name order). */
+      json_t *l = json_is_string(v)
+                      ? json_object_get(w->lists, json_string_value(v))
+                      : NULL;
+      if (l == NULL)
+        return fail(err, w,
+                    "in_list: the name of a list defined before (in "
+                    "\"lists\" of this file or of an earlier one)");
+      c->value = json_incref(l);
+      return 0;
+    }
     if (!json_is_array(v) || json_array_size(v) == 0 ||
         json_array_size(v) > LIST_MAX)
       return fail(err, w, "in takes a list of 1 to %d values", LIST_MAX);
@@ -390,6 +406,7 @@ void pt_rules_matcher_free(struct pt_rules_matcher *m) {
     pt_rules_matcher_free(&m->any[i]);
   free(m->any);
   free(m->distinct);
+  free(m->ref_name);
   memset(m, 0, sizeof(*m));
 }
 
@@ -405,13 +422,21 @@ static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
       "distinct",   NULL};
   static const char *const keys_unless[] = {
       "kind", "phase_kind", "ecosystem", "where", "ancestor", "phase_exec",
-      NULL};
+      "rule", NULL};
   if (!json_is_object(o))
     return fail(err, w, "expected an object");
   if (check_keys(o, top ? keys_top : keys_unless, w, err) < 0)
     return -1;
   json_t *v;
   size_t old;
+  if ((v = json_object_get(o, "rule"))) {
+    /* resolved by resolve_refs once every file is read */
+    if (!json_is_string(v) || json_object_size(o) != 1)
+      return fail(err, w, "rule: a rule id, alone in its entry");
+    if ((m->ref_name = strdup(json_string_value(v))) == NULL)
+      return pt_err_make(err, ENOMEM, "rules");
+    return 0;
+  }
   if ((v = json_object_get(o, "in"))) {
     static const char *const srcs[] = {"events", "phases", "hijacks",
                                        "problems"};
@@ -753,8 +778,42 @@ static int parse_scoring(pt_rules *rs, json_t *o, struct where *w,
   return 0;
 }
 
-/* A file holds {"rules": [...], "scoring": {...}}, a list of rules, or
- * one rule object. */
+/* "lists": {"NAME": [value, ...]}: value lists that conditions name with
+ * in_list, so that one list (the package hosts) is not copied into every
+ * rule that needs it. */
+static int parse_lists(pt_rules *rs, json_t *o, struct where *w,
+                       pt_err **err) {
+  size_t old = push(w, "lists");
+  if (!json_is_object(o))
+    return fail(err, w, "an object of name: list of values");
+  const char *name;
+  json_t *v;
+  json_object_foreach(o, name, v) {
+    size_t o2 = push(w, name);
+    if (!valid_id(name))
+      return fail(err, w, "a list name is 2-64 of a-z, 0-9, '-'");
+    if (json_object_get(rs->lists, name))
+      return fail(err, w, "defined twice");
+    if (!json_is_array(v) || json_array_size(v) == 0 ||
+        json_array_size(v) > LIST_MAX)
+      return fail(err, w, "a list of 1 to %d values", LIST_MAX);
+    size_t k;
+    json_t *e;
+    json_array_foreach(v, k, e) {
+      if (!scalar(e))
+        return fail(err, w,
+                    "entry %zu is not a string, number, boolean or null", k);
+    }
+    if (json_object_set(rs->lists, name, v) < 0)
+      return pt_err_make(err, ENOMEM, "rules");
+    pop(w, o2);
+  }
+  pop(w, old);
+  return 0;
+}
+
+/* A file holds {"rules": [...], "scoring": {...}, "lists": {...}}, a list
+ * of rules, or one rule object. */
 static int parse_text(pt_rules *rs, const char *label, const char *text,
                       size_t len, pt_err **err) {
   struct where w = {.file = label};
@@ -767,13 +826,19 @@ static int parse_text(pt_rules *rs, const char *label, const char *text,
                        je.text);
   int rc = 0;
   json_t *list = root;
+  w.lists = rs->lists;
   if (json_is_object(root) &&
-      (json_object_get(root, "rules") || json_object_get(root, "scoring"))) {
-    static const char *const keys[] = {"rules", "scoring", "about", NULL};
+      (json_object_get(root, "rules") || json_object_get(root, "scoring") ||
+       json_object_get(root, "lists"))) {
+    static const char *const keys[] = {"rules", "scoring", "lists", "about",
+                                       NULL};
     rc = check_keys(root, keys, &w, err);
-    json_t *sc = json_object_get(root, "scoring");
+    json_t *sc = json_object_get(root, "scoring"),
+           *ls = json_object_get(root, "lists");
     if (rc == 0 && sc)
       rc = parse_scoring(rs, sc, &w, err);
+    if (rc == 0 && ls)
+      rc = parse_lists(rs, ls, &w, err);
     list = json_object_get(root, "rules");
     if (rc == 0 && list && !json_is_array(list))
       rc = fail(err, &w, "rules: a list of rules");
@@ -794,20 +859,85 @@ static int parse_text(pt_rules *rs, const char *label, const char *text,
   return rc;
 }
 
-/* Sequence steps name single-event rules; resolved once all files are in
- * so a file may refer to a rule of another. */
+static size_t rule_index(const pt_rules *rs, const char *id) {
+  size_t k = 0;
+  while (k < rs->n && strcmp(rs->rules[k].id, id) != 0)
+    k++;
+  return k;
+}
+
+/* Entries of any/unless that name a rule: it must be a single-event rule
+ * over the same elements that judges each one alone (min_matches and
+ * distinct count a phase's matches, which one element cannot stand for). */
+static int resolve_matcher(pt_rules *rs, struct pt_rules_matcher *m,
+                           struct where *w, pt_err **err) {
+  for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
+    struct pt_rules_matcher *x =
+        i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+    if (x->ref_name == NULL)
+      continue;
+    size_t k = rule_index(rs, x->ref_name);
+    if (k == rs->n)
+      return fail(err, w, "no rule \"%.64s\"", x->ref_name);
+    const struct pt_rules_rule *t = &rs->rules[k];
+    if (t->is_seq || t->m.src != m->src)
+      return fail(err, w,
+                  "\"%.64s\" is not a single-event rule over the same "
+                  "elements",
+                  x->ref_name);
+    if (t->m.min_matches > 1 || t->m.distinct)
+      return fail(err, w,
+                  "\"%.64s\" counts matches (min_matches, distinct): "
+                  "one element cannot stand for it",
+                  x->ref_name);
+    x->ref = &t->m;
+  }
+  return 0;
+}
+
+/* A rule reached again through the rules its any/unless name would make
+ * matching recurse forever. state: 0 unseen, 1 on the path, 2 done. */
+static int ref_cycle(const pt_rules *rs, size_t k, unsigned char *state,
+                     pt_err **err) {
+  const struct pt_rules_matcher *m = &rs->rules[k].m;
+  state[k] = 1;
+  for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
+    const struct pt_rules_matcher *x =
+        i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+    if (x->ref_name == NULL)
+      continue;
+    size_t j = rule_index(rs, x->ref_name);
+    if (state[j] == 1) {
+      struct where w = {.file = rs->rules[k].file, .rule = rs->rules[k].id};
+      return fail(err, &w, "names \"%.64s\", which leads back to it",
+                  x->ref_name);
+    }
+    if (state[j] == 0 && ref_cycle(rs, j, state, err) < 0)
+      return -1;
+  }
+  state[k] = 2;
+  return 0;
+}
+
+/* Rule names (sequence steps, any/unless entries) are resolved once all
+ * files are in, so a file may refer to a rule of another. */
 static int resolve_refs(pt_rules *rs, pt_err **err) {
   for (size_t i = 0; i < rs->n; i++) {
     struct pt_rules_rule *r = &rs->rules[i];
+    struct where wm = {.file = r->file, .rule = r->id};
+    snprintf(wm.part, sizeof(wm.part), "%s",
+             r->is_seq ? "sequence" : "match");
+    if (resolve_matcher(rs, &r->m, &wm, err) < 0)
+      return -1;
     for (size_t s = 0; s < r->n_steps; s++) {
       struct pt_rules_step *st = &r->steps[s];
+      if (st->own && resolve_matcher(rs, st->own, &wm, err) < 0)
+        return -1;
       if (st->ref_name == NULL)
         continue;
       struct where w = {.file = r->file, .rule = r->id};
       snprintf(w.part, sizeof(w.part), "sequence.steps.%zu.rule", s);
-      size_t k = 0;
-      while (k < rs->n && strcmp(rs->rules[k].id, st->ref_name) != 0)
-        k++;
+      size_t k = rule_index(rs, st->ref_name);
       if (k == rs->n)
         return fail(err, &w, "no rule \"%.64s\"", st->ref_name);
       if (rs->rules[k].is_seq || rs->rules[k].m.src != SRC_EVENTS)
@@ -818,7 +948,15 @@ static int resolve_refs(pt_rules *rs, pt_err **err) {
       st->ref = k;
     }
   }
-  return 0;
+  unsigned char *state = calloc(rs->n ? rs->n : 1, 1);
+  if (state == NULL)
+    return pt_err_make(err, ENOMEM, "rules");
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < rs->n; k++)
+    if (state[k] == 0)
+      rc = ref_cycle(rs, k, state, err);
+  free(state);
+  return rc;
 }
 
 static pt_rules *rules_new(pt_err **err) {
@@ -828,6 +966,11 @@ static pt_rules *rules_new(pt_err **err) {
     return NULL;
   }
   memcpy(rs->weights, default_weights, sizeof(rs->weights));
+  if ((rs->lists = json_object()) == NULL) {
+    free(rs);
+    pt_err_make(err, ENOMEM, "rules");
+    return NULL;
+  }
   rs->suspicious_at = 15;
   rs->malicious_at = 70;
   return rs;
@@ -911,6 +1054,7 @@ void pt_rules_free(pt_rules *rs) {
   for (size_t i = 0; i < rs->n; i++)
     rule_free(&rs->rules[i]);
   free(rs->rules);
+  json_decref(rs->lists);
   free(rs);
 }
 

@@ -552,6 +552,8 @@ static bool in_list(const char *s, char *const *list, size_t n) {
 static bool matcher_core(const struct pt_rules_ctx *c,
                          const struct pt_rules_matcher *m, json_t *el,
                          size_t idx) {
+  if (m->ref_name) /* an entry naming a rule (no cycle: checked at load) */
+    return m->ref && pt_rules_match(c, m->ref, el, idx);
   if (m->n_kinds && !in_list(json_string_value(json_object_get(el, "kind")),
                              m->kinds, m->n_kinds))
     return false;

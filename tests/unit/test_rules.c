@@ -255,6 +255,46 @@ static const struct {
      "{\"where\":{\"p\":{\"not\":{\"not\":{\"not\":{\"not\":{\"not\":{\"not\":"
      "{\"not\":{\"not\":{\"not\":1}}}}}}}}}}}}",
      "not nested deeper"},
+    {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"nope\"}]}}",
+     "rule a-b: match: no rule \"nope\""},
+    {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"a-b\",\"kind\":\"x\"}]}}",
+     "match.unless.0: rule: a rule id, alone in its entry"},
+    {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"a-b\"}]}}",
+     "rule a-b: names \"a-b\", which leads back to it"},
+    {"[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"any\":[{\"rule\":\"c-d\"}]}},"
+     "{\"id\":\"c-d\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"a-b\"}]}}]",
+     "which leads back to it"},
+    {"[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"c-d\"}]}},"
+     "{\"id\":\"c-d\",\"severity\":\"low\",\"description\":\"d\",\"sequence\":"
+     "{\"steps\":[{\"match\":{}},{\"match\":{}}]}}]",
+     "\"c-d\" is not a single-event rule over the same elements"},
+    {"[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"c-d\"}]}},"
+     "{\"id\":\"c-d\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"in\":\"phases\"}}]",
+     "\"c-d\" is not a single-event rule over the same elements"},
+    {"[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"unless\":[{\"rule\":\"c-d\"}]}},"
+     "{\"id\":\"c-d\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"min_matches\":3}}]",
+     "\"c-d\" counts matches"},
+    {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
+     "{\"where\":{\"h\":{\"in_list\":\"hosts\"}}}}",
+     "match.where.h: in_list: the name of a list defined before"},
+    {"{\"rules\":[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\","
+     "\"match\":{\"where\":{\"h\":{\"in_list\":\"hosts\"}}}}],"
+     "\"lists\":{\"hosts\":[\"a\",\"b\"]}}",
+     NULL},
+    {"{\"lists\":{\"hosts\":[{\"a\":1}]}}",
+     "lists.hosts: entry 0 is not a string"},
+    {"{\"lists\":{\"hosts\":[]}}", "lists.hosts: a list of 1 to"},
+    {"{\"lists\":{\"Hosts\":[1]}}", "a list name is 2-64"},
 };
 
 static void test_bad_rules(void) {
@@ -317,6 +357,32 @@ static void test_engine(void) {
                                        json_array_get(f, 0), "count")) == 1,
         "escaped ${HOME}");
   CHECK(score == 5 && strcmp(v, "clean") == 0, "low: %d %s", score, v);
+  json_decref(f);
+  /* An unless entry naming a rule holds where that rule's matcher, its
+   * own unless included, does; in_list takes a named list. */
+  f = eval("{\"lists\":{\"ph\":[\"pkg.test\"]},\"rules\":["
+           "{\"id\":\"dl\",\"severity\":\"medium\",\"description\":\"d\","
+           "\"match\":{\"kind\":\"net\",\"unless\":[{\"rule\":\"pre\"}]}},"
+           "{\"id\":\"pre\",\"severity\":\"low\",\"description\":\"d\","
+           "\"match\":{\"kind\":\"net\",\"where\":{\"p\":{\"prefix\":\"/r/\"}},"
+           "\"unless\":[{\"where\":{\"h\":{\"in_list\":\"ph\"}}}]}}]}",
+           "{\"events\":[{\"kind\":\"net\",\"p\":\"/r/x\",\"h\":\"a.test\"},"
+           "{\"kind\":\"net\",\"p\":\"/r/y\",\"h\":\"pkg.test\"},"
+           "{\"kind\":\"net\",\"p\":\"/o\",\"h\":\"b.test\"}]}",
+           &score, &v);
+  {
+    json_t *f0 = json_array_get(f, 0), *f1 = json_array_get(f, 1);
+    bool dl_first = f0 && strcmp(json_string_value(json_object_get(
+                                     f0, "rule")), "dl") == 0;
+    json_t *dl = dl_first ? f0 : f1, *pre = dl_first ? f1 : f0;
+    CHECK(json_array_size(f) == 2 &&
+              json_integer_value(json_object_get(dl, "count")) == 2 &&
+              json_integer_value(json_object_get(pre, "count")) == 1 &&
+              strcmp(json_string_value(json_object_get(pre, "rule")),
+                     "pre") == 0,
+          "unless rule ref: %zu findings", json_array_size(f));
+    CHECK(score == 20, "unless rule ref score %d", score);
+  }
   json_decref(f);
   /* No identity: a ${HOME} pattern matches nothing. */
   f = eval(
