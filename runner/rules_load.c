@@ -30,7 +30,7 @@ const char *const pt_rules_sev_names[5] = {"info", "low", "medium", "high",
 static const int default_weights[5] = {0, 5, 15, 40, 100};
 
 /* Where in the files a problem is: "FILE: rule ID: PART"; and the named
- * lists defined so far, which in_list looks up while parsing. */
+ * lists defined so far, which {"list": NAME} operands look up. */
 struct where {
   const char *file, *rule;
   char part[192];
@@ -225,20 +225,36 @@ static int parse_op(const char *path, const char *op, json_t *v,
              {"ge", OP_GE},
              {"exists", OP_EXISTS},
              {"mode_any", OP_MODE_ANY},
-             {"not", OP_NOT},
-             {"in_list", OP_IN}};
+             {"not", OP_NOT}};
   size_t i = 0;
   while (i < PT_ARRAY_LEN(ops) && strcmp(ops[i].name, op) != 0)
     i++;
   if (i == PT_ARRAY_LEN(ops))
     return fail(err, w,
                 "unknown operator \"%.64s\" (equals, not_equals, in, "
-                "in_list, glob, regex, prefix, contains, lt, le, gt, ge, "
+                "glob, regex, prefix, contains, lt, le, gt, ge, "
                 "exists, mode_any, not)",
                 op);
   c->op = ops[i].op;
   if ((c->path = strdup(path)) == NULL)
     return pt_err_make(err, ENOMEM, "rules");
+  /* The list operators take {"list": NAME} for a named list, defined
+   * before its first use: earlier in the file's "lists" or in a file read
+   * before (files go in name order). */
+  bool listy = c->op == OP_IN || c->op == OP_GLOB || c->op == OP_REGEX ||
+               c->op == OP_PREFIX || c->op == OP_CONTAINS;
+  if (listy && json_is_object(v)) {
+    json_t *name = json_object_get(v, "list");
+    json_t *l = json_is_string(name) && json_object_size(v) == 1
+                    ? json_object_get(w->lists, json_string_value(name))
+                    : NULL;
+    if (l == NULL)
+      return fail(err, w,
+                  "%s: {\"list\": NAME} names a list defined before (in "
+                  "\"lists\" of this file or of an earlier one)",
+                  op);
+    v = l;
+  }
   switch (c->op) {
   case OP_EQUALS:
   case OP_NOT_EQUALS:
@@ -247,19 +263,6 @@ static int parse_op(const char *path, const char *op, json_t *v,
     c->value = json_incref(v);
     return 0;
   case OP_IN: {
-    if (strcmp(op, "in_list") == 0) {
-      /* A list is defined before its first use: earlier in the file's
-       * "lists" or in a file read before (files go in name order). */
-      json_t *l = json_is_string(v)
-                      ? json_object_get(w->lists, json_string_value(v))
-                      : NULL;
-      if (l == NULL)
-        return fail(err, w,
-                    "in_list: the name of a list defined before (in "
-                    "\"lists\" of this file or of an earlier one)");
-      c->value = json_incref(l);
-      return 0;
-    }
     if (!json_is_array(v) || json_array_size(v) == 0 ||
         json_array_size(v) > LIST_MAX)
       return fail(err, w, "in takes a list of 1 to %d values", LIST_MAX);
@@ -778,9 +781,9 @@ static int parse_scoring(pt_rules *rs, json_t *o, struct where *w,
   return 0;
 }
 
-/* "lists": {"NAME": [value, ...]}: value lists that conditions name with
- * in_list, so that one list (the package hosts) is not copied into every
- * rule that needs it. */
+/* "lists": {"NAME": [value, ...]}: value lists that operators take as
+ * {"list": NAME}, so that one list (the package hosts, the credential
+ * files) is not copied into every rule that needs it. */
 static int parse_lists(pt_rules *rs, json_t *o, struct where *w,
                        pt_err **err) {
   size_t old = push(w, "lists");

@@ -285,10 +285,10 @@ static const struct {
      "{\"min_matches\":3}}]",
      "\"c-d\" counts matches"},
     {"{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\",\"match\":"
-     "{\"where\":{\"h\":{\"in_list\":\"hosts\"}}}}",
-     "match.where.h: in_list: the name of a list defined before"},
+     "{\"where\":{\"h\":{\"in\":{\"list\":\"hosts\"}}}}}",
+     "match.where.h: in: {\"list\": NAME} names a list defined before"},
     {"{\"rules\":[{\"id\":\"a-b\",\"severity\":\"low\",\"description\":\"d\","
-     "\"match\":{\"where\":{\"h\":{\"in_list\":\"hosts\"}}}}],"
+     "\"match\":{\"where\":{\"h\":{\"in\":{\"list\":\"hosts\"}}}}}],"
      "\"lists\":{\"hosts\":[\"a\",\"b\"]}}",
      NULL},
     {"{\"lists\":{\"hosts\":[{\"a\":1}]}}",
@@ -359,13 +359,13 @@ static void test_engine(void) {
   CHECK(score == 5 && strcmp(v, "clean") == 0, "low: %d %s", score, v);
   json_decref(f);
   /* An unless entry naming a rule holds where that rule's matcher, its
-   * own unless included, does; in_list takes a named list. */
+   * own unless included, does; an operator takes a named list. */
   f = eval("{\"lists\":{\"ph\":[\"pkg.test\"]},\"rules\":["
            "{\"id\":\"dl\",\"severity\":\"medium\",\"description\":\"d\","
            "\"match\":{\"kind\":\"net\",\"unless\":[{\"rule\":\"pre\"}]}},"
            "{\"id\":\"pre\",\"severity\":\"low\",\"description\":\"d\","
            "\"match\":{\"kind\":\"net\",\"where\":{\"p\":{\"prefix\":\"/r/\"}},"
-           "\"unless\":[{\"where\":{\"h\":{\"in_list\":\"ph\"}}}]}}]}",
+           "\"unless\":[{\"where\":{\"h\":{\"glob\":{\"list\":\"ph\"}}}}]}}]}",
            "{\"events\":[{\"kind\":\"net\",\"p\":\"/r/x\",\"h\":\"a.test\"},"
            "{\"kind\":\"net\",\"p\":\"/r/y\",\"h\":\"pkg.test\"},"
            "{\"kind\":\"net\",\"p\":\"/o\",\"h\":\"b.test\"}]}",
