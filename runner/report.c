@@ -426,6 +426,8 @@ static json_t *build_phases(struct build *B, const json_t *phases) {
                         json_boolean(json_is_true(json_object_get(ph, "timed_out"))));
     copy_if(o, ph, "status");
     copy_if(o, ph, "note");
+    copy_if(o, ph, "repeats");
+    copy_if(o, ph, "env");
     json_t *first = name ? json_object_get(B->phase_first, name) : NULL;
     json_object_set_new(o, "start_ms", first ? json_deep_copy(first) : json_null());
     json_t *cnt = name ? json_object_get(B->phase_count, name) : NULL;

@@ -49,6 +49,9 @@ struct pt_triage {
   char project_jail[600], project_host[4400];
   char artifact_jail[1024];
   char path_env[2048]; /* PATH=<prepend>:~/.local/bin:<base> */
+  /* Extra environment of the phase being run: the profile's
+   * "phase_env".<key> (import_again runs as a CI job would). */
+  const json_t *phase_env;
   int home_fd;         /* O_PATH of the HOME on the host */
   bool interrupted;    /* a signal stopped a run: stop everything */
   /* The watched configs as the last phase left them (triage_configs.c). */

@@ -233,6 +233,19 @@ void pt_phase_result_free(struct pt_phase_result *r) {
   memset(r, 0, sizeof(*r));
 }
 
+/* Appends the expanded entries of a list of NAME=VALUE templates, keeping
+ * a slot for the terminating NULL. */
+static void add_env(char **env, size_t *n, size_t cap, const json_t *list,
+                    const struct pt_tvar *vars, size_t n_vars) {
+  size_t i;
+  json_t *e;
+  json_array_foreach(list, i, e) {
+    if (*n + 1 >= cap || !json_is_string(e))
+      break;
+    env[(*n)++] = pt_triage_expand(json_string_value(e), vars, n_vars);
+  }
+}
+
 json_t *pt_triage_phase(struct pt_triage *t, const char *name,
                         const char *kind, char *const *argv, const char *cwd,
                         struct pt_phase_result *out) {
@@ -260,11 +273,9 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   size_t i;
   json_t *e;
   env[n_env++] = t->path_env;
-  json_array_foreach(envt, i, e) {
-    if (n_env + 1 >= PT_ARRAY_LEN(env) || !json_is_string(e))
-      break;
-    env[n_env++] = pt_triage_expand(json_string_value(e), vars, 2);
-  }
+  add_env(env, &n_env, PT_ARRAY_LEN(env), envt, vars, 2);
+  size_t own_env = n_env; /* the phase's own (phase_env) from here on */
+  add_env(env, &n_env, PT_ARRAY_LEN(env), t->phase_env, vars, 2);
   struct pt_session_run run = {.argv = argv,
                                .cwd = cwd ? cwd : t->project_jail,
                                .env = env,
@@ -312,6 +323,14 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   else if (rc == 0)
     pt_triage_configs_diff(t);
   pt_events_set_phase(pt_session_events(t->sess), NULL);
+  json_t *own_env_json = NULL;
+  for (size_t k = own_env; rc == 0 && k < n_env; k++) {
+    if (own_env_json == NULL)
+      own_env_json = json_array();
+    if (env[k])
+      json_array_append_new(own_env_json,
+                            pt_json_bytes(env[k], strlen(env[k]), 512));
+  }
   for (size_t k = 1; k < n_env; k++)
     free(env[k]);
   if (rc < 0) {
@@ -327,6 +346,8 @@ json_t *pt_triage_phase(struct pt_triage *t, const char *name,
   }
   r->ran = true;
   json_t *p = phase_json(name, kind, argv);
+  if (own_env_json) /* what this phase ran with beyond the profile's */
+    json_object_set_new(p, "env", own_env_json);
   const struct jail_result *res = &r->res;
   r->exit_code = jail_result_status(res);
   const char *note = NULL;
@@ -515,7 +536,9 @@ bool pt_triage_run_profile(struct pt_triage *t, const char *key,
     pt_err_free(e);
     return false;
   }
+  t->phase_env = json_object_get(json_object_get(t->profile, "phase_env"), key);
   pt_triage_phase(t, name, kind, argv, NULL, r);
+  t->phase_env = NULL;
   pt_triage_argv_free(argv);
   bool ok = r->status == PT_PHASE_OK;
   if (res == NULL)

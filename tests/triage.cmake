@@ -365,6 +365,13 @@ triage_built(npm_bare_call_backdoor bareapi ssh-config-lite-1.0.6.tgz 1 30 -
 triage_built(wheel_bare_call_backdoor bareapi sshconf_tools-1.0.6-py3-none-any.whl 1 30 -
   --phase exercise=ok
   --event "exercise|file|path~/.ssh/authorized_keys")
+# A payload gated on a GitHub Actions job: the second import runs with a
+# CI environment (phase_env), where it pushes to a git remote; the first
+# import, without it, stays quiet.
+triage_built(npm_ci_gated_push cigated jest-swc-cache-0.4.2.tgz 1 40 -
+  --phase "import (again)=ok"
+  --event "import (again)|exec|argv~push"
+  --no-match "import|exec|argv~push")
 # Credentials XORed with a key of the sample's and sent over UDP: found
 # under the XOR without knowing the key.
 triage_built(wheel_xor_udp xorudp ntp_skew_check-2.0.3-py3-none-any.whl 1 30 -

