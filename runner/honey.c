@@ -107,6 +107,37 @@ static int record_where(honey_vars *vs, size_t idx, const char *where) {
   return 0;
 }
 
+/* A dotenv file (`.env`) is loaded into the environment by the project's
+ * own tools (python-dotenv, dotenv, direnv): a token in its NAME=VALUE
+ * line is planted in the variable NAME as well, so a process that runs
+ * with it there (a CLI that loaded the project's .env, then ran git) is
+ * not leaking it. */
+static int dotenv_where(honey_vars *vs, const char *path, const char *data,
+                        size_t len) {
+  const char *base = strrchr(path, '/');
+  if (strcmp(base ? base + 1 : path, ".env") != 0)
+    return 0;
+  for (const char *l = data, *end = data + len; l < end;) {
+    const char *nl = memchr(l, '\n', (size_t)(end - l));
+    const char *le = nl ? nl : end;
+    const char *eq = memchr(l, '=', (size_t)(le - l));
+    if (eq && eq > l && eq - l < HONEY_NAME_MAX) {
+      char where[HONEY_NAME_MAX + 8];
+      snprintf(where, sizeof(where), "env:%.*s", (int)(eq - l), l);
+      for (size_t i = 0; i < vs->n; i++) {
+        const char *v = vs->v[i].value;
+        size_t vl = v ? strlen(v) : 0;
+        if (vs->v[i].token && vl &&
+            memmem(eq + 1, (size_t)(le - eq - 1), v, vl) &&
+            record_where(vs, i, where) < 0)
+          return -1;
+      }
+    }
+    l = le + 1;
+  }
+  return 0;
+}
+
 static void append_escaped(pt_buf *out, const char *s, enum honey_escape esc) {
   if (esc == HONEY_ESC_NONE) {
     pt_buf_append(out, s, strlen(s));
@@ -491,6 +522,10 @@ static int render_file(json_t *f, size_t i, honey_vars *vs, int dirfd,
     hf.data = (unsigned char *)b.data;
     hf.len = b.len;
     hf.sql = sqlite;
+    if (!sqlite && dotenv_where(vs, path, b.data, b.len) < 0) {
+      free(hf.data);
+      return pt_err_make(err, ENOMEM, "%s", ctx);
+    }
     /* The SQL above still checks the placeholders and records where the
      * tokens land; from the build's image the database is then made at
      * once, and becomes a plain file (written with the others, by init). */

@@ -161,7 +161,9 @@ static int make_workdir(struct pt_triage *t, const char *artifact,
   snprintf(t->home_jail, sizeof(t->home_jail), "%s", h->home);
   snprintf(t->project_jail, sizeof(t->project_jail), "%s/project", h->home);
   snprintf(t->project_host, sizeof(t->project_host), "%s/project", home_host);
-  if (mkdir(t->project_host, 0755) < 0)
+  /* The honeytoken HOME may have made it already: the project's .env
+   * (profiles/honeytokens/manifest.json), as a developer's has one. */
+  if (mkdir(t->project_host, 0755) < 0 && errno != EEXIST)
     return pt_err_make(err, errno, "mkdir `%s`", t->project_host);
   if (place_artifact(t, artifact, home_host, err) < 0)
     return -1;

