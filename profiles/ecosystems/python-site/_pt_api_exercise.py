@@ -194,49 +194,46 @@ def required(fn):
     return n
 
 
-def bare_calls(ex, mods):
-    """Every other plain function of the package's own, once."""
+def plain_function(ex, name, obj):
+    """Any other plain function, unless its name says it reaches a network
+    or has a side effect."""
+    return (inspect.isfunction(obj)
+            and not NETWORKISH.search(norm(name))
+            and not SIDE_EFFECT.search(norm(name))
+            and not ex.keyed(obj))
+
+
+def plain_class(ex, name, obj):
+    """Any other class but exceptions and abstract ones. Unlike a function,
+    a class whose name says it reaches a network is made too: making a
+    client or a handler sends nothing by itself, and nothing of the run's
+    values is handed to it."""
+    return (inspect.isclass(obj)
+            and not issubclass(obj, BaseException)
+            and not inspect.isabstract(obj)
+            and not SIDE_EFFECT.search(norm(name))
+            and not wanted(name, True))
+
+
+def bare_calls(ex, mods, pick, one_arg):
+    """Each object of the package's own that pick(ex, name, obj) accepts,
+    called once: bare when it needs no argument, with '' when it needs one
+    and one_arg says so."""
     done = set()
     for mod in mods:
         for name, obj in list(vars(mod).items()):
             if not ex.left():
                 return
             if (name.startswith("_") or id(obj) in done
-                    or not inspect.isfunction(obj) or not ex.own(obj)
-                    or NETWORKISH.search(norm(name))
-                    or SIDE_EFFECT.search(norm(name))
-                    or ex.keyed(obj)):
+                    or not pick(ex, name, obj) or not ex.own(obj)):
                 continue
             done.add(id(obj))
             n = required(obj)
             if n == 0:
                 ex.call(mod.__name__ + "." + name + "()",
                         lambda _v, f=obj: f(), None)
-            elif n == 1:
+            elif n == 1 and one_arg:
                 ex.call(mod.__name__ + "." + name + "('')", obj, "")
-
-
-def bare_classes(ex, mods):
-    """Every other class of the package's own that needs no argument to
-    be made, once. Unlike a function, a class whose name says it reaches a
-    network is made too: making a client or a handler sends nothing by
-    itself, and nothing of the run's values is handed to it."""
-    done = set()
-    for mod in mods:
-        for name, obj in list(vars(mod).items()):
-            if not ex.left():
-                return
-            if (name.startswith("_") or id(obj) in done
-                    or not inspect.isclass(obj) or not ex.own(obj)
-                    or issubclass(obj, BaseException)
-                    or inspect.isabstract(obj)
-                    or SIDE_EFFECT.search(norm(name))
-                    or wanted(name, True)):
-                continue
-            done.add(id(obj))
-            if required(obj) == 0:
-                ex.call(mod.__name__ + "." + name + "()",
-                        lambda _v, c=obj: c(), None)
 
 
 def modules(tops):
@@ -281,8 +278,8 @@ def main():
             if not ex.left():
                 break
             ex.exercise(mod.__name__ + "." + name, obj)
-    bare_calls(ex, mods)
-    bare_classes(ex, mods)
+    bare_calls(ex, mods, plain_function, True)
+    bare_calls(ex, mods, plain_class, False)
     lines = ["exercised %d call(s) of %d callable(s)" % (
         ex.calls, len(set(ex.called)))]
     lines += ["  " + label for label in sorted(set(ex.called))[:50]]
