@@ -393,6 +393,13 @@ static int parse_conds(json_t *obj, struct pt_rules_conds *cs, struct where *w,
   return 0;
 }
 
+/* Entry i of a matcher's any list, then of its unless list (i below
+ * n_any + n_unless): where both lists get the same check. */
+static struct pt_rules_matcher *nested_at(const struct pt_rules_matcher *m,
+                                          size_t i) {
+  return i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+}
+
 void pt_rules_matcher_free(struct pt_rules_matcher *m) {
   if (m == NULL)
     return;
@@ -542,8 +549,7 @@ static int parse_matcher(json_t *o, struct pt_rules_matcher *m, bool top,
   if (m->src != SRC_EVENTS && (m->n_kinds || m->ancestor.n || m->phase_exec.n))
     return fail(err, w, "kind, ancestor and phase_exec apply to events only");
   for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
-    const struct pt_rules_matcher *x =
-        i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+    const struct pt_rules_matcher *x = nested_at(m, i);
     if (m->src != SRC_EVENTS &&
         (x->n_kinds || x->ancestor.n || x->phase_exec.n))
       return fail(err, w,
@@ -875,8 +881,7 @@ static size_t rule_index(const pt_rules *rs, const char *id) {
 static int resolve_matcher(pt_rules *rs, struct pt_rules_matcher *m,
                            struct where *w, pt_err **err) {
   for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
-    struct pt_rules_matcher *x =
-        i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+    struct pt_rules_matcher *x = nested_at(m, i);
     if (x->ref_name == NULL)
       continue;
     size_t k = rule_index(rs, x->ref_name);
@@ -905,8 +910,7 @@ static int ref_cycle(const pt_rules *rs, size_t k, unsigned char *state,
   const struct pt_rules_matcher *m = &rs->rules[k].m;
   state[k] = 1;
   for (size_t i = 0; i < m->n_any + m->n_unless; i++) {
-    const struct pt_rules_matcher *x =
-        i < m->n_any ? &m->any[i] : &m->unless[i - m->n_any];
+    const struct pt_rules_matcher *x = nested_at(m, i);
     if (x->ref_name == NULL)
       continue;
     size_t j = rule_index(rs, x->ref_name);
