@@ -990,22 +990,17 @@ int pt_honey_render_databases(pt_honey *h, pt_err **err) {
   struct pt_honey_priv *pv = h->priv;
   if (pv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
+  int n = 0;
   for (size_t i = 0; i < pv->n_files; i++) {
     honey_file *f = &pv->files[i];
-    if (f->sql && f->db == NULL &&
-        honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
+    if (!f->sql || f->db != NULL)
+      continue;
+    if (honey_sqlite_render(f->data ? (const char *)f->data : "", f->path,
                             &f->db, &f->db_len, err) < 0)
       return pt_err_wrap(err, "honey HOME");
+    n++;
   }
-  return 0;
-}
-
-bool pt_honey_has_sql(const pt_honey *h) {
-  const struct pt_honey_priv *pv = h->priv;
-  for (size_t i = 0; pv && i < pv->n_files; i++)
-    if (pv->files[i].sql && pv->files[i].db == NULL)
-      return true;
-  return false;
+  return n;
 }
 
 /* The SQLite databases, after the rest (their directories' times are set
@@ -1044,13 +1039,10 @@ static int write_home_databases(const pt_honey *h, int home_dirfd,
   return 0;
 }
 
-int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err) {
+int pt_honey_write_home(const pt_honey *h, int home_dirfd, mode_t umask_now,
+                        pt_err **err) {
   if (h->priv == NULL)
     return pt_err_make(err, 0, "honeytokens: nothing generated");
-  /* The umask, read back at once: nothing of ours creates files in
-   * another thread meanwhile. */
-  mode_t umask_now = umask(0);
-  umask(umask_now);
   if (honey_write_files(h->priv, home_dirfd, umask_now, err) < 0)
     return -1;
   return write_home_databases(h, home_dirfd, umask_now, err);

@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "pt_err.h"
@@ -66,15 +67,17 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
 
 /* Write the rendered HOME under home_dirfd (a directory the caller made,
  * normally empty): directories and files with their exact modes, never
- * following a symlink, with plausible past modification times. */
-int pt_honey_write_home(const pt_honey *h, int home_dirfd, pt_err **err);
+ * following a symlink, with plausible past modification times. umask_now
+ * is the process's umask (what it takes off a new entry's mode decides
+ * whether a chmod must follow): the caller reads it, as umask(2) can only
+ * be read by setting it, which another thread creating files would see. */
+int pt_honey_write_home(const pt_honey *h, int home_dirfd, mode_t umask_now,
+                        pt_err **err);
 
 /* Run the SQL of every SQLite file of the HOME that the build had no
  * image of (~0.8 ms of SQLite, cold in a fresh process) and keep the
- * databases: later writes copy them. */
+ * databases: later writes copy them. Returns how many it rendered. */
 int pt_honey_render_databases(pt_honey *h, pt_err **err);
-/* Is any database left for pt_honey_render_databases? */
-bool pt_honey_has_sql(const pt_honey *h);
 
 void pt_honey_free(pt_honey *h);
 

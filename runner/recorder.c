@@ -1224,7 +1224,7 @@ static int start(void *ctx, struct jail *j, pt_err **err) {
   r->jail = j;
   if (r->cfg.net && pt_fakenet_start(r->cfg.net, j, err) < 0)
     return pt_err_wrap(err, "fake network");
-  if (jail_home_fd(j) >= 0 && r->cfg.n_token_files) {
+  if (!r->cfg.no_events && jail_home_fd(j) >= 0 && r->cfg.n_token_files) {
     r->tokwatch = pt_tokwatch_arm(jail_home_fd(j), r->cfg.token_files,
                                   r->cfg.n_token_files, err);
     if (r->tokwatch == NULL)
@@ -1254,9 +1254,10 @@ static int on_late(void *ctx, struct jail *j, struct jail_late *out,
   return r->cfg.late ? r->cfg.late(r->cfg.prepare_ctx, out, err) : 0;
 }
 
+/* Possibly on a thread of its own, side by side with on_building (jail.h):
+ * it touches nothing of the recorder (r->jail was set by on_late). */
 static int on_spawn(void *ctx, struct jail *j, pt_err **err) {
-  pt_recorder *r = ctx;
-  r->jail = j;
+  const pt_recorder *r = ctx;
   return r->cfg.prepare
              ? r->cfg.prepare(r->cfg.prepare_ctx, jail_home_fd(j), err)
              : 0;

@@ -8,6 +8,7 @@
 #ifndef PT_RECORDER_H
 #define PT_RECORDER_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "events.h"
@@ -34,13 +35,16 @@ struct pt_recorder_config {
   /* Sleeps longer than this are answered at once (0: never), so code
    * that waits to outlast a sandbox shows its hand within the budget. */
   uint64_t max_sleep_ms;
+  /* No event is kept or traced: what would only make events (the watch on
+   * the token files) is not set up. */
+  bool no_events;
   /* Called while init builds the jail's root, before the token files are
-   * watched and before CMD runs, with jail_home_fd() (to fill the HOME).
-   * May be NULL. */
+   * watched and before CMD runs, with jail_home_fd() (to fill the HOME):
+   * jail_hooks.on_spawn, which may run on a thread of its own, side by
+   * side with building (jail.h). May be NULL. */
   int (*prepare)(void *ctx, int home_fd, pt_err **err);
-  /* Called while init builds the jail's root, before prepare
-   * (jail_hooks.on_building), with prepare_ctx. -1 fails the run. May be
-   * NULL. */
+  /* Called while init builds the jail's root (jail_hooks.on_building),
+   * with prepare_ctx. -1 fails the run. May be NULL. */
   int (*building)(void *ctx, pt_err **err);
   /* jail_hooks.late, first of all, with prepare_ctx: the caller may make
    * the honeytokens there (then pt_recorder_set_honey). May be NULL. */

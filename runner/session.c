@@ -5,11 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fakenet.h"
@@ -48,6 +48,11 @@ struct pt_session {
   char canary[32];          /* fetch_canary's path, else "" */
   char ca_bundle[4200];       /* its bundle, in the run directory */
   bool tokens_made;           /* the scanner is given every token */
+  /* Events are kept or traced. Without (`run` without --trace), what
+   * only makes events is not armed: the watch on the honeytoken files
+   * (an inotify watch each, set and removed on every run's path, ~0.2 ms
+   * in all), the run event. */
+  bool recording;
   struct pt_session_stats st;
 };
 
@@ -111,42 +116,30 @@ static int make_base_env(pt_session *s, pt_err **err) {
 /* An in-memory HOME is written by us (write_home) through the fd init
  * hands over once it has mounted it, while init goes on pivoting into the
  * jail's root and loading its filter: init is the longer path of a run's
- * start. The SQLite databases come from the build's images
- * (honey_sqlite_image.h); one without an image (a template changed since
- * the build) is rendered with SQLite (~0.8 ms).
- *
- * Such databases are rendered, once per session, by a thread
- * started as soon as the honeytokens exist (make_honey, in run_late): it
- * runs while we send init the late spec and make the run's groups, and
- * on a CPU init leaves idle while it waits for us. Joined in
- * jail_hooks.on_building, before the loop: nothing else runs while
- * another thread of ours does (a netns broker is forked from the loop).
- * A failure is left to write_home, which renders again and reports it. */
-static void *render_databases(void *arg) {
-  pt_session *s = arg;
-  pt_err *e = NULL;
-  if (pt_honey_render_databases(&s->honey, &e) < 0)
-    pt_err_free(e);
-  else
-    pt_mark("session: databases rendered");
-  return NULL;
-}
+ * start. When the fd comes before the run's groups are made (it usually
+ * does), the jail runs write_home on a thread of its own meanwhile
+ * (jail.c, spawn_start). Of what run_building uses, it changes nothing:
+ * both read the honeytokens; it adds only their databases (which it
+ * renders, run_building never looks at) and home_written. The SQLite
+ * databases come from the build's images (honey_sqlite_image.h); one
+ * without an image (a template changed since the build) is rendered with
+ * SQLite (~0.8 ms) there. */
 
 /* What a run's hooks share. */
 struct run_ctx {
   pt_session *s;
   const struct pt_session_run *r;
   pt_recorder *rec;
-  char **envp;     /* CMD's environment */
-  pthread_t render; /* render_databases, while rendering */
-  bool rendering;
+  char **envp;  /* CMD's environment */
+  mode_t mask;  /* our umask, read by run_late (write_home: on a thread) */
 };
 
 /* The honeytoken HOME, called by a run while init builds the jail's root
  * (the HOME exists already; its files only have to be there before CMD
  * runs): on disk once per session, in memory for every run. */
 static int write_home(void *ctx, int hfd, pt_err **err) {
-  pt_session *s = ((struct run_ctx *)ctx)->s;
+  const struct run_ctx *c = ctx;
+  pt_session *s = c->s;
   if (s->home_written && !s->home_in_memory)
     return 0;
   if (hfd < 0)
@@ -160,9 +153,11 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
     setfsgid(s->host_gid);
     setfsuid(s->host_uid);
   }
-  int rc = pt_honey_render_databases(&s->honey, err) < 0
-               ? -1
-               : pt_honey_write_home(&s->honey, hfd, err);
+  int rendered = pt_honey_render_databases(&s->honey, err);
+  if (rendered > 0)
+    pt_mark("session: databases rendered");
+  int rc = rendered < 0 ? -1
+                        : pt_honey_write_home(&s->honey, hfd, c->mask, err);
   if (as_jail_user) {
     setfsuid(0);
     setfsgid(0);
@@ -187,16 +182,13 @@ static int write_home(void *ctx, int hfd, pt_err **err) {
  * hook (run_late) while init builds the jail, or by pt_session_new for a
  * caller that needs them before any run. Generated once, even when what
  * follows fails and a later run comes back here. */
-static int make_honey(pt_session *s, struct run_ctx *c, pt_err **err) {
+static int make_honey(pt_session *s, pt_err **err) {
   if (s->honey_made)
     return 0;
   if (s->honey.priv == NULL) {
     if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
       return -1;
     pt_mark("session: honey generated");
-    if (c && s->home_in_memory && pt_honey_has_sql(&s->honey) &&
-        pthread_create(&c->render, NULL, render_databases, s) == 0)
-      c->rendering = true; /* else write_home renders them */
   }
   if (make_base_env(s, err) < 0)
     return -1;
@@ -324,7 +316,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
       goto fail;
   }
   if (!o->honey_at_first_run &&
-      (make_honey(s, NULL, err) < 0 || make_scanner(s, err) < 0))
+      (make_honey(s, err) < 0 || make_scanner(s, err) < 0))
     goto fail;
   if (o->tls_intercept && make_mitm(s, err) < 0)
     goto fail;
@@ -340,6 +332,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   s->events = pt_events_new(keep, err);
   if (s->events == NULL)
     goto fail;
+  s->recording = keep > 0 || o->trace_path != NULL;
   if (o->trace_path && pt_events_trace_to(s->events, o->trace_path, err) < 0)
     goto fail;
   pt_mark("session: ready");
@@ -458,11 +451,15 @@ static void emit_run_event(pt_session *s, char *const *argv) {
 static int run_late(void *ctx, struct jail_late *out, pt_err **err) {
   struct run_ctx *c = ctx;
   pt_session *s = c->s;
-  if (make_honey(s, c, err) < 0)
+  if (make_honey(s, err) < 0)
     return -1;
+  /* Read here, on the main thread: umask() sets as it reads. */
+  c->mask = umask(0);
+  umask(c->mask);
   const pt_honey *h = &s->honey;
   pt_recorder_set_honey(c->rec, h, h->home, h->files, h->n_files);
-  emit_run_event(s, c->r->argv);
+  if (s->recording)
+    emit_run_event(s, c->r->argv);
   c->envp = merge_env(s, c->r->env, c->r->n_env);
   if (c->envp == NULL)
     return pt_err_make(err, ENOMEM, "environment");
@@ -473,19 +470,12 @@ static int run_late(void *ctx, struct jail_late *out, pt_err **err) {
   return 0;
 }
 
-static void join_render(struct run_ctx *c) {
-  if (c->rendering)
-    pthread_join(c->render, NULL);
-  c->rendering = false;
-}
-
 /* jail_hooks.on_building: the late spec is sent and the groups are made. */
 static int run_building(void *ctx, pt_err **err) {
   struct run_ctx *c = ctx;
   if (make_scanner(c->s, err) < 0)
     return -1;
   pt_mark("session: tokens checked");
-  join_render(c);
   return 0;
 }
 
@@ -496,6 +486,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   struct pt_recorder_config rc = {.events = s->events,
                                   .tokens = s->tokens,
                                   .max_sleep_ms = s->max_sleep_ms,
+                                  .no_events = !s->recording,
                                   .prepare = write_home,
                                   .building = run_building,
                                   .late = run_late,
@@ -555,7 +546,6 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.uptime_offset_s = s->uptime_offset_s;
 
   int rc_run = jail_run(&spec, res, err);
-  join_render(&ctx); /* the run failed before on_building */
   free(ctx.envp);
   pt_mark("run: jail_run returned");
   struct pt_recorder_stats rs;

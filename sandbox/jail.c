@@ -45,6 +45,13 @@ struct jail {
   int sigfd;
   int home_fd;
   bool prestarted; /* prestart() done */
+  /* on_spawn for a tmpfs HOME whose message came before on_building:
+   * run on a thread of its own (spawn_start), joined by spawn_join. */
+  bool early;    /* between the late spec and on_building's end */
+  bool spawning; /* the spawner runs, or ran and is not joined */
+  pthread_t spawner;
+  int spawn_rc;
+  pt_err *spawn_err;
   struct jail_cgroup cg;
   struct jail_cpus cpus;
   struct jail_broker broker;
@@ -91,6 +98,44 @@ int jail_home_fd(struct jail *j) { return j->home_fd; }
 static int spawned(struct jail *j, pt_err **err) {
   const struct jail_hooks *h = j->spec->hooks;
   return h && h->on_spawn ? h->on_spawn(j->spec->hooks_ctx, j, err) : 0;
+}
+
+static void *spawner_main(void *arg) {
+  struct jail *j = arg;
+  j->spawn_rc = spawned(j, &j->spawn_err);
+  return NULL;
+}
+
+/* Filling a tmpfs HOME (on_spawn, ~0.9 ms for the honeytoken HOME) is the
+ * longest piece of our side of a start. When init sends the HOME before
+ * we have made the run's groups and run on_building (it usually does:
+ * its network comes first and takes less than the honeytokens), on_spawn
+ * runs on a thread of its own meanwhile, instead of after them; jail.h
+ * tells the hooks what may then run side by side. Every signal blocked:
+ * they are the main thread's signalfd's. Nothing forks until it is
+ * joined (spawn_join, before prestart). Inline when no thread can be
+ * made. */
+static void spawn_start(struct jail *j) {
+  sigset_t all, prev;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &prev);
+  j->spawning = pthread_create(&j->spawner, NULL, spawner_main, j) == 0;
+  pthread_sigmask(SIG_SETMASK, &prev, NULL);
+  if (!j->spawning)
+    spawner_main(j);
+}
+
+/* Waits for the spawner, if any; its error, if it failed. */
+static int spawn_join(struct jail *j, pt_err **err) {
+  if (j->spawning)
+    pthread_join(j->spawner, NULL);
+  j->spawning = false;
+  if (j->spawn_rc == 0)
+    return 0;
+  j->spawn_rc = 0;
+  *err = j->spawn_err;
+  j->spawn_err = NULL;
+  return -1;
 }
 
 int jail_socket(struct jail *j, int domain, int type, int protocol,
@@ -235,6 +280,8 @@ static int prestart(struct jail *j, pt_err **err) {
   if (j->prestarted)
     return 0;
   j->prestarted = true;
+  if (spawn_join(j, err) < 0) /* it fills what CMD needs; none may fork */
+    return -1;
   /* init has its network namespace by now and is still dumpable until we
    * answer the listener: the broker's way in (jail_netns.c). */
   if (jail_broker_open_ns(&j->broker, j->init_pid, err) < 0)
@@ -381,6 +428,10 @@ static bool chan_read(struct jail *j) {
       break; /* init is exiting (it failed meanwhile): its report follows */
     if (j->home_fd < 0)
       pt_err_make(&e, errno, "pidfd_getfd(HOME)");
+    if (e == NULL && j->early) {
+      spawn_start(j); /* prestart follows on_building */
+      break;
+    }
     if (e || spawned(j, &e) < 0 || prestart(j, &e) < 0) {
       j->fatal = e;
       kill_jail(j);
@@ -410,10 +461,11 @@ static void on_chan(void *ctx, int fd, uint32_t ev) {
   (void)chan_read(ctx);
 }
 
-/* Every message on the channel now: before the first stop after CMD's
- * start, which follows all of CMD's exec messages (CMD sends each before
- * its try, and nothing of its own stops before its exec), so the exec
- * is recorded before anything CMD's program does. */
+/* Every message on the channel now. Before the loop: init's HOME, to
+ * fill it early. In the loop: before the first stop after CMD's start,
+ * which follows all of CMD's exec messages (CMD sends each before its
+ * try, and nothing of its own stops before its exec), so the exec is
+ * recorded before anything CMD's program does. */
 static void drain_chan(struct jail *j) {
   while (j->chan >= 0 && !j->chan_eof && chan_read(j))
     ;
@@ -795,6 +847,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
   j->cmd_path_env = path_env ? strdup(path_env) : NULL;
   j->cmd_cwd = strdup(jail_cmd_cwd(spec, &late));
   pt_mark("jail: late spec sent");
+  /* init's messages so far: its HOME, usually (spawn_start). */
+  j->early = true;
+  drain_chan(j);
   /* The run's groups are made now, off the serial path: init sets up its
    * network and builds its root meanwhile (on the other CPU), and only
    * then waits for JAIL_MSG_CGROUP, joins the v1 groups itself (the v2
@@ -819,8 +874,9 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
       goto fail_kill;
     }
   }
-  /* With a tmpfs HOME, on_spawn waits for init to mount it (on_chan).
-   * With a host HOME it runs now, before JAIL_MSG_CGROUP is sent. Either
+  /* With a tmpfs HOME, on_spawn waits for init to mount it (on_chan),
+   * and runs on the spawner if that came already (spawn_start). With a
+   * host HOME it runs now, before JAIL_MSG_CGROUP is sent. Either
    * way it is done before we answer init's listener, after which init
    * enters HOME (or a cwd below it, which on_spawn may be the one to
    * create or hand to the jail's uid). */
@@ -830,6 +886,11 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     goto fail_kill;
   if (spec->hooks && spec->hooks->on_building &&
       spec->hooks->on_building(spec->hooks_ctx, j, err) < 0)
+    goto fail_kill;
+  /* A tmpfs HOME that came early: filled meanwhile, or soon. Its message
+   * follows init's network, which prestart needs. */
+  j->early = false;
+  if (!spec->home_src && j->home_fd >= 0 && prestart(j, err) < 0)
     goto fail_kill;
 
   uint64_t deadline =
@@ -892,6 +953,9 @@ out:;
    * taken already if the run got to its end. Without a rest made before
    * (a failure before CMD's start, or no memory), one without a thread,
    * finished below. */
+  pt_err *spawn_e = NULL; /* a failure ends the run already */
+  if (spawn_join(j, &spawn_e) < 0)
+    pt_err_free(spawn_e);
   struct jail_rest *rest = j->rest, here = {.init_pidfd = -1};
   if (rest != NULL && !rest->filled)
     rest_fill(j, rest, newroot);

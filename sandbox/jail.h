@@ -133,14 +133,17 @@ struct jail_hooks {
   int (*late)(void *ctx, struct jail *j, struct jail_late *out,
               pt_err **err);
   /* Called once init is building the jail's root and the run's groups are
-   * made, before any of init's messages is read (so before on_spawn with
-   * a tmpfs HOME): the caller's own work for the run, which needs nothing
-   * of the jail, done here while init works on another CPU. -1 fails the
-   * run. Optional. */
+   * made: the caller's own work for the run, which needs nothing of the
+   * jail, done here while init works on another CPU. -1 fails the run.
+   * Optional. */
   int (*on_building)(void *ctx, struct jail *j, pt_err **err);
   /* Called once init exists, while it builds the jail's root: work CMD
    * needs but init does not (filling the HOME, see jail_home_fd()) runs
-   * here in parallel with it. Optional. */
+   * here in parallel with it. With a tmpfs HOME that init hands over
+   * before on_building is done (the usual case), on_spawn runs on a
+   * thread of its own, side by side with the run's groups being made and
+   * with on_building: the two must not write what the other reads. It is
+   * over before on_start. Optional. */
   int (*on_spawn)(void *ctx, struct jail *j, pt_err **err);
   /* Called once, before CMD is started: right after on_spawn with a tmpfs
    * HOME (init is still building the root then), else once init has

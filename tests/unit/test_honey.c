@@ -135,12 +135,18 @@ static int gen(pt_honey *h) {
   return 0;
 }
 
+static mode_t our_umask(void) {
+  mode_t m = umask(0);
+  umask(m);
+  return m;
+}
+
 static int write_to(const pt_honey *h, const char *dir) {
   pt_err *err = NULL;
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return -1;
-  int rc = pt_honey_write_home(h, fd, &err);
+  int rc = pt_honey_write_home(h, fd, our_umask(), &err);
   if (rc < 0) {
     fprintf(stderr, "write_home: %s\n", err->msg);
     pt_err_free(err);
@@ -856,7 +862,8 @@ static void test_no_follow(const pt_honey *h) {
   CHECK(symlink(elsewhere, link) == 0, "symlink");
   int fd = open(home, O_RDONLY | O_DIRECTORY);
   pt_err *err = NULL;
-  CHECK(pt_honey_write_home(h, fd, &err) < 0, "write through a symlink");
+  CHECK(pt_honey_write_home(h, fd, our_umask(), &err) < 0,
+        "write through a symlink");
   CHECK(err && strstr(err->msg, ".ssh"), "error names the path: %s",
         err ? err->msg : "");
   pt_err_free(err);
@@ -998,8 +1005,14 @@ int main(void) {
   if (gen(&h) < 0)
     return 1;
   char *home = make_tmpdir();
+  /* A umask that takes bits the HOME's modes need (group and other ones
+   * of 0644 files, 0755 directories): test_modes proves they are put
+   * back. Under the usual umask (the timed writes below) most entries
+   * are made with their exact modes at once. */
+  mode_t usual = umask(077);
   if (write_to(&h, home) < 0)
     return 1;
+  umask(usual);
   int hfd = open(home, O_RDONLY | O_DIRECTORY);
 
   struct stat hst;
