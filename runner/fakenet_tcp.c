@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "doh.h"
+#include "httpgit.h"
 #include "httpreq.h"
 #include "irc.h"
 #include "ftp.h"
@@ -299,10 +300,30 @@ static bool doh_answer(struct fn_conn *c, const pt_http_req *r, char *out,
   return *n > 0;
 }
 
+/* A git push's two requests (httpgit.h): the pushed ref's report needs
+ * the commands at the body's start. false: not one. */
+static bool git_answer(struct fn_conn *c, const pt_http_req *r, char *out,
+                       size_t cap, int *n) {
+  pt_git_push_step step = pt_git_push_step_of(r);
+  *n = -1;
+  if (step == PT_GIT_REFS) {
+    *n = pt_git_write_refs(out, cap);
+  } else if (step == PT_GIT_PACK) {
+    uint8_t cmds[4096];
+    size_t bl = r->body_offset <= c->len
+                    ? pt_http_body(r, c->buf, c->len, cmds, sizeof(cmds), NULL)
+                    : 0;
+    *n = pt_git_write_report(cmds, bl, out, cap);
+  }
+  return step != PT_GIT_NONE;
+}
+
 static void http_answer(struct fn_conn *c, const pt_http_req *r) {
   char out[PT_HTTP_STUB_BODY + 512];
   int n;
-  if (pt_http_wants_event_stream(r))
+  if (git_answer(c, r, out, sizeof(out), &n))
+    ;
+  else if (pt_http_wants_event_stream(r))
     n = pt_http_write_event_stream(c->fn->cfg.canary, out, sizeof(out));
   else if (doh_answer(c, r, out, sizeof(out), &n))
     ;

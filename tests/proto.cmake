@@ -3,6 +3,7 @@
 pkgtrap_unit_test(test_dnsmsg SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_dnsmsg.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_doh SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_doh.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_ftp SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_ftp.c LIBS pkgtrap_proto)
+pkgtrap_unit_test(test_httpgit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_httpgit.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_httpreq SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_httpreq.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_irc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_irc.c LIBS pkgtrap_proto)
 pkgtrap_unit_test(test_smtp SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_smtp.c LIBS pkgtrap_proto)

@@ -365,6 +365,33 @@ triage_built(npm_bare_call_backdoor bareapi ssh-config-lite-1.0.6.tgz 1 30 -
 triage_built(wheel_bare_call_backdoor bareapi sshconf_tools-1.0.6-py3-none-any.whl 1 30 -
   --phase exercise=ok
   --event "exercise|file|path~/.ssh/authorized_keys")
+# A payload in the constructor of an exported class (options parameter
+# left out): the exercise makes each such class once, bare.
+triage_built(npm_ctor_payload ctor winston-http-sink-2.1.4.tgz 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~NPM_TOKEN|hostname~intake.log-sink.test"
+  --no-match "import|net")
+# Payloads a framework runs (exercise, _pt_hosts.py): with stand-ins for
+# the frameworks the jail lacks, a Django app's AppConfig.ready(), a Sphinx
+# extension's build-finished handler (as in a CI job: it pushes the
+# environment's tokens with git, whose pack the fake network takes and
+# scans), a Jupyter server extension's load function (the server's token
+# is a honeytoken, JUPYTER_TOKEN); and a benign Flask extension's
+# init_app, which reads and sends nothing.
+triage_built(wheel_django_ready djready django_audit_trail-3.2.0-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~AWS_SECRET_ACCESS_KEY|hostname~audit-sink.test"
+  --no-match "import|net")
+triage_built(wheel_sphinx_ci_push sphinxci sphinx_copybutton_plus-0.6.1-py3-none-any.whl 1 40 -
+  --phase exercise=ok
+  --event "exercise|net|http~/git-receive-pack"
+  --event "exercise|honeytoken|token~GITHUB_TOKEN|encoding~zlib/|hostname~git.copybtn.test")
+triage_built(wheel_jupyter_ext_token jupyter jupyter_panel_metrics-0.2.0-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~JUPYTER_TOKEN|address~198.51.100.61")
+triage_built(wheel_flask_ext_benign flaskok flask_request_timer-1.0.3-py3-none-any.whl 0 30 -
+  --phase exercise=ok
+  --no-event net --no-event honeytoken)
 # A payload that waits in an exit handler, registered when a class of the
 # package is made: the exercise makes each class that needs no argument,
 # then runs the exit handlers.

@@ -21,7 +21,13 @@
 // installs or reaches a network) is called once with no argument: a
 // backdoor may sit in any function only callers run (an NTP client's
 // getOffset, a config parser's parse), and called bare most functions
-// only throw.
+// only throw. Likewise each other exported class (or constructor function,
+// by its capital) whose constructor declares at most one parameter (an
+// options object, left out) is made once with `new` and no argument: a
+// payload may sit in a constructor (a logger's transport, a client's
+// set-up). Not made: errors, names that say they listen, run, spawn,
+// write or delete. Network names are not left out here: making a client
+// sends nothing by itself.
 'use strict';
 
 const CALL_MS = 2000;
@@ -75,6 +81,19 @@ function plain(name, f) {
 
 const isClass = (f) =>
   typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+
+// A class, or a constructor function by its capital (an arrow function or
+// a method has no prototype), worth making bare.
+function makeable(name, f) {
+  if (typeof f !== 'function' || String(name).startsWith('_')) return false;
+  if (!isClass(f) && !(/^[A-Z]/.test(name) && f.prototype)) return false;
+  if (f.length > 1 || SIDE_EFFECT.test(norm(name))) return false;
+  try {
+    return !(f === Error || f.prototype instanceof Error);
+  } catch (e) {
+    return false;
+  }
+}
 
 // The package's plain subpath exports ("./accounts"; not "./package.json",
 // patterns, or internal-looking ones), from its installed package.json.
@@ -190,16 +209,27 @@ module.exports = async function exercise(mod, name, load) {
 
   if (typeof mod === 'function') await one('exports', mod, mod.name || 'exports', null);
   await walk(mod, 'exports', 0);
-  // Every other plain exported function, bare, once (see the top).
+  // Every other plain exported function, bare, once, and every other
+  // exported class made bare, once (see the top).
   const bare = new Set(keyed);
   for (const [label, o] of [['exports', mod], ['exports.default', get(mod, 'default')]]) {
     if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
     for (const name of props(o)) {
       const f = get(o, name);
-      if (SKIP.includes(name) || !plain(name, f) || bare.has(f)) continue;
-      bare.add(f);
-      await call(label + '.' + name + '()', f.bind(o), undefined, false);
+      if (SKIP.includes(name) || bare.has(f)) continue;
+      if (plain(name, f)) {
+        bare.add(f);
+        await call(label + '.' + name + '()', f.bind(o), undefined, false);
+      } else if (makeable(name, f)) {
+        bare.add(f);
+        await call('new ' + label + '.' + name + '()', f, undefined, true);
+      }
     }
+  }
+  // The module itself a class (module.exports = class Logger {...}).
+  if (!bare.has(mod) && makeable(mod && mod.name ? mod.name : '', mod)) {
+    bare.add(mod);
+    await call('new exports()', mod, undefined, true);
   }
   // The key API may live in a subpath export only (viem/accounts): each
   // plain one the package declares is loaded the way the package was.

@@ -1,10 +1,12 @@
 /* libFuzzer harness: HTTP/1.x request parsing, body extraction (chunked
- * and Content-Length) and the canned response. Every slice must lie
- * inside the input. */
+ * and Content-Length), the canned response and a git push's answers
+ * (the report parses the body's commands). Every slice must lie inside
+ * the input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "httpgit.h"
 #include "httpreq.h"
 #include "fuzz/fuzz_assert.h"
 
@@ -54,6 +56,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pt_http_asks_own_ip(&r)) {
     n = pt_http_write_own_ip(r.method.p, r.method.len, out, sizeof(out));
     ASSERT(n > 0 && (size_t)n < sizeof(out));
+  }
+  /* A git push's answers: any target gives a step or none; the report
+   * reads only the body it is given, and always fits. */
+  pt_git_push_step step = pt_git_push_step_of(&r);
+  if (step == PT_GIT_REFS) {
+    n = pt_git_write_refs(out, sizeof(out));
+    ASSERT(n > 0 && (size_t)n < sizeof(out));
+  }
+  if (r.headers_complete) {
+    uint8_t *b = malloc(size - r.body_offset + 1);
+    if (b != NULL) {
+      size_t bl = pt_http_body(&r, data, size, b, size - r.body_offset, NULL);
+      n = pt_git_write_report(b, bl, out, sizeof(out));
+      ASSERT(n > 0 && (size_t)n < sizeof(out) &&
+             memcmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+      free(b);
+    }
   }
   /* What an Accept header says never breaks the event stream's answer. */
   if (pt_http_wants_event_stream(&r)) {

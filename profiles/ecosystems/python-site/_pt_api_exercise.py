@@ -28,9 +28,13 @@
 # Each class of the package's own whose constructor needs no argument is
 # made once too (not exceptions, abstract classes, nor a name that says it
 # serves, runs, spawns, writes or deletes): a logging handler or a config
-# object may start its payload when made. Last, the interpreter's exit
-# handlers run, bounded (EXIT_S): a payload may wait in an atexit hook for
-# the program's end.
+# object may start its payload when made. Then the package's framework
+# hooks run as their framework would run them (_pt_hosts.py: a Django
+# AppConfig's ready(), a Flask extension's init_app(app), a Sphinx
+# extension's setup(app) and the handlers it connects, a Jupyter server
+# extension's load function), with stand-ins for the frameworks triage's
+# jail does not have. Last, the interpreter's exit handlers run, bounded
+# (EXIT_S): a payload may wait in an atexit hook for the program's end.
 import asyncio
 import atexit
 import inspect
@@ -41,6 +45,8 @@ import signal
 import sys
 import threading
 import time
+
+import _pt_hosts
 
 CALL_S = 2.0
 EXIT_S = 3.0
@@ -269,6 +275,7 @@ def main():
         pass
     report = os.dup(1)
     seen = set()
+    _pt_hosts.install()
     mods = modules(tops)
     for mod in mods:
         for name, obj in list(vars(mod).items()):
@@ -280,6 +287,7 @@ def main():
             ex.exercise(mod.__name__ + "." + name, obj)
     bare_calls(ex, mods, plain_function, True)
     bare_calls(ex, mods, plain_class, False)
+    _pt_hosts.host(ex, mods, required)
     lines = ["exercised %d call(s) of %d callable(s)" % (
         ex.calls, len(set(ex.called)))]
     lines += ["  " + label for label in sorted(set(ex.called))[:50]]

@@ -1,0 +1,353 @@
+# The frameworks that host a package's code, for the `exercise` phase
+# (_pt_api_exercise.py): a Django app's AppConfig.ready(), a Flask
+# extension's init_app(app), a Sphinx extension's setup(app) and the event
+# handlers it connects, a Jupyter server extension's load function. A
+# payload placed there (a stealer in ready(), a backdoor handler a
+# Jupyter extension adds) runs only inside the framework, which triage's
+# offline jail seldom has: the package's import then fails, and nothing of
+# it runs.
+#
+# So, for the exercise only: when a framework is not installed, its
+# import gives a stand-in (install(): a meta-path finder placed after
+# Python's own, so an installed framework always wins). A stand-in module
+# has whatever a package takes from it: each missing name is a class that
+# can be subclassed, made, called, used as a decorator and read further
+# (Stub). A few names are the framework's own shapes: django.apps.AppConfig,
+# flask.Flask, the Sphinx application. host() then does what the framework
+# would do with the package's own objects, each call bounded by the
+# exerciser (ex.call).
+import importlib.abc
+import importlib.machinery
+import inspect
+import os
+import sys
+import tempfile
+
+# The hosts below, and what their extensions import beside them.
+HOSTS = ("django", "flask", "werkzeug", "sphinx", "docutils",
+         "jupyter_server", "notebook", "tornado", "traitlets")
+
+
+class _Meta(type):
+    """A stand-in class reads on: Stub.anything is another stand-in."""
+
+    def __getattr__(cls, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        sub = _Meta(name, (Stub,), {"__module__": cls.__module__})
+        setattr(cls, name, sub)
+        return sub
+
+    def __call__(cls, *args, **kwargs):
+        # A decorator without arguments (@register.filter) hands the
+        # function back.
+        if (len(args) == 1 and not kwargs and callable(args[0])
+                and cls.__dict__.get("_decorates", True)):
+            return args[0]
+        return super().__call__(*args, **kwargs)
+
+    def __iter__(cls):
+        return iter(())
+
+    def __getitem__(cls, key):
+        return cls
+
+    def __bool__(cls):  # settings.DEBUG and the like: unset
+        return False
+
+
+class Stub(metaclass=_Meta):
+    """Anything a package may do with a framework's object."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(type(self), name)
+
+    def __call__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]
+        return Stub()
+
+    def __iter__(self):
+        return iter(())
+
+    def __getitem__(self, key):
+        return Stub()
+
+    def __bool__(self):
+        return False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class AppConfig:
+    """django.apps.AppConfig, as Django makes one for an installed app."""
+    name = label = verbose_name = None
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def __init__(self, app_name=None, app_module=None):
+        self.name = self.name or app_name
+        self.label = (self.name or "app").rpartition(".")[2]
+        self.module = app_module
+        self.path = os.path.dirname(getattr(app_module, "__file__", "") or "")
+        self.apps = Stub()
+
+    def ready(self):
+        pass
+
+    def get_models(self, *args, **kwargs):
+        return iter(())
+
+
+class Flask:
+    """flask.Flask: what an extension's init_app reads and registers."""
+
+    def __init__(self, import_name="app", *args, **kwargs):
+        self.import_name = self.name = import_name
+        self.config = {"DEBUG": False, "TESTING": False,
+                       "SECRET_KEY": "dev", "ENV": "production"}
+        self.extensions = {}
+        self.blueprints = {}
+        self.logger = Stub()
+        self.jinja_env = Stub()
+        self.view_functions = {}
+
+    def _decorator(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]
+        return lambda f: f
+
+    route = before_request = after_request = teardown_request = \
+        teardown_appcontext = errorhandler = context_processor = \
+        before_first_request = template_filter = cli = _decorator
+
+    def add_url_rule(self, *args, **kwargs):
+        pass
+
+    def register_blueprint(self, *args, **kwargs):
+        pass
+
+    def app_context(self):
+        return Stub()
+
+    test_request_context = app_context
+
+
+class SphinxConfig:
+    """A project's conf.py values: a few of Sphinx's own, each one an
+    extension adds (add_config_value) at its default; None for the rest."""
+
+    def __init__(self):
+        self.project, self.author, self.release = "docs", "docs", "1.0"
+        self.extensions, self.templates_path = [], []
+        self.html_static_path, self.html_css_files = [], []
+        self.html_js_files, self.exclude_patterns = [], []
+        self.html_theme, self.language = "alabaster", "en"
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+class SphinxApp:
+    """The Sphinx application setup(app) is handed: connect() records the
+    handlers, which host() then calls as an HTML build would."""
+
+    def __init__(self):
+        out = tempfile.mkdtemp(prefix="sphinx-")
+        self.srcdir = self.confdir = os.getcwd()
+        self.outdir = os.path.join(out, "html")
+        self.doctreedir = os.path.join(out, "doctrees")
+        self.config = SphinxConfig()
+        self.builder = Stub()
+        self.builder.name = self.builder.format = "html"
+        self.builder.outdir = self.outdir
+        self.env = Stub()
+        self.registry = Stub()
+        self.handlers = []
+
+    def connect(self, event, callback, *args, **kwargs):
+        self.handlers.append((event, callback))
+        return len(self.handlers)
+
+    def add_config_value(self, name, default, *args, **kwargs):
+        setattr(self.config, name, default(self.config)
+                if callable(default) else default)
+
+    def __getattr__(self, name):  # add_directive, add_config_value, ...
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: None
+
+
+class ServerApp:
+    """A Jupyter server (or notebook) application: its web app's settings
+    and handlers, its log."""
+
+    def __init__(self):
+        self.web_app = Stub()
+        self.web_app.settings = {"base_url": "/",
+                                 "server_root_dir": os.getcwd()}
+        self.log = Stub()
+        self.config = Stub()
+        self.ip, self.port, self.base_url = "localhost", 8888, "/"
+        # The server's token as Jupyter takes it from its environment
+        # (a honeytoken there): what a backdoored extension sends home.
+        self.token = os.environ.get("JUPYTER_TOKEN") or os.urandom(24).hex()
+        self.identity_provider = Stub()
+        self.identity_provider.token = self.token
+        self.connection_url = "http://localhost:8888/"
+        self.display_url = self.connection_url + "lab?token=" + self.token
+        self.root_dir = self.notebook_dir = os.getcwd()
+        self.serverapp = self
+
+
+SHAPES = {"django.apps": {"AppConfig": AppConfig},
+          "flask": {"Flask": Flask}, "flask.app": {"Flask": Flask}}
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Stand-ins for the HOSTS that Python's own finders did not find."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] not in HOSTS:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__path__ = []
+        for name, obj in SHAPES.get(module.__name__, {}).items():
+            setattr(module, name, obj)
+
+        def missing(name, mod=module):
+            if name.startswith("__") and name.endswith("__"):
+                raise AttributeError(name)
+            sub = _Meta(name, (Stub,), {"__module__": mod.__name__})
+            setattr(mod, name, sub)
+            return sub
+        module.__getattr__ = missing
+        module.__pt_stand_in__ = True
+
+
+def install():
+    sys.meta_path.append(_Finder())
+
+
+def _fire(ex, label, fn, args):
+    """fn with as many of args as it takes (all when it takes *args)."""
+    try:
+        sig = inspect.signature(fn)
+        params = list(sig.parameters.values())
+        if any(p.kind == p.VAR_POSITIONAL for p in params):
+            n = len(args)
+        else:
+            n = len([p for p in params if p.kind in
+                     (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+    except (TypeError, ValueError):
+        n = len(args)
+    ex.call(label, lambda _v: fn(*args[:n]), None)
+
+
+def _subclass_of(cls, name):
+    return any(c.__name__ == name for c in inspect.getmro(cls)[1:])
+
+
+# A GitHub Actions job, as pypi.json's phase_env gives import_again: a
+# documentation build or a server started on CI is where a hook that
+# wants CI's tokens acts.
+CI_ENV = {"CI": "true", "GITHUB_ACTIONS": "true", "RUNNER_OS": "Linux",
+          "RUNNER_ARCH": "X64", "GITHUB_EVENT_NAME": "push",
+          "GITHUB_REF": "refs/heads/main"}
+
+
+def host(ex, mods, required):
+    """Runs the package's framework hooks (mods are its modules, required
+    the exercise's count of the arguments a callable needs) twice: as on a
+    developer's machine, then as in a CI job (CI_ENV, GITHUB_WORKSPACE the
+    working directory), for a hook gated on either."""
+    host_once(ex, mods, required)
+    ci = dict(CI_ENV, GITHUB_WORKSPACE=os.getcwd())
+    before = {k: os.environ.get(k) for k in ci}
+    os.environ.update(ci)
+    try:
+        host_once(ex, mods, required, " [ci]")
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def host_once(ex, mods, required, tag=""):
+    flask_app = None
+    for mod in mods:
+        for name, obj in list(vars(mod).items()):
+            if not ex.left():
+                return
+            own = ex.own(obj)
+            label = mod.__name__ + "." + name
+            # Django: each AppConfig of the package, made and readied.
+            if own and inspect.isclass(obj) and _subclass_of(obj, "AppConfig"):
+                app = obj.name if isinstance(getattr(obj, "name", None),
+                                             str) else mod.__package__
+                app = app or mod.__name__
+                made = ex.call(label + "(app)" + tag, lambda _v, c=obj, a=app:
+                               c(a, sys.modules.get(a, mod)), None)
+                if made is not None and callable(getattr(made, "ready", None)):
+                    ex.call(label + "().ready()" + tag,
+                            lambda _v, m=made: m.ready(), None)
+            # Flask: an extension's init_app(app), on a class made bare or
+            # a module's own function.
+            init = getattr(obj, "init_app", None) if own else None
+            if not (inspect.isfunction(init) or inspect.ismethod(init)):
+                init = None  # a stand-in's attribute is no hook
+            if init or (own and name == "init_app"
+                        and inspect.isfunction(obj)):
+                if flask_app is None:
+                    flask_app = Flask(mod.__name__)
+                if inspect.isclass(obj):
+                    if required(obj) != 0:
+                        continue
+                    made = ex.call(label + "()" + tag, lambda _v, c=obj: c(),
+                                   None)
+                    if made is None:
+                        continue
+                    init = getattr(made, "init_app", None)
+                else:
+                    init = init or obj
+                if callable(init):
+                    _fire(ex, label + ".init_app(app)" + tag, init,
+                          (flask_app,))
+        # Sphinx: the extension's setup(app), then what it connected.
+        setup = vars(mod).get("setup")
+        if (inspect.isfunction(setup) and ex.own(setup)
+                and required(setup) == 1 and ex.left()):
+            app = SphinxApp()
+            ex.call(mod.__name__ + ".setup(app)" + tag, setup, app)
+            for event, fn in app.handlers:
+                if not ex.left():
+                    return
+                args = (app, Stub(), Stub(), Stub(), Stub())
+                if event == "build-finished":
+                    args = (app, None)
+                _fire(ex, "%s:%s%s" % (mod.__name__, event, tag), fn, args)
+        # Jupyter: a server extension's load function.
+        for hook in ("_load_jupyter_server_extension",
+                     "load_jupyter_server_extension"):
+            fn = vars(mod).get(hook)
+            if callable(fn) and ex.own(fn) and ex.left():
+                ex.call(mod.__name__ + "." + hook + "(serverapp)" + tag, fn,
+                        ServerApp())
