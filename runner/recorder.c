@@ -48,6 +48,7 @@
 struct proc {
   pid_t pid; /* host tgid */
   pid_t ppid, jpid;
+  bool key_call; /* between the exercise's key-call beacons */
   struct proc *next; /* hash chain */
 };
 
@@ -780,6 +781,9 @@ static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
     if (name)
       json_object_set_new(o, "hostname", json_string(name));
   }
+  struct proc *p = proc_find(r, tgid);
+  if (p != NULL && p->key_call)
+    json_object_set_new(o, "key_call", json_true());
   /* kind: connect, send, bind (the attempt, as the syscall named it; what
    * was sent comes as the fake network's "net" events). */
   pt_events_emit(r->cfg.events, tgid,
@@ -1113,6 +1117,22 @@ static void timer_shortened(pt_recorder *r, pid_t tgid,
   count_shortened(r, tgid, ms, "timer");
 }
 
+/* The exercise phase's key calls (recorder_rules.h, PT_KEY_CALL_BEACON):
+ * a process in one has its network attempts marked key_call, for the
+ * rule that a function handed a secret reached the network. Answered
+ * ESRCH, as for any id no process has. A forger can only unmark itself:
+ * the exercise, not the package, begins a call. */
+static void key_call(pt_recorder *r, pid_t tgid,
+                     const struct seccomp_notif *req,
+                     struct seccomp_notif_resp *resp) {
+  struct proc *p = proc_find(r, tgid);
+  if (p != NULL)
+    p->key_call = (req->data.args[1] & 1) != 0;
+  resp->flags = 0;
+  resp->error = -ESRCH;
+  resp->val = 0;
+}
+
 static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
                    struct seccomp_notif_resp *resp, bool refused) {
   pt_recorder *r = ctx;
@@ -1185,7 +1205,10 @@ static void notify(void *ctx, struct jail *j, const struct seccomp_notif *req,
     maybe_shorten_sleep(r, tid, tgid, s, req, resp);
     break;
   case S_GETPRIORITY:
-    timer_shortened(r, tgid, req, resp);
+    if ((req->data.args[1] & ~(uint64_t)1) == PT_KEY_CALL_BEACON)
+      key_call(r, tgid, req, resp);
+    else
+      timer_shortened(r, tgid, req, resp);
     break;
   case -1:
     break;

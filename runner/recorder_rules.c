@@ -72,6 +72,10 @@ static const struct jail_notify_rule rules[] = {
      {{0, SCMP_CMP_EQ, PRIO_PROCESS, 0},
       {1, SCMP_CMP_MASKED_EQ, ~(uint64_t)PT_TIMER_BEACON_MS_MASK,
        PT_TIMER_BEACON}}},
+    /* The exercise's key calls, begun and ended (recorder.c, key_call). */
+    {"getpriority",
+     {{0, SCMP_CMP_EQ, PRIO_PROCESS, 0},
+      {1, SCMP_CMP_MASKED_EQ, ~(uint64_t)1, PT_KEY_CALL_BEACON}}},
 };
 
 const struct jail_notify_rule *pt_recorder_rules(size_t *n) {

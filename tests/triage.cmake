@@ -371,6 +371,13 @@ triage_built(npm_ctor_payload ctor winston-http-sink-2.1.4.tgz 1 30 -
   --phase exercise=ok
   --event "exercise|honeytoken|token~NPM_TOKEN|hostname~intake.log-sink.test"
   --no-match "import|net")
+# A wallet library that sends the key it derives from the seed it is
+# handed (xrpl 2025): the derived key is no honeytoken, but the call
+# reached the network while it ran (key-call-reached-network).
+triage_built(wheel_key_call_network keyderive xrpl_wallet_lite-4.2.1-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|connect|key_call~True"
+  --no-event honeytoken)
 # Payloads a framework runs (exercise, _pt_hosts.py): with stand-ins for
 # the frameworks the jail lacks, a Django app's AppConfig.ready(), a Sphinx
 # extension's build-finished handler (as in a CI job: it pushes the

@@ -48,6 +48,19 @@ const NETWORKISH = new RegExp(
 
 const norm = (name) => String(name).replace(/_/g, '').toLowerCase();
 
+// A call handed a wallet honeytoken is announced to the recorder, begun
+// and ended: getpriority of an id no process has (runner/recorder_rules.h,
+// PT_KEY_CALL_BEACON), answered ESRCH. A network attempt meanwhile (what
+// the call derived from the value, sent) is key-call-reached-network.
+const KEY_CALL_BEACON = 0x20000000;
+function keyCall(begun) {
+  try {
+    require('os').getPriority(KEY_CALL_BEACON | (begun ? 1 : 0));
+  } catch (e) {
+    // ESRCH, as it should be
+  }
+}
+
 function wanted(name, isClass) {
   const n = norm(name);
   if (String(name).startsWith('_') || NETWORKISH.test(n)) return false;
@@ -137,6 +150,8 @@ module.exports = async function exercise(mod, name, load) {
   async function call(label, fn, v, asNew) {
     if (!left()) return undefined;
     calls++;
+    const keyed = v !== undefined && vals.includes(v);
+    if (keyed) keyCall(true);
     try {
       let r = asNew ? new fn(v) : fn(v);
       if (r && typeof r.then === 'function') {
@@ -150,6 +165,8 @@ module.exports = async function exercise(mod, name, load) {
     } catch (e) {
       threw.add(label);
       return undefined;
+    } finally {
+      if (keyed) keyCall(false);
     }
   }
 

