@@ -427,10 +427,24 @@ int pt_phases_python(struct pt_triage *t) {
     ok = pt_triage_run_profile(t, "install_no_deps", "install --no-deps",
                                "install", vars, 4, NULL);
   }
+  /* An sdist pip could not build (its backend not on the offline host):
+   * what its wheel would hold, installed unbuilt, so that its code still
+   * runs (python-site/_pt_source_install.py). */
+  bool from_source = false;
+  if (!ok && retry && t->info.ecosystem == PT_ECO_SDIST &&
+      json_object_get(t->profile, "install_source") && !pt_triage_stopped(t))
+    ok = from_source = pt_triage_run_profile(
+        t, "install_source", "install from source", "install", vars, 4, NULL);
   if (pt_triage_stopped(t))
     return -1;
   if (find_site(t, &ps) == 0)
     find_dist_info(t, &ps);
+  if (from_source && ps.dist_info[0] != '\0')
+    json_array_append_new(
+        json_object_get(t->record, "notes"),
+        json_string("pip could not build the sdist (see the install phases): "
+                    "its packages were installed from source, unbuilt, so "
+                    "that its code still ran"));
   if (ok && ps.site_rel[0] != '\0' && ps.dist_info[0] == '\0' &&
       !pt_triage_stopped(t)) {
     /* pip found the name and version in the host's site-packages (the venv

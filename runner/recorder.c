@@ -807,6 +807,8 @@ static void on_net(pt_recorder *r, pid_t tid, pid_t tgid, int which_sys,
       pt_fakenet_release(r->cfg.net, type, port);
     return;
   }
+  if (port == 0)
+    return; /* refused by the kernel: nothing to serve (the exercise's bait) */
   remember_connect(r, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP, &ss,
                    tgid);
   /* Before CONTINUE: the kernel performs the connect (or delivers the

@@ -154,6 +154,13 @@ add_test(NAME triage_sdist_backend_from_deps
   COMMAND ${UNSHARE} --net -- bash -c
     "d=\"$TEST_TMP/backend-sdist\" && rm -rf \"$d\" && mkdir -p \"$d\" && s=$(python3 ${TRIAGE_DIR}/make_backend_sdist.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$s\" 0 60 \"$d/deps\" -- \"--phase\" \"build requirements=ok\" --phase install=ok \"--phase\" \"build hooks=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\"")
 triage_test_properties(triage_sdist_backend_from_deps)
+# The same sdist without --deps: pip cannot build it, so its module is
+# installed from source, unbuilt (install_source), and its import is still
+# seen; the install phases say why.
+add_test(NAME triage_sdist_backend_missing
+  COMMAND ${UNSHARE} --net -- bash -c
+    "d=\"$TEST_TMP/backend-sdist-missing\" && rm -rf \"$d\" && mkdir -p \"$d\" && s=$(python3 ${TRIAGE_DIR}/make_backend_sdist.py \"$d\") && bash ${TRIAGE_DIR}/triage_test.sh \"$s\" 0 60 - -- --phase install=failed \"--phase\" \"install from source=ok\" --phase import=ok \"--event\" \"import|file|path~.aws/credentials\" --no-match \"install from source|file|path~.aws\"")
+triage_test_properties(triage_sdist_backend_missing)
 # A recon beacon: a bodiless GET carrying the cwd and the hostname (no
 # token), and a lookup of the hostname itself (not a leak); the uptime it
 # reports is days (the jail's time namespace), whatever the host's.
@@ -365,11 +372,24 @@ triage_built(npm_bare_call_backdoor bareapi ssh-config-lite-1.0.6.tgz 1 30 -
 triage_built(wheel_bare_call_backdoor bareapi sshconf_tools-1.0.6-py3-none-any.whl 1 30 -
   --phase exercise=ok
   --event "exercise|file|path~/.ssh/authorized_keys")
+# A payload that waits for the first use of what the package's factory
+# returns (a logger's first line): the exercise calls each plain method
+# of what a bare call gave back, once.
+triage_built(npm_first_use_payload logfirst quick-json-logger-9.6.0.tgz 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~AWS_SECRET_ACCESS_KEY|hostname~hooks.log-relay.test"
+  --no-match "import|net")
 # A payload in the constructor of an exported class (options parameter
 # left out): the exercise makes each such class once, bare.
 triage_built(npm_ctor_payload ctor winston-http-sink-2.1.4.tgz 1 30 -
   --phase exercise=ok
   --event "exercise|honeytoken|token~NPM_TOKEN|hostname~intake.log-sink.test"
+  --no-match "import|net")
+# A payload hooked into urllib that waits for the program's first
+# request: the exercise makes one (to loopback) as a program would.
+triage_built(wheel_http_hook_first_request hookhttp http_timing_probe-0.3.0-py3-none-any.whl 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~GITHUB_TOKEN|hostname~relay.http-probe.test"
   --no-match "import|net")
 # A wallet library that sends the key it derives from the seed it is
 # handed (xrpl 2025): the derived key is no honeytoken, but the call

@@ -27,7 +27,10 @@
 // payload may sit in a constructor (a logger's transport, a client's
 // set-up). Not made: errors, names that say they listen, run, spawn,
 // write or delete. Network names are not left out here: making a client
-// sends nothing by itself.
+// sends nothing by itself. What each of these calls gives back (an
+// object) is used once as well: its plain methods called with one short
+// string, under the same names' rules (a logger's info, whose first line
+// may run a payload hidden in its serializer).
 'use strict';
 
 const CALL_MS = 2000;
@@ -226,8 +229,30 @@ module.exports = async function exercise(mod, name, load) {
 
   if (typeof mod === 'function') await one('exports', mod, mod.name || 'exports', null);
   await walk(mod, 'exports', 0);
+  // What a bare call or `new` gave back is used once too, the way its
+  // caller would go on: each plain method of it (own or inherited, not
+  // Object's) called with one short string (a logger's info, a client's
+  // parse). A payload may wait for that first use (a logger's
+  // serializer, run by its first line).
+  const used = new Set();
+  async function use(label, made) {
+    if (made === null || typeof made !== 'object' || used.has(made)) return;
+    used.add(made);
+    const names = new Set();
+    for (let p = made; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const n of props(p)) names.add(n);
+    }
+    for (const n of [...names].slice(0, 40)) {
+      if (!left()) return;
+      const m = get(made, n);
+      if (SKIP.includes(n) || !plain(n, m) || bare.has(m)) continue;
+      bare.add(m);
+      await call(label + '.' + n + "('exercise')", m.bind(made), 'exercise', false);
+    }
+  }
+
   // Every other plain exported function, bare, once, and every other
-  // exported class made bare, once (see the top).
+  // exported class made bare, once (see the top); then what each gave.
   const bare = new Set(keyed);
   for (const [label, o] of [['exports', mod], ['exports.default', get(mod, 'default')]]) {
     if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
@@ -236,17 +261,24 @@ module.exports = async function exercise(mod, name, load) {
       if (SKIP.includes(name) || bare.has(f)) continue;
       if (plain(name, f)) {
         bare.add(f);
-        await call(label + '.' + name + '()', f.bind(o), undefined, false);
+        await use(label + '.' + name + '()',
+          await call(label + '.' + name + '()', f.bind(o), undefined, false));
       } else if (makeable(name, f)) {
         bare.add(f);
-        await call('new ' + label + '.' + name + '()', f, undefined, true);
+        await use('new ' + label + '.' + name + '()',
+          await call('new ' + label + '.' + name + '()', f, undefined, true));
       }
     }
   }
-  // The module itself a class (module.exports = class Logger {...}).
-  if (!bare.has(mod) && makeable(mod && mod.name ? mod.name : '', mod)) {
+  // The module itself a class (module.exports = class Logger {...}) or a
+  // plain factory (module.exports = function pino(opts) {...}).
+  const self = mod && mod.name ? mod.name : '';
+  if (!bare.has(mod) && makeable(self, mod)) {
     bare.add(mod);
-    await call('new exports()', mod, undefined, true);
+    await use('new exports()', await call('new exports()', mod, undefined, true));
+  } else if (!bare.has(mod) && plain(self, mod)) {
+    bare.add(mod);
+    await use('exports()', await call('exports()', mod, undefined, false));
   }
   // The key API may live in a subpath export only (viem/accounts): each
   // plain one the package declares is loaded the way the package was.

