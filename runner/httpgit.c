@@ -61,26 +61,12 @@ static bool flush(char *out, size_t cap, size_t *at) {
   return true;
 }
 
-/* The head of a 200 of this type over a body of len bytes. */
-static int head(char *out, size_t cap, const char *type, size_t len) {
-  int n = snprintf(out, cap,
-                   "HTTP/1.1 200 OK\r\n"
-                   "Server: nginx\r\n"
-                   "Content-Type: %s\r\n"
-                   "Content-Length: %zu\r\n"
-                   "Cache-Control: no-cache\r\n"
-                   "Connection: close\r\n"
-                   "\r\n",
-                   type, len);
-  return n < 0 || (size_t)n >= cap ? -1 : n;
-}
-
 /* Body built first into out + room (room: the head's most), then the
  * head put before it. */
 static int answer(char *out, const char *type, size_t room,
                   size_t body_len) {
   char h[256];
-  int hn = head(h, sizeof(h), type, body_len);
+  int hn = pt_http_write_ok_head(h, sizeof(h), type, body_len);
   if (hn < 0 || (size_t)hn > room)
     return -1;
   memmove(out + hn, out + room, body_len);

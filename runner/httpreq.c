@@ -409,9 +409,8 @@ static bool is_head(const char *method, size_t method_len) {
   return method != NULL && method_len == 4 && memcmp(method, "HEAD", 4) == 0;
 }
 
-/* The head of every 200 the stubs give: type, length, Connection: close.
- * Returns its length, or -1 if it does not fit in cap (with its NUL). */
-static int ok_head(char *out, size_t cap, const char *type, size_t len) {
+int pt_http_write_ok_head(char *out, size_t cap, const char *type,
+                          size_t len) {
   int n = snprintf(out, cap,
                    "HTTP/1.1 200 OK\r\n"
                    "Server: nginx\r\n"
@@ -482,7 +481,8 @@ int pt_http_write_response(const char *method, size_t method_len,
     }
   if (kind == 0 && asks_json(target, target_len, path))
     kind = sizeof(kinds) / sizeof(kinds[0]) - 1;
-  int n = ok_head(out, cap, kinds[kind].type, PT_HTTP_STUB_BODY);
+  int n =
+      pt_http_write_ok_head(out, cap, kinds[kind].type, PT_HTTP_STUB_BODY);
   if (n < 0 || is_head(method, method_len))
     return n;
   char code[3072];
@@ -561,7 +561,8 @@ bool pt_http_asks_own_ip(const pt_http_req *r) {
 int pt_http_write_own_ip(const char *method, size_t method_len, char *out,
                          size_t cap) {
   static const char body[] = GEO_IP "\n";
-  int n = ok_head(out, cap, "text/plain; charset=utf-8", sizeof(body) - 1);
+  int n = pt_http_write_ok_head(out, cap, "text/plain; charset=utf-8",
+                                sizeof(body) - 1);
   if (n < 0 || is_head(method, method_len))
     return n;
   if (cap - (size_t)n < sizeof(body))

@@ -91,6 +91,12 @@ const pt_http_header *pt_http_find(const pt_http_req *r, const char *name);
 size_t pt_http_body(const pt_http_req *r, const void *buf, size_t len,
                     void *out, size_t cap, bool *complete);
 
+/* The head of every 200 the fake network gives: Server, the type, the
+ * length, Connection: close. Returns its length, or -1 if it does not fit
+ * in cap (with its NUL). */
+int pt_http_write_ok_head(char *out, size_t cap, const char *type,
+                          size_t len);
+
 /* Write a harmless "HTTP/1.1 200 OK" answer for a request of the given
  * method and target into out (NUL-terminated when it fits). The body is
  * chosen from the path's extension so that fetched code runs and does
