@@ -15,10 +15,11 @@
 # or key pair, and the same names on each instance made. Names that say
 # they reach a network (address, balance, fetch, send, rpc, url, ...) are
 # left alone: a legitimate get_balance(address) would put the value it was
-# given in a request. Each such call is announced to the recorder (key_call):
-# a network attempt while one runs, what it derived from the value sent
-# (a private key from the seed, in a header), is key-call-reached-network. Only objects the package's own modules define are
-# called. Each call is bounded (CALL_S), and so is the whole (BUDGET_S,
+# given in a request. Each such call is announced to the recorder
+# (key_call): a network attempt while one runs, what it derived from the
+# value sent (a private key from the seed, in a header), is
+# key-call-reached-network. Only objects the package's own modules define
+# are called. Each call is bounded (CALL_S), and so is the whole (BUDGET_S,
 # MAX_CALLS); coroutines are run. Nothing of a value is printed: only the
 # names called.
 #
@@ -32,8 +33,8 @@
 # serves, runs, spawns, writes or deletes): a logging handler or a config
 # object may start its payload when made. What such a call or class gives
 # back is used once too: each plain method of the package's own called
-# once, bare or with ''. Then the package's framework
-# hooks run as their framework would run them (_pt_hosts.py: a Django
+# once, bare or with ''. Then the package's framework hooks run as their
+# framework would run them (_pt_hosts.py: a Django
 # AppConfig's ready(), a Flask extension's init_app(app), a Sphinx
 # extension's setup(app) and the handlers it connects, a Jupyter server
 # extension's load function), with stand-ins for the frameworks triage's
@@ -265,10 +266,8 @@ def use(ex, label, made, done):
     rules as the functions) called once, bare or with ''. A payload may
     wait for that first use (a logger's first record, a client's first
     parse)."""
-    if (made is None or id(made) in done or inspect.isclass(made)
-            or not ex.own(type(made))):
+    if made is None or inspect.isclass(made) or not ex.own(type(made)):
         return
-    done.add(id(made))
     for name in dir(type(made))[:80]:
         if not ex.left():
             return
