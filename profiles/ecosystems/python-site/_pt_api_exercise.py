@@ -26,7 +26,8 @@
 # Then each other plain function the package's modules define (not a
 # class, not a name that says it listens, runs, spawns, writes, deletes,
 # installs or reaches a network) is called once: with no argument when
-# it needs none, with an empty string when it needs one. A backdoor may
+# it needs none, with an empty string for each one it needs (at most
+# three). A backdoor may
 # sit in any function only callers run (node-exercise.cjs does the same).
 # Each class of the package's own whose constructor needs no argument is
 # made once too (not exceptions, abstract classes, nor a name that says it
@@ -250,13 +251,16 @@ def plain_class(ex, name, obj):
 
 
 def call_plain(ex, label, fn, one_arg):
-    """fn once: bare when it needs no argument, with '' when it needs one
-    and one_arg says so. What it gave back, or None."""
+    """fn once: bare when it needs no argument, with '' for each argument
+    it needs (at most three: a client's login(user, password), whose
+    defaults may hold what triggers it) when one_arg says so. What it gave
+    back, or None."""
     n = required(fn)
     if n == 0:
         return ex.call(label + "()", lambda _v, f=fn: f(), None)
-    if n == 1 and one_arg:
-        return ex.call(label + "('')", fn, "")
+    if n is not None and 1 <= n <= 3 and one_arg:
+        return ex.call(label + "(%s)" % ", ".join(["''"] * n),
+                       lambda _v, f=fn, k=n: f(*[""] * k), None)
     return None
 
 

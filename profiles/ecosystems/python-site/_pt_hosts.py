@@ -20,6 +20,8 @@ import importlib.abc
 import importlib.machinery
 import inspect
 import os
+import re
+import signal
 import sys
 import tempfile
 
@@ -351,3 +353,42 @@ def host_once(ex, mods, required, tag=""):
             if callable(fn) and ex.own(fn) and ex.left():
                 ex.call(mod.__name__ + "." + hook + "(serverapp)" + tag, fn,
                         ServerApp())
+
+
+def plugin_hooks(group, obj):
+    """A plugin's hook functions, called as its host calls them once it has
+    loaded the plugin (pypi.json's entry_point_load): a pluggy host (tox,
+    datasette, pytest, ...) calls the plugin module's <project>_<hook>
+    functions (tox_add_option, tox_configure); the project is the entry
+    point group's first word. Each is called once with stand-ins (Stub)
+    for its arguments, within 2 s; a payload waiting for the host's first
+    call (a tox plugin's option hook) acts."""
+    first = re.match(r"[a-z]+", group.lower())
+    mod = obj if inspect.ismodule(obj) else sys.modules.get(
+        getattr(obj, "__module__", None) or "")
+    if first is None or mod is None:
+        return
+    prefix = first.group(0) + "_"
+
+    def stop(signum, frame):
+        raise TimeoutError()
+    signal.signal(signal.SIGALRM, stop)
+    for name, fn in sorted(vars(mod).items())[:200]:
+        if (not name.startswith(prefix) or not inspect.isfunction(fn)
+                or fn.__module__ != mod.__name__):
+            continue
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        args = {p.name: Stub() for p in params
+                if p.default is p.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        signal.setitimer(signal.ITIMER_REAL, 2.0)
+        try:
+            fn(**args)
+            print("called %s.%s(%s)" % (mod.__name__, name, ", ".join(args)))
+        except BaseException:
+            pass
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
