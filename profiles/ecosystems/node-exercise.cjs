@@ -31,8 +31,8 @@
 // object) is used once as well: its plain methods called with one short
 // string, under the same names' rules (a logger's info, whose first line
 // may run a payload hidden in its serializer). Last, one HTTP request is
-// made through http.get and fetch (to no network: a missing Unix socket,
-// an aborted fetch), as the program around a library makes sooner or
+// made through http.get, https.get and fetch (to no network: a missing
+// Unix socket, an aborted fetch), as the program around a library makes sooner or
 // later: a payload hooked into them that waits for the program's first
 // request acts.
 'use strict';
@@ -298,16 +298,18 @@ module.exports = async function exercise(mod, name, load) {
     await walk(m, sub, 0);
   }
   // One HTTP request, as the program around a library makes sooner or
-  // later, through http.get and fetch: a payload hooked into them (a
-  // wrapped https.request that starts its work on the first use) acts.
-  // Nothing of it reaches a network: http.get goes to a Unix socket that
-  // does not exist (a port on loopback would be the fake network's), and
-  // fetch is aborted before it starts. Each bounded as a call.
-  await call('http.get(bait)', () => new Promise((res, rej) => {
-    const r = require('http').get({ socketPath: '/nonexistent/pkgtrap-bait', path: '/' },
-      (s) => { s.resume(); res(); });
-    r.on('error', rej);
-  }), undefined, false);
+  // later, through http.get, https.get and fetch: a payload hooked into
+  // them (a wrapped https.request that starts its work on the first use)
+  // acts. Nothing of it reaches a network: the gets go to a Unix socket
+  // that does not exist (a port on loopback would be the fake network's),
+  // and fetch is aborted before it starts. Each bounded as a call.
+  for (const proto of ['http', 'https']) {
+    await call(proto + '.get(bait)', () => new Promise((res, rej) => {
+      const r = require(proto).get({ socketPath: '/nonexistent/pkgtrap-bait', path: '/' },
+        (s) => { s.resume(); res(); });
+      r.on('error', rej);
+    }), undefined, false);
+  }
   if (typeof fetch === 'function') {
     await call('fetch(bait)', () => fetch('http://localhost/',
       { signal: AbortSignal.abort() }), undefined, false);
