@@ -1122,8 +1122,9 @@ static void timer_shortened(pt_recorder *r, pid_t tgid,
 /* The exercise phase's key calls (recorder_rules.h, PT_KEY_CALL_BEACON):
  * a process in one has its network attempts marked key_call, for the
  * rule that a function handed a secret reached the network. Answered
- * ESRCH, as for any id no process has. A forger can only unmark itself:
- * the exercise, not the package, begins a call. */
+ * ESRCH, as for any id no process has. Anyone in the jail can send one:
+ * the worst a forger gets is its own attempts marked, or unmarked by an
+ * end it sends early. */
 static void key_call(pt_recorder *r, pid_t tgid,
                      const struct seccomp_notif *req,
                      struct seccomp_notif_resp *resp) {

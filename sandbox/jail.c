@@ -100,6 +100,18 @@ static int spawned(struct jail *j, pt_err **err) {
   return h && h->on_spawn ? h->on_spawn(j->spec->hooks_ctx, j, err) : 0;
 }
 
+/* A thread of ours with every signal blocked: signals are the main
+ * thread's (its signalfd during a run, the caller's after). true when it
+ * was made. */
+static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg) {
+  sigset_t all, prev;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &prev);
+  bool made = pthread_create(t, NULL, fn, arg) == 0;
+  pthread_sigmask(SIG_SETMASK, &prev, NULL);
+  return made;
+}
+
 static void *spawner_main(void *arg) {
   struct jail *j = arg;
   j->spawn_rc = spawned(j, &j->spawn_err);
@@ -111,16 +123,11 @@ static void *spawner_main(void *arg) {
  * we have made the run's groups and run on_building (it usually does:
  * its network comes first and takes less than the honeytokens), on_spawn
  * runs on a thread of its own meanwhile, instead of after them; jail.h
- * tells the hooks what may then run side by side. Every signal blocked:
- * they are the main thread's signalfd's. Nothing forks until it is
- * joined (spawn_join, before prestart). Inline when no thread can be
+ * tells the hooks what may then run side by side. Nothing forks until it
+ * is joined (spawn_join, before prestart). Inline when no thread can be
  * made. */
 static void spawn_start(struct jail *j) {
-  sigset_t all, prev;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &prev);
-  j->spawning = pthread_create(&j->spawner, NULL, spawner_main, j) == 0;
-  pthread_sigmask(SIG_SETMASK, &prev, NULL);
+  j->spawning = start_thread(&j->spawner, spawner_main, j);
   if (!j->spawning)
     spawner_main(j);
 }
@@ -521,11 +528,7 @@ static struct jail_rest *rest_new(void) {
   r->cg = (struct jail_cgroup){.join_fd = {-1, -1, -1}};
   if (sem_init(&r->go, 0, 0) < 0)
     return r;
-  sigset_t all, prev;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &prev);
-  r->finishing = pthread_create(&r->finisher, NULL, finisher_main, r) == 0;
-  pthread_sigmask(SIG_SETMASK, &prev, NULL);
+  r->finishing = start_thread(&r->finisher, finisher_main, r);
   return r;
 }
 
