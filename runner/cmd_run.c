@@ -243,7 +243,8 @@ int pt_cmd_run(int argc, char **argv) {
                              .n_mounts = n_mounts,
                              .limits = lim,
                              .out_fd = STDOUT_FILENO,
-                             .err_fd = STDERR_FILENO};
+                             .err_fd = STDERR_FILENO,
+                             .last = true};
   struct jail_result res;
   int rc = pt_session_run(sess, &r, &res, &err);
   if (rc < 0) {

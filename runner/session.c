@@ -544,6 +544,7 @@ int pt_session_run(pt_session *s, const struct pt_session_run *r,
   spec.hooks_ctx = rec;
   spec.socket_pool = 2; /* DNS (TCP, UDP; v4, v6) and a first port */
   spec.uptime_offset_s = s->uptime_offset_s;
+  spec.detach_exiting_init = r->last;
 
   int rc_run = jail_run(&spec, res, err);
   free(ctx.envp);

@@ -110,6 +110,7 @@ struct pt_session_run {
   size_t n_mounts; /* at most PT_SESSION_MAX_MOUNTS */
   struct jail_limits limits;
   int out_fd, err_fd; /* pass-through of CMD's stdout/stderr; -1: drop */
+  bool last; /* the process exits after it: jail_spec.detach_exiting_init */
 };
 
 /* One jailed run, recorded. -1 with *err when the supervisor failed (an

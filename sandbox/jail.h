@@ -221,6 +221,14 @@ struct jail_spec {
    * workstation. CLOCK_MONOTONIC is left alone (the recorder compares
    * sleep deadlines with its own). 0: none. */
   uint64_t uptime_offset_s;
+  /* For a caller that exits right after jail_finish (`pkgtrap run`):
+   * once init has said the jail is empty and left the run's groups, the
+   * groups and the root's mount point are removed at once and init's own
+   * exit is not waited for. What is left of it is the kernel's teardown
+   * of the jail's namespaces (0.2 to 2 ms here, an RCU grace period
+   * above all), no code of the jail's; the system's reaper reaps it, as
+   * it reaps bwrap's pid 1. false: jail_finish reaps init. */
+  bool detach_exiting_init;
 };
 #define JAIL_SOCKET_POOL_MAX 4
 
@@ -266,7 +274,8 @@ struct jail_result {
  * teardown meanwhile and then calls jail_finish. */
 int jail_run(const struct jail_spec *spec, struct jail_result *result,
              pt_err **err);
-/* Waits until init is gone and the run's groups and the root's mount
+/* Waits until init is gone (or, with spec->detach_exiting_init, only
+ * exiting, out of every group) and the run's groups and the root's mount
  * point (in spec->state_dir: before that is removed) are removed, which
  * a thread of jail_run's does from the run's end on, while the caller
  * tears its own part down. After it nothing of the run is left, that
@@ -296,7 +305,8 @@ int jail_notify_fd(struct jail *j);
 /* The jail's HOME directory (home_src or the tmpfs), open in the
  * supervisor from on_spawn until jail_run returns; -1 without one. The fd
  * outlives the jail's mount namespace, so hooks can still read the HOME in
- * on_exit. Owned by the jail: do not close. */
+ * on_exit, except a tmpfs HOME's with spec->detach_exiting_init, closed
+ * when the run ends, before on_exit. Owned by the jail: do not close. */
 int jail_home_fd(struct jail *j);
 /* A socket created inside the jail's network namespace (for the fake
  * network). Works rootless too: see jail_netns.c. */

@@ -209,8 +209,15 @@ static void open_join(struct jail_cgroup *cg, int slot, const char *path,
   char p[800];
   snprintf(p, sizeof(p), "%s/tasks", path);
   cg->join_fd[slot] = open(p, O_WRONLY | O_CLOEXEC);
-  if (cg->join_fd[slot] >= 0)
-    cg->ready |= bit;
+  if (cg->join_fd[slot] < 0)
+    return;
+  cg->ready |= bit;
+  /* The way out, for init once CMD has started: then no group holds init
+   * and they can be removed as soon as the jail is empty, while init's
+   * own exit (the teardown of its mount namespace: 0.2 to 2 ms on these
+   * VMs, most of it an expedited RCU grace period) goes on. */
+  snprintf(p, sizeof(p), "%s/../tasks", path);
+  cg->leave_fd[slot] = open(p, O_WRONLY | O_CLOEXEC);
 }
 
 static void prepare_v1(struct jail_cgroup *cg, const struct jail_limits *l) {
@@ -245,10 +252,17 @@ static void close_join(struct jail_cgroup *cg) {
   }
 }
 
+static void close_leave(struct jail_cgroup *cg) {
+  for (int i = 0; i < 3; i++) {
+    if (cg->leave_fd[i] >= 0)
+      close(cg->leave_fd[i]);
+    cg->leave_fd[i] = -1;
+  }
+}
+
 void jail_cgroup_prepare(struct jail_cgroup *cg, const struct jail_limits *l,
                          struct jail_limits_applied *ap) {
-  memset(cg, 0, sizeof(*cg));
-  cg->join_fd[0] = cg->join_fd[1] = cg->join_fd[2] = -1;
+  *cg = JAIL_CGROUP_NONE;
   ap->cgroup = "none";
   run_serial++;
   if (prepare_v2(cg, l, ap))
@@ -270,6 +284,20 @@ int jail_cgroup_join_self(struct jail_cgroup *cg) {
       joined |= JAIL_CG_SLOT_BIT(i);
   close_join(cg);
   return joined;
+}
+
+int jail_cgroup_leave_self(struct jail_cgroup *cg, int offered, int joined) {
+  int out = offered & ~joined;
+  for (int i = 0; i < 3; i++)
+    if ((joined & JAIL_CG_SLOT_BIT(i)) && cg->leave_fd[i] >= 0 &&
+        write(cg->leave_fd[i], "0", 1) == 1)
+      out |= JAIL_CG_SLOT_BIT(i);
+  close_leave(cg);
+  return out;
+}
+
+bool jail_cgroup_holds_init(const struct jail_cgroup *cg) {
+  return cg->path_v2[0] != '\0' || (cg->ready & ~cg->left) != 0;
 }
 
 int jail_cgroup_joined(struct jail_cgroup *cg, int joined,
@@ -359,6 +387,7 @@ static void remove_dir(char *path) {
 
 void jail_cgroup_destroy(struct jail_cgroup *cg) {
   close_join(cg);
+  close_leave(cg);
   remove_dir(cg->path_v2);
   remove_dir(cg->path_mem);
   remove_dir(cg->path_pids);

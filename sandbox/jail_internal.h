@@ -140,8 +140,14 @@ struct jail_cgroup {
    * init (JAIL_MSG_CGROUP) to join by itself (-1: none); which groups
    * hold their limit. */
   int join_fd[3];
-  int ready;
+  /* v1: the `tasks` file of each group's parent (<controller>/pkgtrap),
+   * sent along for init to leave by itself once CMD has started (-1:
+   * none); the groups init is out of at its end (JAIL_MSG_EMPTY). */
+  int leave_fd[3];
+  int ready, left;
 };
+#define JAIL_CGROUP_NONE                                                 \
+  ((struct jail_cgroup){.join_fd = {-1, -1, -1}, .leave_fd = {-1, -1, -1}})
 /* Bits of the limits a joined group holds (JAIL_MSG_CGROUP and
  * JAIL_MSG_CGROUP_JOINED values). */
 #define JAIL_CG_MEMORY 1
@@ -165,6 +171,17 @@ void jail_cgroup_attach(struct jail_cgroup *cg, pid_t pid,
  * the v1 groups whose fds it received (cg->join_fd), closes the fds,
  * returns JAIL_CG_* of those joined. */
 int jail_cgroup_join_self(struct jail_cgroup *cg);
+/* init, once CMD has started (it inherited the groups): moves itself to
+ * the parent of each group it joined (cg->leave_fd), closes the fds,
+ * returns the JAIL_CG_SLOT_BITs of the groups offered (JAIL_MSG_CGROUP)
+ * that it is now out of. A thread moving itself into a v1 group takes no
+ * global lock (no RCU grace period), as when it joined. */
+int jail_cgroup_leave_self(struct jail_cgroup *cg, int offered, int joined);
+/* Supervisor: whether a group may still hold init, so that removing the
+ * groups must wait for init's exit: a v2 group (init was moved in by us;
+ * leaving it would take the global lock), or a v1 group init was offered
+ * and did not say it is out of (JAIL_MSG_EMPTY). */
+bool jail_cgroup_holds_init(const struct jail_cgroup *cg);
 /* Supervisor: init's report (JAIL_MSG_CGROUP_JOINED); records and returns
  * JAIL_CG_* of the limits held. Nothing is answered: init works the same
  * out from JAIL_MSG_CGROUP. */
@@ -221,7 +238,8 @@ enum jail_msg_type {
                           (SCM_RIGHTS; jail_late.c) */
   JAIL_MSG_EMPTY,      /* init -> supervisor: init has no child left, so
                           no other process is left in the jail; init
-                          exits next */
+                          exits next. value: the JAIL_CG_SLOT_BITs of the
+                          v1 groups init left (jail_cgroup_leave_self) */
   JAIL_MSG_CMD_EXEC    /* CMD -> supervisor, before each exec it tries:
                           value = the try's index (jail_exec_candidate);
                           CMD's pid comes in the message's credentials
@@ -234,7 +252,7 @@ struct jail_msg {
 };
 
 /* ---- jail_msg.c: a message with fds (SCM_RIGHTS) ---- */
-#define JAIL_MSG_FDS_MAX 3
+#define JAIL_MSG_FDS_MAX 6
 /* 0, or -1 with errno (EPIPE: init is gone). */
 int jail_msg_send_fds(int chan, const struct jail_msg *m, const int *fds,
                       int n);
