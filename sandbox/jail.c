@@ -486,6 +486,7 @@ struct jail_rest {
   bool init_out;  /* init said the jail is empty and is in none of the
                      groups: they and the root's mount point may go now */
   bool detach;    /* spec->detach_exiting_init, and init_out */
+  struct jail_result *res; /* its groups' counters, read before they go */
   struct jail_cgroup cg;
   char newroot[4096];
   pthread_t finisher;
@@ -509,6 +510,11 @@ static void finish_rest(struct jail_rest *r) {
    * is out of both, wait for its exit first. */
   if (!r->init_out)
     reap_init(r);
+  /* Off the caller's path too, when on the finisher: a file of each. */
+  if (r->res != NULL) {
+    r->res->oom_killed = jail_cgroup_oom_killed(&r->cg);
+    r->res->forks_refused = jail_cgroup_forks_refused(&r->cg);
+  }
   jail_cgroup_destroy(&r->cg);
   if (r->newroot[0])
     rmdir(r->newroot);
@@ -560,6 +566,7 @@ static struct jail_rest *rest_new(void) {
  * point from j into r, and lets the finisher go. */
 static void rest_fill(struct jail *j, struct jail_rest *r,
                       const char *newroot) {
+  r->res = j->res;
   r->cg = j->cg;
   j->cg = JAIL_CGROUP_NONE;
   snprintf(r->newroot, sizeof(r->newroot), "%s", newroot);
@@ -611,8 +618,6 @@ static void on_signal(void *ctx, int fd, uint32_t ev) {
 /* Classify the run once everything is over. */
 static void finish_result(struct jail *j) {
   struct jail_result *r = j->res;
-  r->oom_killed = jail_cgroup_oom_killed(&j->cg);
-  r->forks_refused = jail_cgroup_forks_refused(&j->cg);
   if (j->setup_failed) {
     r->outcome = JAIL_SETUP_FAILED;
     return;
@@ -964,7 +969,7 @@ int jail_run(const struct jail_spec *spec, struct jail_result *res,
     close(j->home_fd);
     j->home_fd = -1;
   }
-  finish_result(j); /* reads the memory group: before it goes */
+  finish_result(j);
   if (j->rest == NULL)
     j->rest = rest_new();
   if (j->rest != NULL)

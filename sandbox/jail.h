@@ -252,6 +252,8 @@ struct jail_result {
   int exit_code;
   int term_signal;
   int exec_errno;
+  /* Read from the groups just before they go, so set once jail_finish
+   * (or a failed jail_run) returns. */
   bool oom_killed;
   uint64_t forks_refused; /* by the pids cgroup (0 under the rlimit) */
   uint64_t wall_ns;
