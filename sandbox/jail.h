@@ -17,7 +17,9 @@
  *
  * When init exits the kernel kills every process left in the jail's pid
  * namespace; the timeout kills init. Nothing outlives jail_finish(),
- * which jail_run() leaves to its caller (init may still be exiting). */
+ * which jail_run() leaves to its caller (init may still be exiting),
+ * but with jail_spec.detach_exiting_init the end of init's own exit, in
+ * the kernel, after every other process and every group is gone. */
 #ifndef JAIL_H
 #define JAIL_H
 
