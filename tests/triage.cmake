@@ -401,6 +401,12 @@ triage_built(wheel_tox_plugin_hook toxplugin tox_envfile-0.4.0-py3-none-any.whl 
   --phase "tox:envfile=ok"
   --event "tox:envfile|honeytoken|token~PYPI_TOKEN|hostname~cache.tox-envfile.test"
   --no-match "import|net")
+# A Poetry plugin (poetry absent): its class is made and activate() called
+# with a stand-in application, as Poetry does at every start.
+triage_built(wheel_poetry_plugin_activate poetryplugin poetry_lockdiff-1.0.1-py3-none-any.whl 1 30 -
+  --phase "poetry.application.plugin:lock-diff=ok"
+  --event "poetry.application.plugin:lock-diff|honeytoken|token~PYPI_TOKEN|hostname~stats.poetry-lockdiff.test"
+  --no-match "import|net")
 # A payload hooked into urllib that waits for the program's first
 # request: the exercise makes one (to loopback) as a program would.
 triage_built(wheel_http_hook_first_request hookhttp http_timing_probe-0.3.0-py3-none-any.whl 1 30 -

