@@ -244,19 +244,12 @@ static void prepare_v1(struct jail_cgroup *cg, const struct jail_limits *l) {
   }
 }
 
-static void close_join(struct jail_cgroup *cg) {
+/* A slot's fds (join_fd or leave_fd), closed. */
+static void close_slots(int fd[3]) {
   for (int i = 0; i < 3; i++) {
-    if (cg->join_fd[i] >= 0)
-      close(cg->join_fd[i]);
-    cg->join_fd[i] = -1;
-  }
-}
-
-static void close_leave(struct jail_cgroup *cg) {
-  for (int i = 0; i < 3; i++) {
-    if (cg->leave_fd[i] >= 0)
-      close(cg->leave_fd[i]);
-    cg->leave_fd[i] = -1;
+    if (fd[i] >= 0)
+      close(fd[i]);
+    fd[i] = -1;
   }
 }
 
@@ -282,7 +275,7 @@ int jail_cgroup_join_self(struct jail_cgroup *cg) {
   for (int i = 0; i < 3; i++)
     if (cg->join_fd[i] >= 0 && write(cg->join_fd[i], "0", 1) == 1)
       joined |= JAIL_CG_SLOT_BIT(i);
-  close_join(cg);
+  close_slots(cg->join_fd);
   return joined;
 }
 
@@ -292,7 +285,7 @@ int jail_cgroup_leave_self(struct jail_cgroup *cg, int offered, int joined) {
     if ((joined & JAIL_CG_SLOT_BIT(i)) && cg->leave_fd[i] >= 0 &&
         write(cg->leave_fd[i], "0", 1) == 1)
       out |= JAIL_CG_SLOT_BIT(i);
-  close_leave(cg);
+  close_slots(cg->leave_fd);
   return out;
 }
 
@@ -386,8 +379,8 @@ static void remove_dir(char *path) {
 }
 
 void jail_cgroup_destroy(struct jail_cgroup *cg) {
-  close_join(cg);
-  close_leave(cg);
+  close_slots(cg->join_fd);
+  close_slots(cg->leave_fd);
   remove_dir(cg->path_v2);
   remove_dir(cg->path_mem);
   remove_dir(cg->path_pids);

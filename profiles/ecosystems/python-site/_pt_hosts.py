@@ -438,26 +438,11 @@ def plugin_hooks(group, obj):
     if first is None or mod is None:
         return
     prefix = first.group(0) + "_"
-
-    def stop(signum, frame):
-        raise TimeoutError()
-    signal.signal(signal.SIGALRM, stop)
     for name, fn in sorted(vars(mod).items())[:200]:
         if (not name.startswith(prefix) or not inspect.isfunction(fn)
                 or fn.__module__ != mod.__name__):
             continue
-        try:
-            params = inspect.signature(fn).parameters.values()
-        except (TypeError, ValueError):
-            continue
-        args = {p.name: Stub() for p in params
-                if p.default is p.empty
-                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-        signal.setitimer(signal.ITIMER_REAL, 2.0)
-        try:
-            fn(**args)
-            print("called %s.%s(%s)" % (mod.__name__, name, ", ".join(args)))
-        except BaseException:
-            pass
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        args = _stub_args(fn)
+        if args is not None:
+            _call_bounded(lambda f=fn, a=args: f(**a), "%s.%s(%s)" % (
+                mod.__name__, name, ", ".join(args)))
