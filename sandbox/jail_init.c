@@ -79,11 +79,11 @@ static void recv_msg(struct jail_msg *m, enum jail_msg_type want) {
 }
 
 /* The v1 groups offered to us (JAIL_MSG_CGROUP) and those joined, for
- * leave_cgroups at the end. */
+ * jail_cgroup_leave_self at the end. */
 static int cg_offered, cg_joined;
 
 /* JAIL_MSG_CGROUP (see send_cgroup in jail.c): join the v1 groups whose
- * `tasks` fds came with it (keeping their parents' for leave_cgroups),
+ * `tasks` fds came with it (keeping their parents' for the end),
  * tell the supervisor which, and return the JAIL_CG_* limits the groups
  * we are now in hold: those of the v2 group the supervisor moved us into,
  * and of the v1 groups joined. The rest fall back to rlimits in CMD. Fds
