@@ -662,8 +662,14 @@ static int export_tokens(honey_vars *vs, struct pt_honey_priv *pv,
   return 0;
 }
 
-static int generate(json_t *m, int dirfd, pt_honey *out, honey_vars *vs,
-                    pt_err **err) {
+/* An entry marked "workspace" is made only with PT_HONEY_WORKSPACE. */
+static bool skipped(json_t *entry, unsigned flags) {
+  return !(flags & PT_HONEY_WORKSPACE) &&
+         json_is_true(json_object_get(entry, "workspace"));
+}
+
+static int generate(json_t *m, int dirfd, unsigned flags, pt_honey *out,
+                    honey_vars *vs, pt_err **err) {
   if (!json_is_object(m) ||
       strcmp(json_string_value(json_object_get(m, "schema")) ?: "",
              "pkgtrap/honeytokens/v1") != 0)
@@ -695,6 +701,8 @@ static int generate(json_t *m, int dirfd, pt_honey *out, honey_vars *vs,
   json_t *dirs = json_object_get(m, "dirs");
   json_t *d;
   json_array_foreach(dirs, i, d) {
+    if (skipped(d, flags))
+      continue;
     const char *p = json_string_value(json_object_get(d, "path"));
     mode_t mode;
     char ctx[64];
@@ -713,8 +721,10 @@ static int generate(json_t *m, int dirfd, pt_honey *out, honey_vars *vs,
   if (!json_is_array(files))
     return pt_err_make(err, 0, "\"files\" must be an array");
   json_t *f;
-  json_array_foreach(files, i, f) if (render_file(f, i, vs, dirfd, pv, err) < 0)
+  json_array_foreach(files, i, f) {
+    if (!skipped(f, flags) && render_file(f, i, vs, dirfd, pv, err) < 0)
       return -1;
+  }
   for (size_t k = 0; k < pv->n_files; k++)
     for (size_t j = 0; j < pv->n_dirs; j++)
       if (strcmp(pv->files[k].path, pv->dirs[j].path) == 0)
@@ -761,6 +771,11 @@ static int generate(json_t *m, int dirfd, pt_honey *out, honey_vars *vs,
 }
 
 int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err) {
+  return pt_honey_generate_flags(profiles_dir, 0, out, err);
+}
+
+int pt_honey_generate_flags(const char *profiles_dir, unsigned flags,
+                            pt_honey *out, pt_err **err) {
   memset(out, 0, sizeof(*out));
   char dir[4096];
   snprintf(dir, sizeof(dir), "%s/honeytokens", profiles_dir);
@@ -781,7 +796,7 @@ int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err) {
   clock_gettime(CLOCK_REALTIME, &out->made);
   out->priv = calloc(1, sizeof(*out->priv));
   honey_vars vs = {0};
-  int rc = out->priv ? generate(m, dirfd, out, &vs, err)
+  int rc = out->priv ? generate(m, dirfd, flags, out, &vs, err)
                      : pt_err_make(err, ENOMEM, "honeytokens");
   honey_vars_free(&vs);
   json_decref(m);

@@ -64,6 +64,13 @@ typedef struct pt_honey {
  * random identity and fresh random token values, and render every file.
  * *out is zeroed first; on failure it holds nothing to free. */
 int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
+/* The same, with flags: PT_HONEY_WORKSPACE makes the entries the manifest
+ * marks "workspace" too (a project that is a GitHub clone with a CI
+ * workflow, an editor's extensions: what a detonation with a project
+ * needs, and a bare `pkgtrap run` would only pay for at its start). */
+#define PT_HONEY_WORKSPACE 1u
+int pt_honey_generate_flags(const char *profiles_dir, unsigned flags,
+                            pt_honey *out, pt_err **err);
 
 /* Write the rendered HOME under home_dirfd (a directory the caller made,
  * normally empty): directories and files with their exact modes, never

@@ -35,6 +35,7 @@ struct pt_session {
   pt_tok_scanner *tokens;
   uint64_t max_sleep_ms;
   bool home_written, home_in_memory;
+  bool workspace; /* the HOME's "workspace" entries too */
   char policy[4096];
   struct jail_filter *filter; /* compiled once, for every run */
   bool honey_made;            /* honey and base_env */
@@ -186,7 +187,9 @@ static int make_honey(pt_session *s, pt_err **err) {
   if (s->honey_made)
     return 0;
   if (s->honey.priv == NULL) {
-    if (pt_honey_generate(pt_profiles_dir(), &s->honey, err) < 0)
+    if (pt_honey_generate_flags(pt_profiles_dir(),
+                                s->workspace ? PT_HONEY_WORKSPACE : 0,
+                                &s->honey, err) < 0)
       return -1;
     pt_mark("session: honey generated");
   }
@@ -273,6 +276,7 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   }
   s->max_sleep_ms = o->max_sleep_ms;
   s->home_in_memory = o->home_in_memory;
+  s->workspace = o->workspace;
   if (o->profile) {
     s->prof = *o->profile;
     memset(o->profile, 0, sizeof(*o->profile));

@@ -462,6 +462,7 @@ int pt_triage_record(const char *artifact, const struct pt_triage_opts *o,
           .max_sleep_ms = profile_u64(t.profile, "max_sleep_ms", 2000),
           .tls_intercept = true,
           .identity_workdir = "project",
+          .workspace = true,
           .long_uptime = true,
           .fetch_canary = true},
       err);

