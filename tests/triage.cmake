@@ -455,6 +455,27 @@ triage_built(npm_ci_gated_push cigated jest-swc-cache-0.4.2.tgz 1 40 -
   --phase "import (again)=ok"
   --event "import (again)|exec|argv~push"
   --no-match "import|exec|argv~push")
+# Build-time code of an sdist whose backend the offline host lacks
+# (tests/triage/make_hook_sdist.py): the build hooks phase plays the
+# backend's conventions with stand-ins. A Hatch custom build hook that
+# steals ~/.pypirc; a benign one that stamps a version file; a PDM
+# pdm_build.py; a poetry-core build script. The hook files are not
+# installed as modules (the exercise does not call them again).
+triage_built(sdist_hatch_build_hook hatch env_toml_loader-1.0.2.tar.gz 1 60 -
+  --phase "build hooks=ok"
+  --event "build hooks|file|path~.pypirc"
+  --event "build hooks|honeytoken|token~PYPI_TOKEN")
+triage_built(sdist_hatch_build_hook_benign hatchok version_stamp-0.3.0.tar.gz 0 60 -
+  --phase "build hooks=ok" --phase import=ok
+  --no-event honeytoken --no-event net)
+triage_built(sdist_pdm_build_hook pdm pdm_env_sync-2.1.0.tar.gz 1 60 -
+  --phase "build hooks=ok"
+  --event "build hooks|file|path~.git-credentials"
+  --no-match "exercise|file|path~.git-credentials")
+triage_built(sdist_poetry_build_script poetry poetry_ext_kit-0.9.1.tar.gz 1 60 -
+  --phase "build hooks=ok"
+  --event "build hooks|file|path~.aws/credentials"
+  --no-match "exercise|file|path~.aws/credentials")
 # A postinstall that acts only on a developer's machine: a workflow planted
 # in a project that is a GitHub clone, an extension dropped where VS Code
 # keeps them. The HOME's workspace entries give it both.

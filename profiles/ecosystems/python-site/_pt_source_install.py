@@ -30,8 +30,31 @@ from email.parser import Parser
 SKIP_DIRS = {"test", "tests", "testing", "doc", "docs", "example",
              "examples", "build", "dist", "benchmark", "benchmarks",
              "scripts", "tools", "ci"}
+# Build-time code (the build hooks phase runs it) is no module a wheel
+# installs: a Hatch or PDM hook file, besides the poetry build script the
+# pyproject names (hook_files).
 SKIP_MODULES = {"setup", "conftest", "noxfile", "fabfile", "tasks",
-                "hatch_build", "build_backend"}
+                "hatch_build", "pdm_build", "build_backend"}
+
+
+def hook_files(project):
+    """The files pyproject.toml names as build-time code."""
+    tool = project.get("tool", {})
+    names = set()
+    build = tool.get("poetry", {}).get("build")
+    script = build.get("script") if isinstance(build, dict) else build
+    hatch = tool.get("hatch", {})
+    hooks = [hatch.get("build", {}).get("hooks", {}).get("custom"),
+             hatch.get("metadata", {}).get("hooks", {}).get("custom")]
+    hooks += [t.get("hooks", {}).get("custom") for t in
+              hatch.get("build", {}).get("targets", {}).values()
+              if isinstance(t, dict)]
+    paths = [script, tool.get("pdm", {}).get("build", {}).get("custom-hook")]
+    paths += [h.get("path") for h in hooks if isinstance(h, dict)]
+    for p in paths:
+        if isinstance(p, str):
+            names.add(p)
+    return names
 
 
 def safe(name):
@@ -71,8 +94,9 @@ def main():
         base = "src/" if any(r.startswith("src/") and r.endswith(
             "/__init__.py") for r in files) else ""
         tops, installed = set(), []
+        skip = hook_files(project)
         for rel in files:
-            if not rel.startswith(base):
+            if not rel.startswith(base) or rel in skip:
                 continue
             parts = rel[len(base):].split("/")
             top = parts[0]
