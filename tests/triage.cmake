@@ -455,6 +455,13 @@ triage_built(npm_ci_gated_push cigated jest-swc-cache-0.4.2.tgz 1 40 -
   --phase "import (again)=ok"
   --event "import (again)|exec|argv~push"
   --no-match "import|exec|argv~push")
+# An audit hook added at import that acts when the program opens a
+# credential file: the import harnesses raise such events (sys.audit,
+# python-site/_pt_audit.py) after the imports, opening nothing.
+triage_built(wheel_audit_hook audithook proc_context_log-0.6.2-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|file|path~.aws/credentials"
+  --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY")
 # Build-time code of an sdist whose backend the offline host lacks
 # (tests/triage/make_hook_sdist.py): the build hooks phase plays the
 # backend's conventions with stand-ins. A Hatch custom build hook that

