@@ -462,6 +462,14 @@ triage_built(wheel_audit_hook audithook proc_context_log-0.6.2-py3-none-any.whl 
   --phase import=ok
   --event "import|file|path~.aws/credentials"
   --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY")
+# Credentials leaked through ping's payload pattern, 16 bytes a packet:
+# no argument holds a token whole; the pings' starts and the read do
+# (covert-channel-command, credential-read-and-covert-channel).
+triage_built(wheel_icmp_pattern icmpexfil net_latency_probe-0.2.1-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|file|path~.git-credentials"
+  --event "import|exec|argv~-p"
+  --event "import|exec|argv~q.latency-probe.test")
 # Build-time code of an sdist whose backend the offline host lacks
 # (tests/triage/make_hook_sdist.py): the build hooks phase plays the
 # backend's conventions with stand-ins. A Hatch custom build hook that

