@@ -491,6 +491,20 @@ triage_built(sdist_poetry_build_script poetry poetry_ext_kit-0.9.1.tar.gz 1 60 -
   --phase "build hooks=ok"
   --event "build hooks|file|path~.aws/credentials"
   --no-match "exercise|file|path~.aws/credentials")
+# Code that runs only inside a build tool the jail lacks (a peer
+# dependency): the exercise gives the tool a stand-in and plays it
+# (profiles/ecosystems/node-hosts.cjs): a Jest environment set up in a CI
+# job, a webpack plugin's emit hook, a benign ESLint rule.
+triage_built(npm_jest_environment jestenv jest-environment-fetch-node-29.7.2.tgz 1 40 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~GITHUB_TOKEN|hostname~ci-metrics.jest-fetch.test")
+triage_built(npm_webpack_plugin webpackplugin webpack-asset-manifest-lite-1.4.0.tgz 1 40 -
+  --phase exercise=ok
+  --event "exercise|file|path~.npmrc"
+  --event "exercise|honeytoken|token~NPM_TOKEN")
+triage_built(npm_eslint_rule_benign eslintok eslint-plugin-no-todo-lite-0.3.0.tgz 0 40 -
+  --phase exercise=ok
+  --no-event honeytoken --no-event net --no-event dns)
 # A postinstall that acts only on a developer's machine: a workflow planted
 # in a project that is a GitHub clone, an extension dropped where VS Code
 # keeps them. The HOME's workspace entries give it both.

