@@ -462,6 +462,14 @@ triage_built(wheel_audit_hook audithook proc_context_log-0.6.2-py3-none-any.whl 
   --phase import=ok
   --event "import|file|path~.aws/credentials"
   --event "import|honeytoken|token~AWS_SECRET_ACCESS_KEY")
+# A clipboard stealer in a daemon thread that starts only with a terminal
+# (the first import has one) and outside CI: the clipboard hands it the
+# wallet's phrase at its second read; the import waits a moment for live
+# threads.
+triage_built(wheel_tty_clipboard ttyclip rich_progress_lite-0.5.0-py3-none-any.whl 1 30 -
+  --phase import=ok
+  --event "import|honeytoken|token~WALLET_MNEMONIC"
+  --no-match "import (again)|honeytoken")
 # Credentials leaked through ping's payload pattern, 16 bytes a packet:
 # no argument holds a token whole; the pings' starts and the read do
 # (covert-channel-command, credential-read-and-covert-channel).

