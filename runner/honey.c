@@ -662,10 +662,14 @@ static int export_tokens(honey_vars *vs, struct pt_honey_priv *pv,
   return 0;
 }
 
-/* An entry marked "workspace" is made only with PT_HONEY_WORKSPACE. */
+/* An entry marked "workspace" is made only with PT_HONEY_WORKSPACE, one
+ * marked "watched" with either flag. */
 static bool skipped(json_t *entry, unsigned flags) {
-  return !(flags & PT_HONEY_WORKSPACE) &&
-         json_is_true(json_object_get(entry, "workspace"));
+  if (json_is_true(json_object_get(entry, "workspace")))
+    return !(flags & PT_HONEY_WORKSPACE);
+  if (json_is_true(json_object_get(entry, "watched")))
+    return !(flags & (PT_HONEY_WATCHED | PT_HONEY_WORKSPACE));
+  return false;
 }
 
 static int generate(json_t *m, int dirfd, unsigned flags, pt_honey *out,

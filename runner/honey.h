@@ -64,11 +64,17 @@ typedef struct pt_honey {
  * random identity and fresh random token values, and render every file.
  * *out is zeroed first; on failure it holds nothing to free. */
 int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
-/* The same, with flags: PT_HONEY_WORKSPACE makes the entries the manifest
- * marks "workspace" too (a project that is a GitHub clone with a CI
- * workflow, an editor's extensions: what a detonation with a project
- * needs, and a bare `pkgtrap run` would only pay for at its start). */
-#define PT_HONEY_WORKSPACE 1u
+/* The same, with flags. Without them only the credential files are made
+ * (the manifest's plain entries: what an unwatched `pkgtrap run` plants).
+ * PT_HONEY_WATCHED makes the entries marked "watched" too: the rest of a
+ * lived-in HOME (more keys and tokens, shell history, documents, a
+ * project of the user's, desktop tools), baits that matter where what
+ * the run does is recorded (`run --trace`). PT_HONEY_WORKSPACE, for a
+ * run that installs into HOME/project (triage), also makes the entries
+ * marked "workspace" (that project a GitHub clone with a CI workflow, an
+ * editor's extensions), and implies PT_HONEY_WATCHED. */
+#define PT_HONEY_WATCHED 1u
+#define PT_HONEY_WORKSPACE 2u
 int pt_honey_generate_flags(const char *profiles_dir, unsigned flags,
                             pt_honey *out, pt_err **err);
 

@@ -35,7 +35,7 @@ struct pt_session {
   pt_tok_scanner *tokens;
   uint64_t max_sleep_ms;
   bool home_written, home_in_memory;
-  bool workspace; /* the HOME's "workspace" entries too */
+  unsigned honey_flags; /* PT_HONEY_WATCHED, PT_HONEY_WORKSPACE */
   char policy[4096];
   struct jail_filter *filter; /* compiled once, for every run */
   bool honey_made;            /* honey and base_env */
@@ -188,7 +188,7 @@ static int make_honey(pt_session *s, pt_err **err) {
     return 0;
   if (s->honey.priv == NULL) {
     if (pt_honey_generate_flags(pt_profiles_dir(),
-                                s->workspace ? PT_HONEY_WORKSPACE : 0,
+                                s->honey_flags,
                                 &s->honey, err) < 0)
       return -1;
     pt_mark("session: honey generated");
@@ -276,7 +276,12 @@ pt_session *pt_session_new(const struct pt_session_opts *o, pt_err **err) {
   }
   s->max_sleep_ms = o->max_sleep_ms;
   s->home_in_memory = o->home_in_memory;
-  s->workspace = o->workspace;
+  /* The lived-in HOME's baits where the run is watched: recorded (a
+   * trace), or judged (triage). An unwatched `pkgtrap run` plants the
+   * credential files only (honey.h). */
+  s->honey_flags = o->workspace    ? PT_HONEY_WORKSPACE
+                   : o->trace_path ? PT_HONEY_WATCHED
+                                   : 0;
   if (o->profile) {
     s->prof = *o->profile;
     memset(o->profile, 0, sizeof(*o->profile));

@@ -62,8 +62,9 @@ struct pt_session_opts {
    * at least) and the hostname (only when 12 bytes or more: shorter
    * strings match by chance). NULL: not. */
   const char *identity_workdir;
-  /* The honeytoken HOME's "workspace" entries too (PT_HONEY_WORKSPACE):
-   * for a caller that installs into HOME/project. */
+  /* The honeytoken HOME's "workspace" entries too (PT_HONEY_WORKSPACE),
+   * and its "watched" ones: for a caller that installs into HOME/project.
+   * Otherwise the "watched" ones are made only with a trace_path. */
   bool workspace;
   /* The jail's boot time lies 2 to 30 days back (one draw for the
    * session's runs; jail_spec.uptime_offset_s): a workstation's uptime,

@@ -125,7 +125,8 @@ static json_t *load_manifest(void) {
   return m;
 }
 
-/* With the workspace entries: every entry of the manifest is checked. */
+/* With the workspace entries (and so the watched ones): every entry of
+ * the manifest is checked. */
 static int gen(pt_honey *h) {
   pt_err *err = NULL;
   if (pt_honey_generate_flags(profiles, PT_HONEY_WORKSPACE, h, &err) < 0) {
@@ -856,12 +857,13 @@ static void test_fresh(const pt_honey *a) {
   pt_honey_free(&b);
 }
 
-/* Without PT_HONEY_WORKSPACE (a bare `pkgtrap run`), no "workspace"
- * entry is made, and every other one is. */
-static void test_no_workspace(json_t *m) {
+/* The tiers: without flags (an unwatched `pkgtrap run`) only the plain
+ * entries; with PT_HONEY_WATCHED the "watched" ones too, never the
+ * "workspace" ones. */
+static void check_tier(json_t *m, unsigned flags) {
   pt_honey h;
   pt_err *err = NULL;
-  if (pt_honey_generate(profiles, &h, &err) < 0) {
+  if (pt_honey_generate_flags(profiles, flags, &h, &err) < 0) {
     CHECK(0, "generate: %s", err->msg);
     pt_err_free(err);
     return;
@@ -869,7 +871,7 @@ static void test_no_workspace(json_t *m) {
   char *home = make_tmpdir();
   CHECK(write_to(&h, home) == 0, "write");
   int fd = open(home, O_RDONLY | O_DIRECTORY);
-  size_t ws = 0;
+  size_t n[3] = {0, 0, 0}; /* plain, watched, workspace */
   const char *keys[] = {"files", "dirs"};
   for (size_t k = 0; k < 2; k++) {
     size_t i;
@@ -878,17 +880,34 @@ static void test_no_workspace(json_t *m) {
       const char *p = json_string_value(json_object_get(e, "path"));
       if (strstr(p, "{{"))
         continue; /* named by a value of the run */
-      bool w = json_is_true(json_object_get(e, "workspace"));
-      ws += w;
-      CHECK((faccessat(fd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0) == !w,
-            "`%s` %s", p, w ? "made without the workspace" : "missing");
+      int tier = json_is_true(json_object_get(e, "workspace"))  ? 2
+                 : json_is_true(json_object_get(e, "watched")) ? 1
+                                                                : 0;
+      bool want = tier == 0 || (tier == 1 && (flags & PT_HONEY_WATCHED));
+      n[tier]++;
+      CHECK((faccessat(fd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0) == want,
+            "flags %u: `%s` %s", flags, p, want ? "missing" : "made");
     }
   }
-  CHECK(ws >= 4, "%zu workspace entries in the manifest", ws);
+  CHECK(n[0] >= 14 && n[1] >= 20 && n[2] >= 4,
+        "%zu plain, %zu watched, %zu workspace entries", n[0], n[1], n[2]);
+  /* The credential files are plain: every run has them. */
+  const char *always[] = {".aws/credentials", ".git-credentials",
+                          ".ssh/id_rsa", ".npmrc", ".pypirc",
+                          ".docker/config.json", ".kube/config",
+                          ".config/gh/hosts.yml"};
+  for (size_t i = 0; i < PT_ARRAY_LEN(always); i++)
+    CHECK(faccessat(fd, always[i], F_OK, 0) == 0, "flags %u: `%s` missing",
+          flags, always[i]);
   close(fd);
   rmtree(home);
   free(home);
   pt_honey_free(&h);
+}
+
+static void test_tiers(json_t *m) {
+  check_tier(m, 0);
+  check_tier(m, PT_HONEY_WATCHED);
 }
 
 static void test_no_follow(const pt_honey *h) {
@@ -1069,7 +1088,7 @@ int main(void) {
   free(pw);
   test_fresh(&h);
   test_no_follow(&h);
-  test_no_workspace(m);
+  test_tiers(m);
   test_json(&h);
   /* Writing the same generation twice (each phase re-seeding HOME) works. */
   CHECK(write_to(&h, home) == 0, "rewrite");
