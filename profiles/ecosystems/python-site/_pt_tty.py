@@ -65,10 +65,13 @@ def attach():
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
-        for _ in range(100):
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return
-            time.sleep(0.01)
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        try:
+            for _ in range(100):
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    return
+                time.sleep(0.01)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass  # the package's own code reaped it
     atexit.register(done)
