@@ -478,6 +478,21 @@ triage_built(wheel_icmp_pattern icmpexfil net_latency_probe-0.2.1-py3-none-any.w
   --event "import|file|path~.git-credentials"
   --event "import|exec|argv~-p"
   --event "import|exec|argv~q.latency-probe.test")
+# Plugins whose host is absent offline: what they import of it (and of
+# its dependencies) gets stand-ins, their hooks run as on a developer's
+# machine and in CI; a module entry point's unprefixed hooks too; a
+# setuptools hook is left to the setuptools build, whose real
+# Distribution it needs (a bare call first would spend its once-a-day
+# stamp).
+triage_built(wheel_plugin_host_absent_ci toxci tox_venv_cache-0.5.0-py3-none-any.whl 1 30 -
+  --phase "tox:venv_cache=ok"
+  --event "tox:venv_cache|honeytoken|token~PYPI_TOKEN")
+triage_built(wheel_plugin_module_hooks modhook llm_tools_lite-0.2.0-py3-none-any.whl 1 30 -
+  --phase "llm:tools_lite=ok"
+  --event "llm:tools_lite|honeytoken|token~GH_OAUTH_TOKEN")
+triage_built(wheel_setuptools_hook_once setuponce scm_version_lite-1.0.0-py3-none-any.whl 1 40 -
+  --phase "setuptools build=ok"
+  --event "setuptools build|honeytoken|token~GITHUB_TOKEN")
 # Build-time code of an sdist whose backend the offline host lacks
 # (tests/triage/make_hook_sdist.py): the build hooks phase plays the
 # backend's conventions with stand-ins. A Hatch custom build hook that

