@@ -525,6 +525,9 @@ triage_built(npm_webpack_plugin webpackplugin webpack-asset-manifest-lite-1.4.0.
   --phase exercise=ok
   --event "exercise|file|path~.npmrc"
   --event "exercise|honeytoken|token~NPM_TOKEN")
+triage_built(npm_ts_server_plugin tsplugin ts-plugin-css-modules-lite-2.1.0.tgz 1 40 -
+  --phase exercise=ok
+  --event "exercise|honeytoken|token~KUBE_TOKEN")
 triage_built(npm_eslint_rule_benign eslintok eslint-plugin-no-todo-lite-0.3.0.tgz 0 40 -
   --phase exercise=ok
   --no-event honeytoken --no-event net --no-event dns)

@@ -3,7 +3,8 @@
 // environment's setup(), a Jest reporter's onRunComplete(), a webpack
 // plugin's apply(compiler) and the hooks it taps, an ESLint rule's
 // create(context), a Babel plugin's visitor, a Rollup or Vite plugin's
-// build hooks, a PostCSS plugin's Once(root). A payload placed there
+// build and dev-server hooks, a PostCSS plugin's Once(root), a TypeScript
+// language service plugin's create(info). A payload placed there
 // runs only inside the tool (in a CI job's test run, a production
 // build), which triage's offline jail does not have: such a package
 // declares its tool a peer dependency, so its require fails, and nothing
@@ -215,7 +216,17 @@ async function host(mod, name, once) {
         }
       }
       const id = file(cwd);
-      const args = { configResolved: [{ root: cwd, mode: 'production', command: 'build' }],
+      // Vite's dev server, as configureServer gets it: a connect app, an
+      // HTTP server that then says it listens (a hook may wait for that).
+      const EventEmitter = require('events');
+      const httpServer = new EventEmitter();
+      httpServer.address = () => ({ address: '0.0.0.0', family: 'IPv4', port: 5173 });
+      const server = { middlewares: { use() {}, stack: [] }, httpServer, watcher: new EventEmitter(),
+        config: { root: cwd, mode: 'development', command: 'serve', server: {}, logger: stub('logger') },
+        ws: stub('ws'), moduleGraph: stub('moduleGraph'), resolvedUrls: null };
+      const args = { config: [{ root: cwd }, { command: 'serve', mode: 'development' }],
+        configResolved: [{ root: cwd, mode: 'production', command: 'build' }],
+        configureServer: [server],
         buildStart: [{}], transform: ['export default 1;\n', id], load: [id],
         renderChunk: ['export default 1;\n', {}], generateBundle: [{}, {}], writeBundle: [{}, {}],
         closeBundle: [], buildEnd: [], pre: [{ opts: { filename: id } }], post: [{ opts: { filename: id } }],
@@ -224,8 +235,27 @@ async function host(mod, name, once) {
         const f = p[k] && typeof p[k] === 'object' && typeof p[k].handler === 'function' ? p[k].handler : p[k];
         if (typeof f === 'function') await once('plugin.' + k, () => f.apply(stub('pluginContext'), a));
       }
+      if (typeof p.configureServer === 'function') {
+        await once('server listening', () => httpServer.emit('listening'));
+      }
     }
   }
+}
+
+// A TypeScript language service plugin (tsserver loads it by name from
+// tsconfig.json): init({typescript}) gives {create(info)}, called for each
+// project the editor opens.
+async function tsPlugin(mod, name, once) {
+  if (typeof mod !== 'function' || isClass(mod) ||
+    !(mod.name === 'init' || /(^|[-/])(typescript-plugin|ts-plugin|tsserver-plugin)|-ts-plugin$/.test(name))) return;
+  const cwd = process.cwd();
+  const p = await once('init({typescript})', () => mod({ typescript: stub('typescript') }));
+  if (!p || typeof p.create !== 'function') return;
+  const logger = { info() {}, msg() {}, loggingEnabled: () => false, hasLevel: () => false };
+  const info = { config: {}, languageService: {}, languageServiceHost: {}, serverHost: stub('serverHost'),
+    project: { projectService: { logger }, getCurrentDirectory: () => cwd,
+      getProjectName: () => path.join(cwd, 'tsconfig.json'), getCompilerOptions: () => ({}) } };
+  await once('plugin.create(info)', () => p.create(info));
 }
 
 // host(), as a developer's build would run it, then as a CI job's.
@@ -249,11 +279,14 @@ async function run(mod, name) {
     }
   }
   await host(mod, name, once);
+  await tsPlugin(mod, name, once);
   const before = {};
   for (const k of [...Object.keys(CI_ENV), 'GITHUB_WORKSPACE']) before[k] = process.env[k];
   Object.assign(process.env, CI_ENV, { GITHUB_WORKSPACE: process.cwd() });
   try {
-    await host(mod, name, (l, f) => once(l + ' [ci]', f));
+    const ci = (l, f) => once(l + ' [ci]', f);
+    await host(mod, name, ci);
+    await tsPlugin(mod, name, ci);
   } finally {
     for (const [k, v] of Object.entries(before)) {
       if (v === undefined) delete process.env[k]; else process.env[k] = v;

