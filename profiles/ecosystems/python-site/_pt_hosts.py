@@ -303,14 +303,15 @@ def load_standing_in(load, own, tries=8):
 
 
 def twice(fn):
-    """fn() as on a developer's machine, then as in a CI job (CI_ENV): a
-    plugin hook that waits for CI (where the tokens are) acts there."""
-    fn()
+    """fn(tag) as on a developer's machine (tag ""), then as in a CI job
+    (CI_ENV, GITHUB_WORKSPACE the working directory; tag " [ci]"): a
+    hook that waits for CI (where the tokens are) acts there."""
+    fn("")
     ci = dict(CI_ENV, GITHUB_WORKSPACE=os.getcwd())
     before = {k: os.environ.get(k) for k in ci}
     os.environ.update(ci)
     try:
-        fn()
+        fn(" [ci]")
     finally:
         for k, v in before.items():
             if v is None:
@@ -349,20 +350,9 @@ CI_ENV = {"CI": "true", "GITHUB_ACTIONS": "true", "RUNNER_OS": "Linux",
 def host(ex, mods, required):
     """Runs the package's framework hooks (mods are its modules, required
     the exercise's count of the arguments a callable needs) twice: as on a
-    developer's machine, then as in a CI job (CI_ENV, GITHUB_WORKSPACE the
-    working directory), for a hook gated on either."""
-    host_once(ex, mods, required)
-    ci = dict(CI_ENV, GITHUB_WORKSPACE=os.getcwd())
-    before = {k: os.environ.get(k) for k in ci}
-    os.environ.update(ci)
-    try:
-        host_once(ex, mods, required, " [ci]")
-    finally:
-        for k, v in before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    developer's machine, then as in a CI job, for a hook gated on
+    either."""
+    twice(lambda tag: host_once(ex, mods, required, tag))
 
 
 def host_once(ex, mods, required, tag=""):
