@@ -61,7 +61,8 @@ typedef struct pt_honey {
 } pt_honey;
 
 /* Read profiles_dir/honeytokens/manifest.json and its templates, pick a
- * random identity and fresh random token values, and render every file.
+ * random identity and fresh random token values, and render every file
+ * of the manifest's plain entries (pt_honey_generate_flags for the rest).
  * *out is zeroed first; on failure it holds nothing to free. */
 int pt_honey_generate(const char *profiles_dir, pt_honey *out, pt_err **err);
 /* The same, with flags. Without them only the credential files are made

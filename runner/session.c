@@ -187,8 +187,7 @@ static int make_honey(pt_session *s, pt_err **err) {
   if (s->honey_made)
     return 0;
   if (s->honey.priv == NULL) {
-    if (pt_honey_generate_flags(pt_profiles_dir(),
-                                s->honey_flags,
+    if (pt_honey_generate_flags(pt_profiles_dir(), s->honey_flags,
                                 &s->honey, err) < 0)
       return -1;
     pt_mark("session: honey generated");
