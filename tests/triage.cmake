@@ -514,6 +514,18 @@ triage_built(sdist_poetry_build_script poetry poetry_ext_kit-0.9.1.tar.gz 1 60 -
   --phase "build hooks=ok"
   --event "build hooks|file|path~.aws/credentials"
   --no-match "exercise|file|path~.aws/credentials")
+# A dual package whose ESM build alone (exports' "import" condition) is
+# backdoored: it looks up its host when loaded and sends the mnemonic its
+# key function is handed. The import phases import() it after require; the
+# exercise uses the ESM namespace too. Its honest twin's ESM build is
+# other code, and stays quiet.
+triage_built(npm_dual_esm_build dual mnemonic-codec-3.1.0.tgz 1 40 -
+  --phase import=ok --phase exercise=ok
+  --event "import|dns|name~cdn.mnemonic-codec.test"
+  --event "exercise|honeytoken|token~WALLET_MNEMONIC|where~http-body|hostname~wordlist.mnemonic-codec.test")
+triage_built(npm_dual_esm_benign dualok mnemonic-codec-lite-3.1.0.tgz 0 40 -
+  --phase import=ok --phase exercise=ok
+  --no-event honeytoken --no-event net --no-event dns)
 # Code that runs only inside a build tool the jail lacks (a peer
 # dependency): the exercise gives the tool a stand-in and plays it
 # (profiles/ecosystems/node-hosts.cjs): a Jest environment set up in a CI

