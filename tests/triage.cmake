@@ -490,6 +490,16 @@ triage_built(wheel_plugin_host_absent_ci toxci tox_venv_cache-0.5.0-py3-none-any
 triage_built(wheel_plugin_module_hooks modhook llm_tools_lite-0.2.0-py3-none-any.whl 1 30 -
   --phase "llm:tools_lite=ok"
   --event "llm:tools_lite|honeytoken|token~GH_OAUTH_TOKEN")
+# A keyring backend, used as keyring uses it (priority read, made, a token
+# stored, asked for): one in the middle sends what it stores; its honest
+# twin keeps it in a file of its own, which is its job.
+triage_built(wheel_keyring_backend_middle keyring keyrings_cache-1.1.0-py3-none-any.whl 1 30 -
+  --phase "keyring.backends:cache=ok"
+  --event "keyring.backends:cache|honeytoken|token~PYPI_TOKEN|where~http-body|hostname~sync.keyring-cache.test")
+triage_built(wheel_keyring_backend_benign keyringok keyrings_plainfile-0.3.0-py3-none-any.whl =0 30 -
+  --phase "keyring.backends:plainfile=ok"
+  --event "keyring.backends:plainfile|file|path~plain-keyring/store.json"
+  --no-event net --no-event dns)
 triage_built(wheel_setuptools_hook_once setuponce scm_version_lite-1.0.0-py3-none-any.whl 1 40 -
   --phase "setuptools build=ok"
   --event "setuptools build|honeytoken|token~GITHUB_TOKEN")
@@ -523,7 +533,7 @@ triage_built(npm_dual_esm_build dual mnemonic-codec-3.1.0.tgz 1 40 -
   --phase import=ok --phase exercise=ok
   --event "import|dns|name~cdn.mnemonic-codec.test"
   --event "exercise|honeytoken|token~WALLET_MNEMONIC|where~http-body|hostname~wordlist.mnemonic-codec.test")
-triage_built(npm_dual_esm_benign dualok mnemonic-codec-lite-3.1.0.tgz 0 40 -
+triage_built(npm_dual_esm_benign dualok mnemonic-codec-lite-3.1.0.tgz =0 40 -
   --phase import=ok --phase exercise=ok
   --no-event honeytoken --no-event net --no-event dns)
 # Code that runs only inside a build tool the jail lacks (a peer

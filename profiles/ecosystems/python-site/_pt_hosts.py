@@ -16,6 +16,10 @@
 # flask.Flask, the Sphinx application. host() then does what the framework
 # would do with the package's own objects, each call bounded by the
 # exerciser (ex.call).
+#
+# The entry-point phases (pypi.json's entry_point_load) use the same
+# stand-ins for plugin hosts: plugin_hooks, entry_object and
+# keyring_backends call a plugin as its host would.
 import importlib.abc
 import importlib.machinery
 import inspect
@@ -501,6 +505,63 @@ def entry_object(obj, group=""):
         if args is not None:
             _call_bounded(lambda f=fn, a=args: f(**a),
                           "%s.%s" % (obj.__name__, name))
+
+
+# keyring (which pip, twine and Poetry ask for index credentials) loads
+# each `keyring.backends` entry point, reads every KeyringBackend
+# subclass's `priority`, makes the one it picks and asks it for the
+# upload URL's password; a tool storing a token (`poetry config
+# pypi-token`, `keyring set`) hands it one. A backend in the middle (one
+# that sends what it stores or finds) acts on those calls alone.
+KEYRING_GROUP = "keyring.backends"
+KEYRING_URL = "https://upload.pypi.org/legacy/"
+KEYRING_USER = "__token__"
+
+
+def _own_method(cls, name):
+    """The class of cls's MRO that defines name, unless a stand-in's."""
+    owner = next((k for k in cls.__mro__ if name in vars(k)), None)
+    return owner is not None and not _stand_in(owner)
+
+
+def keyring_backends(group, obj):
+    """Each backend class of the entry point's module (or the class it
+    names) used as keyring uses it: priority read, made, a token stored,
+    then asked for; each call within 2 s. The token is the run's PyPI
+    honeytoken (TWINE_PASSWORD), as twine would store it."""
+    if group != KEYRING_GROUP:
+        return
+    mod = obj if inspect.ismodule(obj) else sys.modules.get(
+        getattr(obj, "__module__", None) or "")
+    found = [obj] if inspect.isclass(obj) else []
+    if mod is not None:
+        found += [c for _, c in sorted(vars(mod).items())[:200]
+                  if inspect.isclass(c) and c.__module__ == mod.__name__]
+    token = os.environ.get("TWINE_PASSWORD") or "pypi-token"
+    seen = set()
+    for cls in found[:10]:
+        if cls in seen or _stand_in(cls) or not any(
+                _own_method(cls, m) for m in
+                ("get_password", "set_password", "get_credential")):
+            continue
+        seen.add(cls)
+        _call_bounded(lambda c=cls: getattr(c, "priority", None),
+                      cls.__name__ + ".priority")
+        made = _stub_args(cls)
+        box = []
+        if made is not None:
+            _call_bounded(lambda c=cls, a=made: box.append(c(**a)),
+                          cls.__name__ + "()")
+        if not box:
+            continue
+        calls = (("set_password", (KEYRING_URL, KEYRING_USER, token)),
+                 ("get_password", (KEYRING_URL, KEYRING_USER)),
+                 ("get_credential", (KEYRING_URL, None)))
+        for name, args in calls:
+            if _own_method(type(box[0]), name):
+                fn = getattr(box[0], name)
+                _call_bounded(lambda f=fn, a=args: f(*a),
+                              "%s.%s" % (cls.__name__, name))
 
 
 def plugin_hooks(group, obj):
