@@ -466,6 +466,21 @@ def _stand_in(cls):
                                   "__pt_stand_in__", False)
 
 
+def _own_method(cls, name):
+    """Whether the class of cls's MRO that defines name is no stand-in."""
+    owner = next((k for k in cls.__mro__ if name in vars(k)), None)
+    return owner is not None and not _stand_in(owner)
+
+
+def _make(cls):
+    """[an instance of cls] made with stand-ins within 2 s, or []."""
+    args = _stub_args(cls)
+    box = []
+    if args is not None:
+        _call_bounded(lambda: box.append(cls(**args)), cls.__name__ + "()")
+    return box
+
+
 # setuptools' own plugin groups: the setuptools build phase calls their
 # hooks with a real Distribution; a call with stand-ins first could spend
 # what a payload does once.
@@ -488,17 +503,11 @@ def entry_object(obj, group=""):
         return
     if not inspect.isclass(obj) or _stand_in(obj):
         return
-    made = _stub_args(obj)
-    if made is None:
-        return
-    box = []
-    _call_bounded(lambda: box.append(obj(**made)), obj.__name__ + "()")
+    box = _make(obj)
     if not box:
         return
     for name in HOOK_METHODS:
-        owner = next((k for k in type(box[0]).__mro__ if name in vars(k)),
-                     None)
-        if owner is None or _stand_in(owner):
+        if not _own_method(type(box[0]), name):
             continue
         fn = getattr(box[0], name)
         args = _stub_args(fn) if callable(fn) else None
@@ -516,12 +525,6 @@ def entry_object(obj, group=""):
 KEYRING_GROUP = "keyring.backends"
 KEYRING_URL = "https://upload.pypi.org/legacy/"
 KEYRING_USER = "__token__"
-
-
-def _own_method(cls, name):
-    """The class of cls's MRO that defines name, unless a stand-in's."""
-    owner = next((k for k in cls.__mro__ if name in vars(k)), None)
-    return owner is not None and not _stand_in(owner)
 
 
 def keyring_backends(group, obj):
@@ -547,11 +550,7 @@ def keyring_backends(group, obj):
         seen.add(cls)
         _call_bounded(lambda c=cls: getattr(c, "priority", None),
                       cls.__name__ + ".priority")
-        made = _stub_args(cls)
-        box = []
-        if made is not None:
-            _call_bounded(lambda c=cls, a=made: box.append(c(**a)),
-                          cls.__name__ + "()")
+        box = _make(cls)
         if not box:
             continue
         calls = (("set_password", (KEYRING_URL, KEYRING_USER, token)),
