@@ -438,16 +438,24 @@ static int finish(const struct pt_scan_opts *o, struct pt_scan_item *it,
                           json_string("triage gave no valid verdict"));
     v = "error";
   }
-  if (pt_store_put(o->store, it->sha256, report, it->sweep, err) < 0)
-    return -1;
+  /* The JSON line goes out before the store commits, in one write: a
+   * SIGKILL between the two leaves the report unstored, so the resume
+   * triages it again and writes a second line for it, where the other
+   * order lost the line for good (the store said done). stdio would cut
+   * a long line into several writes, a torn line if killed between. */
   if (o->jsonl) {
     char *line = json_dumps(report, JSON_COMPACT);
     if (line) {
-      fprintf(o->jsonl, "%s\n", line);
+      size_t n = strlen(line);
+      line[n] = '\n'; /* json_dumps's NUL: the line goes out by length */
       fflush(o->jsonl);
+      if (pt_write_all(fileno(o->jsonl), line, n + 1) < 0)
+        fprintf(stderr, "pkgtrap: --jsonl: %s\n", strerror(errno));
       free(line);
     }
   }
+  if (pt_store_put(o->store, it->sha256, report, it->sweep, err) < 0)
+    return -1;
   st->scanned++;
   if (strcmp(v, "clean") == 0)
     st->clean++;
