@@ -285,10 +285,6 @@ PACKAGES = {
             "fs.writeFileSync(tmp, \"require('dns').lookup('t.fetch-timing.test', () => {}); module.exports = {};\\n\");\n"
             "fs.renameSync(tmp, path.join(d, 'index.js'));\n", 0o644),
     }),
-    # A Jest test environment (Jest a peer dependency, absent offline) whose
-    # setup() posts the environment from a CI job only: the exercise gives
-    # Jest a stand-in, makes the environment for a test file and sets it
-    # up, on a developer's machine and in a CI job.
     # A dual package whose CommonJS build is honest and whose ESM build
     # (exports' "import" condition) looks up its host when loaded and
     # sends the mnemonic it is handed: only an ESM caller runs it.
@@ -326,6 +322,10 @@ PACKAGES = {
             "export function mnemonicToEntropy(m) { return words(m).map((w) => w.length.toString(16)).join(''); }\n"
             "export const version = '3.1.0';\n", 0o644),
     }),
+    # A Jest test environment (Jest a peer dependency, absent offline) whose
+    # setup() posts the environment from a CI job only: the exercise gives
+    # Jest a stand-in, makes the environment for a test file and sets it
+    # up, on a developer's machine and in a CI job.
     "jestenv": npm_pkg({"name": "jest-environment-fetch-node", "version": "29.7.2",
                         "peerDependencies": {"jest-environment-node": ">=29"}}, {
         "index.js": (
